@@ -1,0 +1,99 @@
+/**
+ * The canonical record `parse` prints for one report, and the error object printed in its
+ * place when a file cannot be read as a report. Shapes follow docs/report-format.md.
+ */
+import type { CheckCode, CheckStatus, Layout, TableCode } from './codes.ts';
+
+/** row code → column code → printed value (null: blank, dash, 无, or unreadable). */
+export type TableValues = Record<string, Record<string, number | null>>;
+
+export type Tables = Record<TableCode, TableValues | null>;
+
+export interface Check {
+  code: CheckCode;
+  table: TableCode;
+  /** The row a per-row rule ran on (column_sum, review_sum, narrative). */
+  row?: string;
+  /** The column a per-column rule ran on (identity, outcome_sum, narrative). */
+  column?: string;
+  status: CheckStatus;
+  expected: number | null;
+  actual: number | null;
+  /** `derived` when an operand came from `derived` rather than from a printed cell. */
+  basis?: 'derived';
+  /** For narrative checks: what section 一 states, as written. */
+  statement?: string;
+}
+
+export interface Warning {
+  code: WarningCode;
+  /** table.row.column, table.row, table, or a metadata field. */
+  where: string;
+  message?: string;
+  /** The text as printed, where it helps to see it. */
+  raw?: string;
+  /** Where in the file: "line 63", "table 2 row 5". */
+  at?: string;
+}
+
+export type WarningCode =
+  | 'blank_cell'
+  | 'invalid_number'
+  | 'unit_converted'
+  | 'unit_assumed'
+  | 'table_missing'
+  | 'row_missing'
+  | 'row_values_mismatch'
+  | 'run_together_digits'
+  | 'run_together_ambiguous'
+  | 'layout_uncertain'
+  | 'mixed_layout'
+  | 'year_missing'
+  | 'year_conflict'
+  | 'agency_missing'
+  | 'approximate_figure'
+  | 'section_missing';
+
+/** A value the pipeline inferred, never printed: kept apart from `tables`. */
+export interface Derived {
+  value: number;
+  rule: string;
+  /** The printed text the value was recovered from. */
+  raw?: string;
+}
+
+export interface ReportRecord {
+  source: string;
+  sha256: string;
+  format: string;
+  title: string | null;
+  agency: string | null;
+  year: number | null;
+  layout: Layout | null;
+  /** Layout of each table as detected from the table itself. */
+  layouts: Partial<Record<TableCode, Layout>>;
+  tables: Tables;
+  figures: { proactive_items_published: number | null };
+  /** "table.row.column" → inferred value. */
+  derived: Record<string, Derived>;
+  checks: Check[];
+  warnings: Warning[];
+  /** "table.row" → where the row was read in the file. */
+  locations: Record<string, string>;
+  /** Metadata a crawler's dump or the page carried (source URL, publication date, publisher). */
+  page: { url?: string; published_at?: string; publisher?: string };
+}
+
+export type ErrorCode = 'empty_file' | 'binary_file' | 'unreadable' | 'not_a_report' | 'unsupported_format' | 'no_text_layer' | 'internal';
+
+export interface ErrorRecord {
+  source: string;
+  sha256?: string;
+  error: { code: ErrorCode; message: string };
+}
+
+export type ParseOutcome = ReportRecord | ErrorRecord;
+
+export function isError(outcome: ParseOutcome): outcome is ErrorRecord {
+  return 'error' in outcome;
+}

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+export default defineConfig({
+  // graphql@16 ships index.js (CJS) and index.mjs without an "exports" map: Node, Pothos and Yoga
+  // load index.js while Vite would load index.mjs for test files. One alias keeps one graphql realm.
+  resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
+  test: {
+    include: ['tests/**/*.test.ts'],
+    environment: 'node',
+    pool: 'forks',
+    testTimeout: 60_000,
+  },
+});
