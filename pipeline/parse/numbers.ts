@@ -1,0 +1,79 @@
+/**
+ * A printed cell → number. Real reports print full-width digits (１２), thousands separators
+ * (1,234 / 1，234), decimals (0.35), negative changes (-3, －3), units (5件, 251000元), stray
+ * spaces (1 152) and, for nothing, a dash, slash, 无 or an empty cell. Nothing becomes 0 unless
+ * it says 0: a blank is `null`, and text that is not a number is `invalid`.
+ */
+
+export type ParsedNumber =
+  | { kind: 'number'; value: number; unit?: Unit; raw: string }
+  | { kind: 'null'; raw: string }
+  | { kind: 'invalid'; raw: string };
+
+export type Unit = '万元' | '元' | '亿元' | 'count' | '%';
+
+/** Markers printed for "nothing" in a cell. */
+const NULL_MARKERS = new Set(['', '-', '--', '—', '——', '–', '―', '/', '\\', '无', '空', 'N/A', 'n/a', '／', '-/-']);
+
+/** Unit suffixes: money units keep their name, counting words become `count`. */
+const UNITS: [RegExp, Unit][] = [
+  [/万元$/, '万元'],
+  [/亿元$/, '亿元'],
+  [/元$/, '元'],
+  [/%$/, '%'],
+  [/(?:件|条|个|项|次|家|篇|份|人|起)$/, 'count'],
+];
+
+const THOUSANDS = /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+const PLAIN = /^\d+(?:\.\d+)?$/;
+
+/** Full-width digits and punctuation to ASCII (NFKC), and every kind of space removed. */
+export function asciiDigits(text: string): string {
+  return ASCII.test(text) ? text : text.normalize('NFKC');
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+const DIGITS = /^\d{1,15}$/;
+
+export function parseNumber(raw: string): ParsedNumber {
+  if (DIGITS.test(raw)) return { kind: 'number', value: Number(raw), raw };
+  let s = asciiDigits(raw).replace(/[\s\u00a0\u3000]+/g, '');
+  if (NULL_MARKERS.has(s)) return { kind: 'null', raw };
+  let unit: Unit | undefined;
+  for (const [re, u] of UNITS) {
+    if (re.test(s)) {
+      unit = u;
+      s = s.replace(re, '');
+      break;
+    }
+  }
+  let sign = 1;
+  if (/^[-−–+]/.test(s)) {
+    sign = s[0] === '+' ? 1 : -1;
+    s = s.slice(1);
+  }
+  if (THOUSANDS.test(s)) s = s.replace(/,/g, '');
+  if (!PLAIN.test(s)) return { kind: 'invalid', raw };
+  const value = sign * Number(s);
+  return unit ? { kind: 'number', value: value === 0 ? 0 : value, unit, raw } : { kind: 'number', value: value === 0 ? 0 : value, raw };
+}
+
+/** Money in 万元: converts 元 and 亿元; `assumed` when neither the cell nor its header named a unit. */
+export function toTenThousandYuan(value: number, unit: Unit | undefined): { value: number; converted: boolean } {
+  if (unit === '元') return { value: round(value / 10_000), converted: true };
+  if (unit === '亿元') return { value: round(value * 10_000), converted: true };
+  return { value, converted: false };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+/** The unit a header states, e.g. 本年收费金额（单位：万元） or 采购总金额（元）. */
+export function unitInHeader(header: string): Unit | undefined {
+  const s = asciiDigits(header);
+  if (/万元/.test(s)) return '万元';
+  if (/亿元/.test(s)) return '亿元';
+  if (/[(（:：]\s*元|单位\s*[:：]?\s*元/.test(s)) return '元';
+  return undefined;
+}

@@ -1,0 +1,120 @@
+/**
+ * Bytes of one report → its canonical record (or an error object in its place). A pure
+ * function: no disk, clock or network; the CLI and the release build do the I/O around it.
+ */
+import { createHash } from 'node:crypto';
+import { runChecks } from '../check/index.ts';
+import { GongkaiError, InputError } from '../errors.ts';
+import type { Layout, TableCode } from '../model/codes.ts';
+import type { ParseOutcome, ReportRecord, Warning } from '../model/record.ts';
+import { readDocument } from '../read/formats.ts';
+import type { DocumentModel } from '../read/document.ts';
+import { agencyFromTitle, findTitle, findYear } from './metadata.ts';
+import { proactiveItems, statements } from './prose.ts';
+import { proseOf, splitSections } from './sections.ts';
+import { readProactive } from './table2.ts';
+import { readApplications } from './table3.ts';
+import { readReviewLitigation } from './table4.ts';
+import { emptyRead, type TableRead } from './table-read.ts';
+import { tokenize } from './tokens.ts';
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+const TABLE_NAMES: Record<TableCode, string> = {
+  proactive: 'table 2 (主动公开政府信息情况)',
+  applications: 'table 3 (收到和处理政府信息公开申请情况)',
+  review_litigation: 'table 4 (行政复议、行政诉讼情况)',
+};
+
+/** The year decides the layout only when a table's own words do not (a truncated table). */
+const layoutOfYear = (year: number | null): Layout | null => (year === null ? null : year >= 2021 ? '2021' : '2019');
+
+export function parseDocumentModel(doc: DocumentModel, source: string, hash: string): ReportRecord {
+  const { preamble, byCode } = splitSections(doc.blocks);
+  const overview = byCode.overview ? proseOf(byCode.overview.items) : '';
+  const title = findTitle(preamble, doc.meta);
+  const agency = title ? agencyFromTitle(title) : null;
+  const covered = findYear(title, proseOf(preamble), overview);
+  const fallback = layoutOfYear(covered.year);
+
+  const tokensOf = (code: TableCode) => (byCode[code] ? tokenize(byCode[code]!.items) : null);
+  const t2 = tokensOf('proactive');
+  const t3 = tokensOf('applications');
+  const t4 = tokensOf('review_litigation');
+  const reads: Record<TableCode, TableRead> = {
+    proactive: t2 ? readProactive(t2, fallback) : emptyRead(),
+    applications: t3 ? readApplications(t3, fallback) : emptyRead(),
+    review_litigation: t4 ? readReviewLitigation(t4) : emptyRead(),
+  };
+
+  const warnings: Warning[] = [...covered.warnings];
+  if (!agency) warnings.push({ code: 'agency_missing', where: 'agency', message: 'no agency named in the title' });
+  const tables = {} as ReportRecord['tables'];
+  const derived: ReportRecord['derived'] = {};
+  const locations: ReportRecord['locations'] = {};
+  const layouts: ReportRecord['layouts'] = {};
+  for (const code of ['proactive', 'applications', 'review_litigation'] as TableCode[]) {
+    const read = reads[code];
+    tables[code] = read.values;
+    if (!read.values) {
+      const why = byCode[code] ? 'the section prints no table' : 'the section heading was not found';
+      warnings.push({ code: 'table_missing', where: code, message: `${TABLE_NAMES[code]} not found: ${why}` });
+      continue;
+    }
+    Object.assign(derived, read.derived);
+    Object.assign(locations, read.locations);
+    warnings.push(...read.warnings);
+    if (read.layout && code !== 'review_litigation') layouts[code] = read.layout;
+  }
+  if (layouts.proactive && layouts.applications && layouts.proactive !== layouts.applications) {
+    warnings.push({ code: 'mixed_layout', where: 'layout', message: `table 2 follows the ${layouts.proactive} template, table 3 the ${layouts.applications} template` });
+  }
+
+  const items = proactiveItems(overview);
+  warnings.push(...items.warnings);
+  const said = statements(overview);
+  const checks = runChecks({ tables, derived }, tables.applications ? (layouts.applications ?? null) : null, said);
+
+  return {
+    source,
+    sha256: hash,
+    format: doc.format,
+    title,
+    agency,
+    year: covered.year,
+    layout: layouts.applications ?? layouts.proactive ?? null,
+    layouts,
+    tables,
+    figures: { proactive_items_published: items.value },
+    derived,
+    checks,
+    warnings,
+    locations,
+    page: {
+      ...(doc.meta.url ? { url: doc.meta.url } : {}),
+      ...(doc.meta.published_at ? { published_at: doc.meta.published_at } : {}),
+      ...(doc.meta.publisher ? { publisher: doc.meta.publisher } : {}),
+    },
+  };
+}
+
+export function parseReport(bytes: Uint8Array, source: string): ParseOutcome {
+  const hash = sha256(bytes);
+  try {
+    if (bytes.length === 0) throw new InputError('empty_file', 'the file is empty');
+    const doc = readDocument(bytes, source);
+    if (!doc.blocks.length) throw new InputError('empty_file', 'the file holds no text');
+    const record = parseDocumentModel(doc, source, hash);
+    const found = Object.values(record.tables).some(Boolean);
+    if (!found && !/年度报告|年报/.test(record.title ?? '')) {
+      throw new InputError('not_a_report', 'no annual-report tables or title found (政府信息公开工作年度报告)');
+    }
+    return record;
+  } catch (err) {
+    if (err instanceof GongkaiError) return { source, sha256: hash, error: { code: err.code as never, message: `${source}: ${err.message}` } };
+    const message = err instanceof Error ? err.message : String(err);
+    return { source, sha256: hash, error: { code: 'internal', message: `${source}: parser failed: ${message}` } };
+  }
+}

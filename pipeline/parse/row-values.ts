@@ -1,0 +1,95 @@
+/**
+ * The values read after a row's label → one value per column. Gaps left by merged header cells
+ * are trimmed; a blank, dash or 无 is null with a warning; too few or too many printed numbers
+ * are divided or joined by the row's accounting rule (digits.ts) and, when that is unique,
+ * reported as derived values, never as printed ones.
+ */
+import type { ColumnDef } from '../model/codes.ts';
+import type { Warning } from '../model/record.ts';
+import { splitDigits, type Printed, type SumRule } from './digits.ts';
+import { asciiDigits, type Unit } from './numbers.ts';
+import type { ValueToken } from './rows.ts';
+
+export interface RowValues {
+  printed: (number | null)[];
+  units: (Unit | undefined)[];
+  /** Each cell as printed, when the row printed one value per column. */
+  cellRaws?: string[];
+  /** Values recovered from run-together or split digits, when the rules leave one answer. */
+  derived?: { values: number[]; raw: string; rule: string };
+  /** Several divisions keep the row's rules: the table may still choose one (table3.ts). */
+  candidates?: number[][];
+  raw: string;
+  warnings: Warning[];
+}
+
+function trimGaps(tokens: ValueToken[], n: number): ValueToken[] {
+  const t = tokens.slice();
+  while (t.length > n && t[t.length - 1].kind === 'blank') t.pop();
+  while (t.length > n && t[0].kind === 'blank') t.shift();
+  return t;
+}
+
+const rawOf = (t: ValueToken) => (t.kind === 'blank' ? '' : t.parsed.raw);
+
+/** A printed number as the digit splitter sees it: a bare digit string may be divided. */
+function printedForm(t: ValueToken): Printed | null {
+  if (t.kind !== 'value' || t.parsed.kind !== 'number') return null;
+  const digits = asciiDigits(t.parsed.raw).replace(/\s+/g, '');
+  return /^\d+$/.test(digits) ? digits : t.parsed.value;
+}
+
+export function resolveRow(tokens: ValueToken[], columns: readonly ColumnDef[], where: string, rules: SumRule[]): RowValues {
+  const n = columns.length;
+  const cells = trimGaps(tokens, n);
+  const raw = cells.map(rawOf).join(' | ');
+  const warnings: Warning[] = [];
+  const printed: (number | null)[] = new Array(n).fill(null);
+  const units: (Unit | undefined)[] = new Array(n).fill(undefined);
+  const at = tokens[0]?.at;
+
+  if (cells.length === n) {
+    cells.forEach((cell, i) => {
+      const w = `${where}.${columns[i].code}`;
+      if (cell.kind === 'blank') warnings.push({ code: 'blank_cell', where: w, at: cell.at });
+      else if (cell.parsed.kind === 'null') warnings.push({ code: 'blank_cell', where: w, raw: cell.parsed.raw, at: cell.at });
+      else if (cell.parsed.kind === 'invalid') warnings.push({ code: 'invalid_number', where: w, raw: cell.parsed.raw, at: cell.at, message: `not a number: "${cell.parsed.raw}"` });
+      else {
+        printed[i] = cell.parsed.value;
+        units[i] = cell.parsed.unit;
+      }
+    });
+    return { printed, units, raw, warnings, cellRaws: cells.map(rawOf) };
+  }
+
+  const forms = cells.map(printedForm);
+  if (cells.length === 0) {
+    warnings.push({ code: 'row_values_mismatch', where, at, message: `no values printed for ${n} columns` });
+    return { printed, units, raw, warnings };
+  }
+  if (forms.some((f) => f === null)) {
+    warnings.push({ code: 'row_values_mismatch', where, raw, at, message: `${cells.length} values printed for ${n} columns` });
+    return { printed, units, raw, warnings };
+  }
+  const search = splitDigits(forms as Printed[], n, rules);
+  const how = cells.length < n ? 'digits run together' : 'one number printed in pieces';
+  const ruleName = rules.length ? 'accounting' : 'digit_count';
+  if (search.solutions.length === 1 && !search.truncated) {
+    warnings.push({ code: 'run_together_digits', where, raw, at, message: `${how}; recovered from the ${ruleName === 'accounting' ? 'accounting rules' : 'number of digits'}` });
+    return { printed, units, raw, warnings, derived: { values: search.solutions[0], raw, rule: `split_digits:${ruleName}` } };
+  }
+  if (search.solutions.length === 0) {
+    warnings.push({ code: 'row_values_mismatch', where, raw, at, message: `${cells.length} values printed for ${n} columns and no division keeps the accounting rules` });
+    return { printed, units, raw, warnings };
+  }
+  warnings.push({
+    code: 'run_together_ambiguous',
+    where,
+    raw,
+    at,
+    message: rules.length
+      ? `${how}; ${search.truncated ? 'too many' : search.solutions.length} ways to divide them keep the row's rules`
+      : `${how}; no accounting rule covers this row, and ${search.truncated ? 'too many' : search.solutions.length} ways to divide them remain`,
+  });
+  return { printed, units, raw, warnings, candidates: search.truncated ? undefined : search.solutions };
+}

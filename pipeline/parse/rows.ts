@@ -1,0 +1,66 @@
+/**
+ * Token stream → table rows, by label and order. Text accumulates until it holds the key of a
+ * row a few places ahead of the last row found; the values that follow belong to that row. A
+ * label broken around its numbers (PDF text) still works: its start names the row, and the
+ * tail, arriving after the numbers, only closes the row.
+ */
+import { normalizeLabel, type RowKey } from './labels.ts';
+import type { Token } from './tokens.ts';
+
+export type ValueToken = Extract<Token, { kind: 'value' | 'blank' }>;
+
+export interface RowRead {
+  code: string;
+  /** The label text that named the row (normalized). */
+  label: string;
+  at: string;
+  values: ValueToken[];
+}
+
+/** How many rows ahead of the last match a label may be: rows can be missing, not reordered. */
+const WINDOW = 10;
+
+function findRow(buffer: string, keys: RowKey[], after: number): number {
+  let best = -1;
+  let bestPos = -1;
+  for (let i = after + 1; i < keys.length && i <= after + WINDOW; i++) {
+    for (const key of keys[i].keys) {
+      const m = key.exec(buffer);
+      // The latest label in the buffer is the one the numbers follow.
+      if (m && m.index > bestPos) {
+        best = i;
+        bestPos = m.index;
+      }
+    }
+  }
+  return best;
+}
+
+export function readRows(tokens: Token[], keys: RowKey[]): Map<string, RowRead> {
+  const rows = new Map<string, RowRead>();
+  let current: RowRead | null = null;
+  let currentIndex = -1;
+  let buffer = '';
+  // Text after a row's values closes it: later stray numbers (a note under the table) are not its.
+  let closed = false;
+  for (const token of tokens) {
+    if (token.kind === 'text') {
+      if (current && current.values.some((v) => v.kind === 'value')) closed = true;
+      buffer += normalizeLabel(token.text);
+      const found = findRow(buffer, keys, currentIndex);
+      if (found >= 0) {
+        currentIndex = found;
+        current = { code: keys[found].code, label: buffer, at: token.at, values: [] };
+        rows.set(current.code, current);
+        buffer = '';
+        closed = false;
+      }
+      continue;
+    }
+    // A value ends the label text; an empty cell (a header gap) does not.
+    if (token.kind === 'value') buffer = '';
+    if (current && !closed) current.values.push(token);
+  }
+  return rows;
+}
+

@@ -1,0 +1,89 @@
+/**
+ * Section items → a stream of tokens: label text, printed values and blank grid cells, in
+ * reading order. Tables are then read from the stream by label and order, so a grid, a
+ * tab-separated copy, one cell per line and PDF text with labels broken around the numbers
+ * all look alike here.
+ */
+import type { Item } from './sections.ts';
+import { parseNumber, type ParsedNumber } from './numbers.ts';
+
+export type Token =
+  | { kind: 'text'; text: string; at: string }
+  /** A printed value: a number, or a marker for nothing (—, /, 无). */
+  | { kind: 'value'; parsed: ParsedNumber; at: string }
+  /** An empty grid cell: a blank value, or a gap left by merged cells. */
+  | { kind: 'blank'; at: string };
+
+const DIGIT = '[0-9０-９]';
+/** A number inside running text: digits with separators, a decimal part and a unit. */
+const NUMBER_IN_TEXT = new RegExp(
+  `(?:(?<=^|\\s)[-−－])?${DIGIT}+(?:[,，]${DIGIT}{3})*(?:[.．]${DIGIT}+)?(?:\\s?(?:万元|亿元|元|%|件|条|个))?`,
+  'g',
+);
+/** 1. / 2、 before a label: an enumerator, part of the label. */
+const ENUMERATOR_AFTER = /^[.、．](?:$|(?=[^0-9０-９\s]))/;
+
+/** "1." or "2、" standing alone before a label (1. 属于国家秘密). */
+const ENUMERATOR = /^[0-9０-９]{1,2}[.、．]$/;
+
+/** Splits running text into label text and the numbers printed inside it. */
+export function tokenizeText(text: string, at: string, out: Token[] = []): Token[] {
+  for (const chunk of text.split(/\s+/)) {
+    if (!chunk) continue;
+    const whole = parseNumber(chunk);
+    if (whole.kind !== 'invalid' && !ENUMERATOR.test(chunk)) {
+      out.push({ kind: 'value', parsed: whole, at });
+      continue;
+    }
+    let last = 0;
+    const pushText = (s: string) => {
+      if (!s) return;
+      const prev = out[out.length - 1];
+      if (prev?.kind === 'text' && prev.at === at) prev.text += s;
+      else out.push({ kind: 'text', text: s, at });
+    };
+    for (const m of chunk.matchAll(NUMBER_IN_TEXT)) {
+      let digits = m[0];
+      let end = m.index + digits.length;
+      if (ENUMERATOR_AFTER.test(chunk.slice(end)) && /^[0-9０-９]+$/.test(digits)) {
+        // "00000002.其他…": the last digit numbers the next label; the rest ends the row before.
+        if (digits.length === 1) continue;
+        digits = digits.slice(0, -1);
+        end -= 1;
+      }
+      pushText(chunk.slice(last, m.index));
+      out.push({ kind: 'value', parsed: parseNumber(digits), at });
+      last = end;
+    }
+    pushText(chunk.slice(last));
+    // Chunks of one line are separate words: keep a space between text tokens of one line.
+    const prev = out[out.length - 1];
+    if (prev?.kind === 'text') prev.text += ' ';
+  }
+  return out;
+}
+
+export function tokenize(items: Item[]): Token[] {
+  const out: Token[] = [];
+  for (const item of items) {
+    if (item.kind === 'text') {
+      tokenizeText(item.text, item.at, out);
+      continue;
+    }
+    for (const cell of item.cells) {
+      if (!cell.origin) continue;
+      if (!cell.text) out.push({ kind: 'blank', at: item.at });
+      else {
+        const whole = parseNumber(cell.text);
+        if (whole.kind !== 'invalid') out.push({ kind: 'value', parsed: whole, at: item.at });
+        else {
+          tokenizeText(cell.text, item.at, out);
+          // A grid cell ends a label: the next cell is a new word.
+          const prev = out[out.length - 1];
+          if (prev?.kind === 'text') prev.text += ' ';
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+/**
+ * The document model every reader produces: a sequence of blocks, each a line of prose or a
+ * table given as a grid of cell texts (rowspan/colspan already expanded). Parsing works on
+ * this model only, whatever the file format was.
+ */
+
+export interface Cell {
+  text: string;
+  /** False for a grid position filled by another cell's rowspan or colspan. */
+  origin: boolean;
+}
+
+export interface TextBlock {
+  kind: 'text';
+  text: string;
+  /** Where it was read: "line 12", "paragraph 4". */
+  at: string;
+}
+
+export interface TableBlock {
+  kind: 'table';
+  rows: Cell[][];
+  /** One location per row: "table 2 row 5", "line 63". */
+  at: string[];
+}
+
+export type Block = TextBlock | TableBlock;
+
+export interface DocumentMeta {
+  /** The page's or dump's own title (HTML <title>, a crawler's 标题: line). */
+  title?: string;
+  url?: string;
+  published_at?: string;
+  publisher?: string;
+}
+
+export interface DocumentModel {
+  format: string;
+  meta: DocumentMeta;
+  blocks: Block[];
+}
+
+/** Whitespace that real pages put in cells and prose: NBSP, ideographic space, zero-width marks. */
+export const SPACE_LIKE = /[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+/g;
+
+export function cleanText(text: string): string {
+  return text.replace(SPACE_LIKE, ' ').trim();
+}
