@@ -44,11 +44,11 @@ export interface RowKey {
 const PROACTIVE_KEYS: Record<string, RegExp[]> = {
   regulations: [/规章/],
   normative_documents: [/规范性文件/],
-  licensing: [/行政许可/],
+  licensing: [/行政许可/, /许可$/],
   other_services: [/其他对外管理服务|对外管理服务事项/],
-  punishment: [/行政处罚/],
-  coercion: [/行政强制/],
-  fees: [/事业性收费/, /^收费$/],
+  punishment: [/行政处罚/, /处罚$/],
+  coercion: [/行政强制/, /强制$/],
+  fees: [/事业性收费/, /收费$/],
   procurement: [/集中采购|政府采购/],
 };
 
@@ -76,7 +76,7 @@ const APPLICATION_KEYS: Record<string, RegExp[]> = {
   not_processed_confirmation: [/确认或重新|重新出具|要求行政机关确认/],
   other_no_correction: [/逾期不补|不补正/],
   other_fee_unpaid: [/收费通知|缴纳费用/],
-  other_other: [/3[.、]?其他$/, /^其他$/],
+  other_other: [/3[.、]?其他$/, /其他$/],
   other_handling: [/其他处理/],
   total_processed: [/总计$/, /^\(七\)/],
   carried_forward: [/结转下年|下年度继续办理|继续办理/],

@@ -76,3 +76,11 @@ export function findYear(title: string | null, preamble: string, overview: strin
   }
   return { year: found[0], warnings };
 }
+
+const PUBLISHED = /(?:发布|公开|成文)(?:日期|时间)\s*[:：]\s*(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})/;
+
+/** A publication date printed above the report (发布日期：2020-01-31), as YYYY-MM-DD. */
+export function findPublished(preamble: string): string | undefined {
+  const m = PUBLISHED.exec(preamble.normalize('NFKC'));
+  return m ? `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}` : undefined;
+}

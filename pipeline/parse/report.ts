@@ -9,7 +9,7 @@ import type { Layout, TableCode } from '../model/codes.ts';
 import type { ParseOutcome, ReportRecord, Warning } from '../model/record.ts';
 import { readDocument } from '../read/formats.ts';
 import type { DocumentModel } from '../read/document.ts';
-import { agencyFromTitle, findTitle, findYear } from './metadata.ts';
+import { agencyFromTitle, findPublished, findTitle, findYear } from './metadata.ts';
 import { proactiveItems, statements } from './prose.ts';
 import { proseOf, splitSections } from './sections.ts';
 import { readProactive } from './table2.ts';
@@ -36,7 +36,9 @@ export function parseDocumentModel(doc: DocumentModel, source: string, hash: str
   const overview = byCode.overview ? proseOf(byCode.overview.items) : '';
   const title = findTitle(preamble, doc.meta);
   const agency = title ? agencyFromTitle(title) : null;
-  const covered = findYear(title, proseOf(preamble), overview);
+  const preambleText = proseOf(preamble);
+  const covered = findYear(title, preambleText, overview);
+  const published = doc.meta.published_at ?? findPublished(preambleText);
   const fallback = layoutOfYear(covered.year);
 
   const tokensOf = (code: TableCode) => (byCode[code] ? tokenize(byCode[code]!.items) : null);
@@ -94,7 +96,7 @@ export function parseDocumentModel(doc: DocumentModel, source: string, hash: str
     locations,
     page: {
       ...(doc.meta.url ? { url: doc.meta.url } : {}),
-      ...(doc.meta.published_at ? { published_at: doc.meta.published_at } : {}),
+      ...(published ? { published_at: published } : {}),
       ...(doc.meta.publisher ? { publisher: doc.meta.publisher } : {}),
     },
   };

@@ -23,10 +23,13 @@ export interface RowValues {
   warnings: Warning[];
 }
 
+/** Header gaps, and label text split into a second cell, are not values. */
+const isGap = (t: ValueToken) => t.kind === 'blank' || (t.parsed.kind === 'invalid' && /\p{Script=Han}{4,}/u.test(t.parsed.raw));
+
 function trimGaps(tokens: ValueToken[], n: number): ValueToken[] {
   const t = tokens.slice();
-  while (t.length > n && t[t.length - 1].kind === 'blank') t.pop();
-  while (t.length > n && t[0].kind === 'blank') t.shift();
+  while (t.length > n && isGap(t[t.length - 1])) t.pop();
+  while (t.length > n && isGap(t[0])) t.shift();
   return t;
 }
 

@@ -15,6 +15,8 @@ export interface RowRead {
   label: string;
   at: string;
   values: ValueToken[];
+  /** The label was a grid cell: later cells of its row are value positions. */
+  matchedInCell: boolean;
 }
 
 /** How many rows ahead of the last match a label may be: rows can be missing, not reordered. */
@@ -45,12 +47,17 @@ export function readRows(tokens: Token[], keys: RowKey[]): Map<string, RowRead> 
   let closed = false;
   for (const token of tokens) {
     if (token.kind === 'text') {
+      // Text in a cell of the row whose label was just read sits where a value belongs (见附件).
+      if (current && !closed && token.cell && token.at === current.at && current.matchedInCell) {
+        current.values.push({ kind: 'value', parsed: { kind: 'invalid', raw: token.text.trim() }, at: token.at });
+        continue;
+      }
       if (current && current.values.some((v) => v.kind === 'value')) closed = true;
       buffer += normalizeLabel(token.text);
       const found = findRow(buffer, keys, currentIndex);
       if (found >= 0) {
         currentIndex = found;
-        current = { code: keys[found].code, label: buffer, at: token.at, values: [] };
+        current = { code: keys[found].code, label: buffer, at: token.at, values: [], matchedInCell: token.cell === true };
         rows.set(current.code, current);
         buffer = '';
         closed = false;

@@ -8,7 +8,8 @@ import type { Item } from './sections.ts';
 import { parseNumber, type ParsedNumber } from './numbers.ts';
 
 export type Token =
-  | { kind: 'text'; text: string; at: string }
+  /** `cell` is set for the text of a grid cell: one token per cell, never merged with the next. */
+  | { kind: 'text'; text: string; at: string; cell?: true }
   /** A printed value: a number, or a marker for nothing (—, /, 无). */
   | { kind: 'value'; parsed: ParsedNumber; at: string }
   /** An empty grid cell: a blank value, or a gap left by merged cells. */
@@ -76,12 +77,7 @@ export function tokenize(items: Item[]): Token[] {
       else {
         const whole = parseNumber(cell.text);
         if (whole.kind !== 'invalid') out.push({ kind: 'value', parsed: whole, at: item.at });
-        else {
-          tokenizeText(cell.text, item.at, out);
-          // A grid cell ends a label: the next cell is a new word.
-          const prev = out[out.length - 1];
-          if (prev?.kind === 'text') prev.text += ' ';
-        }
+        else for (const t of tokenizeText(cell.text, item.at)) out.push(t.kind === 'text' ? { ...t, cell: true } : t);
       }
     }
   }

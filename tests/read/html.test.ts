@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { readHtml, tableGrid } from '../../pipeline/read/html.ts';
+import type { TableBlock } from '../../pipeline/read/document.ts';
+
+const texts = (t: TableBlock) => t.rows.map((r) => r.map((c) => (c.origin ? c.text : `~${c.text}`)));
+
+describe('HTML reader', () => {
+  it('expands rowspan and colspan into a grid, marking spanned positions', () => {
+    const doc = readHtml('<table><tr><td rowspan="2">三、本年度办理结果</td><td colspan="2">（一）予以公开</td><td>5</td></tr><tr><td>（二）部分公开</td><td>x</td><td>2</td></tr></table>');
+    const table = doc.blocks[0] as TableBlock;
+    expect(texts(table)).toEqual([
+      ['三、本年度办理结果', '（一）予以公开', '~（一）予以公开', '5'],
+      ['~三、本年度办理结果', '（二）部分公开', 'x', '2'],
+    ]);
+    expect(table.at).toEqual(['table 1 row 1', 'table 1 row 2']);
+  });
+
+  it('&nbsp; and empty <p> cells are empty; <br> and <p> inside a cell become spaces', () => {
+    const doc = readHtml('<table><tr><td><p>本年新<br />制作数量</p></td><td><p>&nbsp;</p></td><td><p></p></td></tr></table>');
+    expect(texts(doc.blocks[0] as TableBlock)).toEqual([['本年新 制作数量', '', '']]);
+  });
+
+  it('Word-pasted markup: o:p, spans, mso styles, comments', () => {
+    const html = '<table class=MsoNormalTable><tr><td style="mso-border-alt:solid"><p class=MsoNormal><span lang=EN-US style=\'font-size:10.5pt\'>12<o:p></o:p></span></p></td><!--[if !supportMisalignedColumns]--><td><p class=MsoNormal><span>3<o:p>&nbsp;</o:p></span></p></td></tr></table>';
+    expect(texts(readHtml(html).blocks[0] as TableBlock)).toEqual([['12', '3']]);
+  });
+
+  it('finds the article among navigation, sidebars and footers, and keeps the headline above it', () => {
+    const html = `<html><head><title>某区2023年政府信息公开工作年度报告_某区人民政府</title></head><body>
+      <div class="nav"><a>首页</a><a>政务公开</a><a>2022年政府信息公开工作年度报告</a></div>
+      <h1 class="title">某区人民政府2023年政府信息公开工作年度报告</h1>
+      <div class="sidebar"><ul><li>2021年年度报告</li><li>二、主动公开政府信息情况（旧）</li></ul></div>
+      <div id="content"><div class="article">
+        <p>一、总体情况</p><p>正文</p><p>二、主动公开政府信息情况</p><table><tr><td>规章</td><td>1</td></tr></table>
+        <p>三、收到和处理政府信息公开申请情况</p><p>四、政府信息公开行政复议、行政诉讼情况</p>
+        <p>五、存在的主要问题及改进情况</p><p>六、其他需要报告的事项</p><p>无。</p>
+      </div></div>
+      <div class="footer">版权所有 某区人民政府 主办单位</div></body></html>`;
+    const doc = readHtml(html);
+    const lines = doc.blocks.filter((b) => b.kind === 'text').map((b) => b.kind === 'text' && b.text);
+    expect(lines[0]).toBe('某区人民政府2023年政府信息公开工作年度报告');
+    expect(lines).toContain('一、总体情况');
+    expect(lines.join()).not.toMatch(/首页|版权所有|2021年年度报告/);
+    expect(doc.meta.title).toBe('某区2023年政府信息公开工作年度报告_某区人民政府');
+  });
+
+  it('a layout table holding the report is read as flow, its inner tables as grids', () => {
+    const html = '<table><tr><td><p>一、总体情况</p><table><tr><td>规章</td><td>1</td></tr></table></td></tr></table>';
+    const doc = readHtml(html);
+    expect(doc.blocks.map((b) => b.kind)).toEqual(['text', 'table']);
+  });
+
+  it('tableGrid tolerates malformed spans', () => {
+    const doc = readHtml('<table><tr><td rowspan="0">a</td><td colspan="abc">b</td></tr><tr><td colspan="99999">c</td></tr></table>');
+    const grid = (doc.blocks[0] as TableBlock).rows;
+    expect(grid[0].map((c) => c.text)).toEqual(['a', 'b']);
+    expect(grid[1].length).toBeLessThanOrEqual(100);
+    expect(typeof tableGrid).toBe('function');
+  });
+
+  it('reads CMS meta tags', () => {
+    const doc = readHtml('<html><head><meta name="PubDate" content="2024-01-30 10:00"><meta name="ContentSource" content="某区人民政府办公室"><meta name="Url" content="http://www.example.gov.cn/x.html"></head><body><p>x</p></body></html>');
+    expect(doc.meta).toEqual({ published_at: '2024-01-30 10:00', publisher: '某区人民政府办公室', url: 'http://www.example.gov.cn/x.html' });
+  });
+});
