@@ -15,6 +15,10 @@ export type Unit = '万元' | '元' | '亿元' | 'count' | '%';
 /** Markers printed for "nothing" in a cell. */
 const NULL_MARKERS = new Set(['', '-', '--', '—', '——', '–', '―', '/', '\\', '无', '空', 'N/A', 'n/a', '／', '-/-']);
 
+export function isNullMarker(text: string): boolean {
+  return NULL_MARKERS.has(asciiDigits(text).replace(/[\s\u00a0\u3000]+/g, ''));
+}
+
 /** Unit suffixes: money units keep their name, counting words become `count`. */
 const UNITS: [RegExp, Unit][] = [
   [/万元$/, '万元'],

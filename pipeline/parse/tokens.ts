@@ -5,7 +5,7 @@
  * all look alike here.
  */
 import type { Item } from './sections.ts';
-import { parseNumber, type ParsedNumber } from './numbers.ts';
+import { isNullMarker, parseNumber, type ParsedNumber } from './numbers.ts';
 
 export type Token =
   /** `cell` is set for the text of a grid cell: one token per cell, never merged with the next. */
@@ -27,22 +27,31 @@ const ENUMERATOR_AFTER = /^[.、．](?:$|(?=[^0-9０-９\s]))/;
 /** "1." or "2、" standing alone before a label (1. 属于国家秘密). */
 const ENUMERATOR = /^[0-9０-９]{1,2}[.、．]$/;
 
+const HAS_DIGIT = /[0-9０-９]/;
+
+function appendText(out: Token[], s: string, at: string): void {
+  if (!s) return;
+  const prev = out[out.length - 1];
+  if (prev?.kind === 'text' && prev.at === at) prev.text += s;
+  else out.push({ kind: 'text', text: s, at });
+}
+
 /** Splits running text into label text and the numbers printed inside it. */
 export function tokenizeText(text: string, at: string, out: Token[] = []): Token[] {
   for (const chunk of text.split(/\s+/)) {
     if (!chunk) continue;
+    // Most chunks are label text: without a digit, only a null marker (—, 无) can be a value.
+    if (!HAS_DIGIT.test(chunk) && !isNullMarker(chunk)) {
+      appendText(out, chunk + ' ', at);
+      continue;
+    }
     const whole = parseNumber(chunk);
     if (whole.kind !== 'invalid' && !ENUMERATOR.test(chunk)) {
       out.push({ kind: 'value', parsed: whole, at });
       continue;
     }
     let last = 0;
-    const pushText = (s: string) => {
-      if (!s) return;
-      const prev = out[out.length - 1];
-      if (prev?.kind === 'text' && prev.at === at) prev.text += s;
-      else out.push({ kind: 'text', text: s, at });
-    };
+    const pushText = (s: string) => appendText(out, s, at);
     for (const m of chunk.matchAll(NUMBER_IN_TEXT)) {
       let digits = m[0];
       let end = m.index + digits.length;

@@ -2,23 +2,38 @@
  * HTML → document model, with htmlparser2. Government pages wrap the report in site
  * navigation, headers and footers, use tables for page layout, paste Word markup into cells
  * and merge cells with rowspan/colspan. The reader:
- * 1. finds the article: the deepest element that holds the most distinct report headings;
- * 2. keeps the page's title (and a headline above the article) as metadata;
- * 3. turns block elements into lines of text and data tables into grids with merged cells
+ * 1. builds a lean element tree from htmlparser2's callbacks (lighter than a full DOM, which
+ *    matters at thousands of reports a second);
+ * 2. finds the article: the deepest element that holds the most distinct report headings;
+ * 3. keeps the page's title, CMS meta tags and a headline above the article as metadata;
+ * 4. turns block elements into lines of text and data tables into grids with merged cells
  *    expanded (a layout table, one whose cells hold tables, is read as flow content).
  */
-import { parseDocument } from 'htmlparser2';
-import { Element, type ChildNode } from 'domhandler';
+import { Parser } from 'htmlparser2';
 import { cleanText, type Block, type Cell, type DocumentMeta, type DocumentModel } from './document.ts';
 
-const SKIP = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'select', 'option', 'button', 'svg', 'object', 'head', 'input', 'textarea']);
+interface El {
+  name: string;
+  attrs: Record<string, string>;
+  children: Node[];
+  parent: El | null;
+  /** Bitmask of ARTICLE_MARKERS found in the element's text (filled by scoreElements). */
+  mask: number;
+}
+type Node = El | string;
+
+/** Elements whose content is never report text. */
+const SKIP = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'select', 'option', 'button', 'svg', 'object', 'head', 'input', 'textarea', 'title']);
 const BLOCK = new Set([
   'p', 'div', 'br', 'hr', 'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'section', 'article', 'header',
   'footer', 'nav', 'aside', 'main', 'blockquote', 'pre', 'center', 'form', 'fieldset', 'address', 'figure', 'figcaption', 'caption', 'tr', 'td', 'th', 'table', 'tbody', 'thead', 'tfoot', 'body', 'html',
 ]);
+const VOID = new Set(['br', 'hr', 'img', 'meta', 'link', 'input', 'col', 'area', 'base', 'wbr', 'source', 'embed', 'param', 'track']);
 
 /** Headings that mark a report's article; an element's score is how many distinct ones it holds. */
 const ARTICLE_MARKERS = [/一\s*[、.．]\s*总体情况/, /主动公开政府信息情况/, /收到和处理政府信息公开申请/, /行政复议/, /存在的?主要问题|存在问题/, /其他需要报告/];
+/** A cheap test before the six markers: every marker holds one of these characters. */
+const MARKER_CHARS = /[总主收复问报]/;
 
 /** Page metadata that Chinese government CMSs put in <meta name=…>. */
 const META_NAMES: [RegExp, keyof DocumentMeta][] = [
@@ -30,89 +45,137 @@ const META_NAMES: [RegExp, keyof DocumentMeta][] = [
 
 const MAX_SPAN = 100;
 
-function isElement(node: ChildNode): node is Element {
-  return node.type === 'tag' || node.type === 'script' || node.type === 'style';
+interface Parsed {
+  root: El;
+  title?: string;
+  metas: { name: string; content: string }[];
+  /** h1–h3 and *title* elements, candidates for the headline. */
+  headings: El[];
+  tables: El[];
 }
 
-function textOf(node: ChildNode, out: string[] = []): string[] {
-  if (node.type === 'text') out.push(node.data);
-  else if (isElement(node) && !SKIP.has(node.name)) {
-    for (const child of node.children) {
-      if (isElement(child) && BLOCK.has(child.name)) out.push(' ');
-      textOf(child, out);
-    }
+function build(html: string): Parsed {
+  const root: El = { name: 'root', attrs: {}, children: [], parent: null, mask: 0 };
+  const parsed: Parsed = { root, metas: [], headings: [], tables: [] };
+  let current = root;
+  let titleText: string[] | null = null;
+  const parser = new Parser(
+    {
+      onopentag(name, attrs) {
+        if (name === 'meta') {
+          const key = attrs.name ?? attrs.property;
+          if (key && attrs.content) parsed.metas.push({ name: key, content: attrs.content });
+          return;
+        }
+        if (name === 'title' && !parsed.title) titleText = [];
+        const el: El = { name, attrs, children: [], parent: current, mask: 0 };
+        current.children.push(el);
+        if (/^h[1-3]$/.test(name) || /title/i.test(`${attrs.class ?? ''} ${attrs.id ?? ''}`)) parsed.headings.push(el);
+        if (name === 'table') parsed.tables.push(el);
+        if (!VOID.has(name)) current = el;
+      },
+      ontext(text) {
+        if (titleText) titleText.push(text);
+        const last = current.children[current.children.length - 1];
+        if (typeof last === 'string') current.children[current.children.length - 1] = last + text;
+        else current.children.push(text);
+      },
+      onclosetag(name, implied) {
+        if (name === 'title' && titleText) {
+          parsed.title = cleanText(titleText.join('')) || undefined;
+          titleText = null;
+        }
+        if (VOID.has(name)) return;
+        // Close up to the matching element; a stray end tag closes nothing.
+        for (let el: El | null = current; el && el !== root; el = el.parent) {
+          if (el.name === name) {
+            current = el.parent ?? root;
+            return;
+          }
+        }
+        void implied;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true },
+  );
+  parser.end(html);
+  return parsed;
+}
+
+function textOf(node: Node, out: string[]): void {
+  if (typeof node === 'string') {
+    out.push(node);
+    return;
   }
-  return out;
+  if (SKIP.has(node.name)) return;
+  for (const child of node.children) {
+    if (typeof child !== 'string' && BLOCK.has(child.name)) out.push(' ');
+    textOf(child, out);
+  }
 }
 
-const elementText = (node: ChildNode) => cleanText(textOf(node).join(''));
-
-/** Marks each element with the set of article markers found in its text (bitmask). */
-function scoreElements(root: Element): Map<Element, number> {
-  const scores = new Map<Element, number>();
-  const walk = (el: Element): number => {
-    let mask = 0;
-    for (const child of el.children) {
-      if (child.type === 'text') {
-        ARTICLE_MARKERS.forEach((re, i) => {
-          if (re.test(child.data)) mask |= 1 << i;
-        });
-      } else if (isElement(child) && !SKIP.has(child.name)) {
-        mask |= walk(child);
-      }
-    }
-    scores.set(el, mask);
-    return mask;
-  };
-  walk(root);
-  return scores;
+function elementText(el: El): string {
+  const out: string[] = [];
+  textOf(el, out);
+  return cleanText(out.join(''));
 }
 
-const popcount = (n: number) => n.toString(2).replace(/0/g, '').length;
+/** Marks each element with the set of article markers found in its text. */
+function scoreElements(el: El): number {
+  let mask = 0;
+  for (const child of el.children) {
+    if (typeof child === 'string') {
+      if (MARKER_CHARS.test(child)) ARTICLE_MARKERS.forEach((re, i) => re.test(child) && (mask |= 1 << i));
+    } else if (!SKIP.has(child.name)) mask |= scoreElements(child);
+  }
+  el.mask = mask;
+  return mask;
+}
 
-function findArticle(root: Element): Element {
-  const scores = scoreElements(root);
-  let best = root;
-  let bestScore = popcount(scores.get(root) ?? 0);
+const popcount = (n: number) => {
+  let c = 0;
+  for (let x = n; x; x &= x - 1) c++;
+  return c;
+};
+
+function findArticle(body: El): El {
+  scoreElements(body);
+  let best = body;
+  let bestScore = popcount(body.mask);
   let bestDepth = 0;
-  const walk = (el: Element, depth: number) => {
-    const score = popcount(scores.get(el) ?? 0);
-    if (score > bestScore || (score === bestScore && score > 0 && depth > bestDepth)) {
+  const walk = (el: El, depth: number) => {
+    const score = popcount(el.mask);
+    if (score === 0) return;
+    if (score > bestScore || (score === bestScore && depth > bestDepth)) {
       best = el;
       bestScore = score;
       bestDepth = depth;
     }
-    for (const child of el.children) if (isElement(child) && !SKIP.has(child.name) && child.name !== 'table') walk(child, depth + 1);
+    for (const child of el.children) if (typeof child !== 'string' && child.name !== 'table' && !SKIP.has(child.name)) walk(child, depth + 1);
   };
-  walk(root, 0);
+  walk(body, 0);
   return best;
 }
 
-function attr(el: Element, name: string): string | undefined {
-  return el.attribs?.[name];
-}
-
-function findAll(root: ChildNode, test: (el: Element) => boolean, out: Element[] = []): Element[] {
-  if (isElement(root)) {
-    if (test(root)) out.push(root);
-    for (const child of root.children) findAll(child, test, out);
+function findBody(root: El): El {
+  const stack: El[] = [root];
+  while (stack.length) {
+    const el = stack.pop()!;
+    if (el.name === 'body') return el;
+    for (const child of el.children) if (typeof child !== 'string') stack.push(child);
   }
-  return out;
+  return root;
 }
 
-function contains(ancestor: Element, node: ChildNode): boolean {
-  for (let n: ChildNode | null = node; n; n = n.parent as ChildNode | null) if (n === ancestor) return true;
+function contains(ancestor: El, el: El): boolean {
+  for (let n: El | null = el; n; n = n.parent) if (n === ancestor) return true;
   return false;
 }
 
-function readMeta(root: Element): DocumentMeta {
+function readMeta(parsed: Parsed): DocumentMeta {
   const meta: DocumentMeta = {};
-  const title = findAll(root, (el) => el.name === 'title')[0];
-  if (title) meta.title = elementText(title) || undefined;
-  for (const el of findAll(root, (e) => e.name === 'meta')) {
-    const name = attr(el, 'name') ?? attr(el, 'property');
-    const content = attr(el, 'content');
-    if (!name || !content) continue;
+  if (parsed.title) meta.title = parsed.title;
+  for (const { name, content } of parsed.metas) {
     const field = META_NAMES.find(([re]) => re.test(name))?.[1];
     if (field && !(field === 'title' && meta.title)) meta[field] ??= cleanText(content);
   }
@@ -120,12 +183,8 @@ function readMeta(root: Element): DocumentMeta {
 }
 
 /** A headline above the article (h1–h3 or a *title* element naming the annual report). */
-function findHeadline(root: Element, article: Element): string | undefined {
-  const candidates = findAll(
-    root,
-    (el) => (/^h[1-3]$/.test(el.name) || /title/i.test(`${attr(el, 'class') ?? ''} ${attr(el, 'id') ?? ''}`)) && el.name !== 'title',
-  );
-  for (const el of candidates) {
+function findHeadline(parsed: Parsed, article: El): string | undefined {
+  for (const el of parsed.headings) {
     if (contains(article, el) || contains(el, article)) continue;
     const text = elementText(el);
     if (text.length <= 80 && /年度报告|年报/.test(text)) return text;
@@ -136,11 +195,11 @@ function findHeadline(root: Element, article: Element): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Tables
 
-function rowsOf(table: Element): Element[] {
-  const rows: Element[] = [];
-  const walk = (el: Element) => {
+function rowsOf(table: El): El[] {
+  const rows: El[] = [];
+  const walk = (el: El) => {
     for (const child of el.children) {
-      if (!isElement(child)) continue;
+      if (typeof child === 'string') continue;
       if (child.name === 'tr') rows.push(child);
       else if (child.name === 'thead' || child.name === 'tbody' || child.name === 'tfoot') walk(child);
     }
@@ -149,26 +208,24 @@ function rowsOf(table: Element): Element[] {
   return rows;
 }
 
-function cellsOf(tr: Element): Element[] {
-  return tr.children.filter((c): c is Element => isElement(c) && (c.name === 'td' || c.name === 'th'));
+function hasInnerTable(el: El): boolean {
+  for (const child of el.children) if (typeof child !== 'string' && (child.name === 'table' || hasInnerTable(child))) return true;
+  return false;
 }
 
-function isLayoutTable(table: Element): boolean {
-  return findAll(table, (el) => el.name === 'table').length > 1;
-}
-
-function span(el: Element, name: string): number {
-  const n = Number.parseInt(attr(el, name) ?? '1', 10);
+function span(el: El, name: string): number {
+  const n = Number.parseInt(el.attrs[name] ?? '1', 10);
   return Number.isFinite(n) && n > 0 ? Math.min(n, MAX_SPAN) : 1;
 }
 
 /** Expands rowspan/colspan into a grid; spanned positions repeat the text with origin=false. */
-export function tableGrid(table: Element): Cell[][] {
+function tableGrid(table: El): Cell[][] {
   const grid: Cell[][] = [];
   rowsOf(table).forEach((tr, r) => {
     grid[r] ??= [];
     let c = 0;
-    for (const td of cellsOf(tr)) {
+    for (const td of tr.children) {
+      if (typeof td === 'string' || (td.name !== 'td' && td.name !== 'th')) continue;
       while (grid[r][c]) c++;
       const text = elementText(td);
       const rs = span(td, 'rowspan');
@@ -187,23 +244,24 @@ export function tableGrid(table: Element): Cell[][] {
 // ---------------------------------------------------------------------------------------------
 // Flow → blocks
 
-function linearize(article: Element): Block[] {
+function linearize(article: El): Block[] {
   const blocks: Block[] = [];
   let line: string[] = [];
   let paragraphs = 0;
   let tables = 0;
   const flush = () => {
+    if (!line.length) return;
     const text = cleanText(line.join(''));
     line = [];
     if (text) blocks.push({ kind: 'text', text, at: `paragraph ${++paragraphs}` });
   };
-  const walk = (node: ChildNode) => {
-    if (node.type === 'text') {
-      line.push(node.data);
+  const walk = (node: Node) => {
+    if (typeof node === 'string') {
+      line.push(node);
       return;
     }
-    if (!isElement(node) || SKIP.has(node.name)) return;
-    if (node.name === 'table' && !isLayoutTable(node)) {
+    if (SKIP.has(node.name)) return;
+    if (node.name === 'table' && !hasInnerTable(node)) {
       flush();
       const rows = tableGrid(node);
       if (rows.length) {
@@ -223,16 +281,13 @@ function linearize(article: Element): Block[] {
 }
 
 export function readHtml(html: string, format = 'html'): DocumentModel {
-  const dom = parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
-  // A fragment without <html>/<body> gets a synthetic root so every walk starts at an Element.
-  const root = new Element('root', {}, dom.children);
-  const meta = readMeta(root);
-  const body = findAll(root, (el) => el.name === 'body')[0] ?? root;
+  const parsed = build(html);
+  const body = findBody(parsed.root);
   const article = findArticle(body);
   const blocks = linearize(article);
-  const headline = findHeadline(body, article);
+  const headline = findHeadline(parsed, article);
   if (headline && !blocks.some((b) => b.kind === 'text' && b.text.includes(headline))) {
     blocks.unshift({ kind: 'text', text: headline, at: 'headline' });
   }
-  return { format, meta, blocks };
+  return { format, meta: readMeta(parsed), blocks };
 }

@@ -1,0 +1,230 @@
+/**
+ * `manifest.csv`: what the person who collected the reports knows about each file, so it wins
+ * over what the pipeline infers from the text. An input folder may hold one, with the header
+ *
+ *     path,agency,region_code,year,source_url,published_at
+ *
+ * (UTF-8, optional BOM, RFC 4180 quoting; any column but path may be empty or left out).
+ * Reading is a pure function of the CSV text and the folder it lies in; the caller reads the file.
+ */
+import { posix } from 'node:path';
+import { GongkaiError } from '../errors.ts';
+import { loadRegions } from './regions.ts';
+
+export interface ManifestRow {
+  /** The file, relative to the manifest's folder, with `/` separators (see `manifestKey`). */
+  path: string;
+  agency?: string;
+  /** 6-digit GB/T 2260 code (NBS development-zone codes are accepted too). */
+  region_code?: string;
+  /** The year the report covers. */
+  year?: number;
+  source_url?: string;
+  /** As written: YYYY-MM-DD, optionally with a time. */
+  published_at?: string;
+  /** The manifest line the row starts on, for messages about it later. */
+  line?: number;
+}
+
+export const MANIFEST_FILE = 'manifest.csv';
+
+const COLUMNS = ['path', 'agency', 'region_code', 'year', 'source_url', 'published_at'] as const;
+type Column = (typeof COLUMNS)[number];
+
+/** Reports exist since the 条例 took effect in 2008; the upper bound only catches typos. */
+const FIRST_YEAR = 2008;
+const LAST_YEAR = 2100;
+
+export interface ManifestProblem {
+  line: number;
+  message: string;
+}
+
+/** Every problem of one manifest at once, each naming its line, so one edit fixes them all. */
+export class ManifestError extends GongkaiError {
+  readonly problems: ManifestProblem[];
+  constructor(where: string, problems: ManifestProblem[]) {
+    super('invalid_manifest', problems.map((p) => `${where} line ${p.line}: ${p.message}`).join('\n'));
+    this.problems = problems;
+  }
+}
+
+/**
+ * The key a file has in a manifest: its path relative to the manifest's folder, with `/`
+ * separators and NFC (macOS hands out decomposed file names). Both arguments may be absolute
+ * or both relative.
+ */
+export function manifestKey(filePath: string, folder: string): string {
+  const slash = (p: string) => posix.normalize(p.normalize('NFC').replace(/\\/g, '/'));
+  const file = slash(filePath);
+  const base = slash(folder || '.');
+  if (base === '.' && !posix.isAbsolute(file)) return file;
+  // With both paths relative, posix.relative resolves both against the same working directory,
+  // so the result does not depend on it.
+  return posix.relative(base, file);
+}
+
+/** One value checked and converted: a string for the row, or a problem message. */
+type Cell = { value?: string | number; problem?: string };
+
+/** Checks per column, as rows: adding a column is one line. */
+const CHECKS: Record<Exclude<Column, 'path'>, (raw: string) => Cell> = {
+  agency: (raw) => ({ value: raw }),
+  region_code(raw) {
+    if (!/^\d{6}$/.test(raw)) return { problem: `region_code "${raw}" is not a 6-digit code (pad a province or city code with zeros: 41 → 410000)` };
+    if (!loadRegions().byCode.has(raw)) return { problem: `region_code "${raw}" is not a GB/T 2260 region` };
+    return { value: raw };
+  },
+  year(raw) {
+    const year = /^\d{4}$/.test(raw) ? Number(raw) : NaN;
+    if (!(year >= FIRST_YEAR && year <= LAST_YEAR)) return { problem: `year "${raw}" is not a year between ${FIRST_YEAR} and ${LAST_YEAR}` };
+    return { value: year };
+  },
+  source_url(raw) {
+    let ok = false;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(raw).protocol);
+    } catch {
+      ok = false;
+    }
+    return ok ? { value: raw } : { problem: `source_url "${raw}" is not an http(s) URL` };
+  },
+  published_at(raw) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(raw);
+    const valid =
+      m !== null &&
+      (() => {
+        const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+        const date = new Date(Date.UTC(y, mo - 1, d));
+        return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && Number(m[4] ?? 0) < 24 && Number(m[5] ?? 0) < 60 && Number(m[6] ?? 0) < 60;
+      })();
+    return valid ? { value: raw } : { problem: `published_at "${raw}" is not a date (YYYY-MM-DD, optionally with HH:MM)` };
+  },
+};
+
+/**
+ * Reads a manifest. `folder` is the folder the manifest lies in: absolute paths in it are made
+ * relative to that folder. Throws one ManifestError listing every bad line.
+ */
+export function readManifest(csvText: string, folder: string): Map<string, ManifestRow> {
+  const where = posix.join(folder.replace(/\\/g, '/'), MANIFEST_FILE);
+  const { records, problems } = parseCsv(csvText);
+  const rows = new Map<string, ManifestRow>();
+  const header = records.shift();
+  if (!header) throw new ManifestError(where, [{ line: 1, message: 'the file is empty; the first line must be the header ' + COLUMNS.join(',') }]);
+
+  const columns = header.fields.map((f) => f.trim());
+  for (const name of columns) {
+    if (!(COLUMNS as readonly string[]).includes(name)) problems.push({ line: header.line, message: `unknown column "${name}" (the columns are ${COLUMNS.join(', ')})` });
+    else if (columns.indexOf(name) !== columns.lastIndexOf(name)) problems.push({ line: header.line, message: `column "${name}" appears twice` });
+  }
+  if (!columns.includes('path')) problems.push({ line: header.line, message: 'the header has no "path" column' });
+  if (problems.length > 0) throw new ManifestError(where, dedupe(problems));
+
+  const firstLine = new Map<string, number>();
+  for (const record of records) {
+    if (record.fields.every((f) => f.trim() === '')) continue;
+    if (record.fields.length !== columns.length) {
+      problems.push({ line: record.line, message: `${record.fields.length} fields, but the header has ${columns.length}` });
+      continue;
+    }
+    const raw = Object.fromEntries(columns.map((c, i) => [c, record.fields[i].trim()])) as Partial<Record<Column, string>>;
+    const row: ManifestRow = { path: '', line: record.line };
+    if (!raw.path) problems.push({ line: record.line, message: 'path is empty' });
+    else {
+      // Paths in a manifest are relative to its folder; an absolute one must lie inside it.
+      const written = raw.path.replace(/\\/g, '/');
+      row.path = manifestKey(written, posix.isAbsolute(written) ? folder : '.');
+      if (row.path === '..' || row.path.startsWith('../')) problems.push({ line: record.line, message: `path "${raw.path}" lies outside the manifest's folder` });
+      const earlier = firstLine.get(row.path);
+      if (earlier !== undefined) problems.push({ line: record.line, message: `path "${raw.path}" is listed again (first on line ${earlier})` });
+      else firstLine.set(row.path, record.line);
+    }
+    for (const column of Object.keys(CHECKS) as (keyof typeof CHECKS)[]) {
+      const value = raw[column];
+      if (!value) continue;
+      const cell = CHECKS[column](value);
+      if (cell.problem) problems.push({ line: record.line, message: cell.problem });
+      else Object.assign(row, { [column]: cell.value });
+    }
+    if (row.path) rows.set(row.path, row);
+  }
+  if (problems.length > 0) throw new ManifestError(where, problems);
+  return rows;
+}
+
+function dedupe(problems: ManifestProblem[]): ManifestProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(p.message) && seen.add(p.message));
+}
+
+interface CsvRecord {
+  fields: string[];
+  /** The line the record starts on (a quoted field may span lines). */
+  line: number;
+}
+
+/**
+ * RFC 4180: fields separated by commas, records by CRLF or LF, a field in double quotes may hold
+ * commas, line breaks and doubled quotes. A quote inside an unquoted field is kept as written.
+ */
+export function parseCsv(text: string): { records: CsvRecord[]; problems: ManifestProblem[] } {
+  const src = text.startsWith('\ufeff') ? text.slice(1) : text;
+  const records: CsvRecord[] = [];
+  const problems: ManifestProblem[] = [];
+  let fields: string[] = [];
+  let field = '';
+  let line = 1;
+  let recordLine = 1;
+  let i = 0;
+  const endRecord = () => {
+    fields.push(field);
+    records.push({ fields, line: recordLine });
+    fields = [];
+    field = '';
+  };
+  while (i < src.length) {
+    const ch = src[i];
+    if (ch === '"' && field === '') {
+      const start = line;
+      i++;
+      for (;;) {
+        if (i >= src.length) {
+          problems.push({ line: start, message: 'a quoted field is never closed' });
+          break;
+        }
+        if (src[i] === '"') {
+          if (src[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        if (src[i] === '\n') line++;
+        field += src[i++];
+      }
+      if (i < src.length && src[i] !== ',' && src[i] !== '\n' && src[i] !== '\r') {
+        problems.push({ line, message: 'text after a closing quote (write a quote inside a quoted field as "")' });
+        while (i < src.length && src[i] !== ',' && src[i] !== '\n' && src[i] !== '\r') field += src[i++];
+      }
+      continue;
+    }
+    if (ch === ',') {
+      fields.push(field);
+      field = '';
+      i++;
+    } else if (ch === '\r' || ch === '\n') {
+      endRecord();
+      i += ch === '\r' && src[i + 1] === '\n' ? 2 : 1;
+      line++;
+      recordLine = line;
+    } else {
+      field += ch;
+      i++;
+    }
+  }
+  if (field !== '' || fields.length > 0) endRecord();
+  return { records, problems };
+}
