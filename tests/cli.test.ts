@@ -1,6 +1,6 @@
 /** The command line as users run it: `npm run -s gongkai -- parse FILE...`. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -46,5 +46,32 @@ describe('gongkai parse', () => {
   it('--help lists every command', async () => {
     const { stdout } = await cli('--help');
     expect(stdout).toMatch(/parse FILE\.\.\./);
+  });
+});
+
+describe('gongkai parse with a manifest.csv beside the files', () => {
+  it('takes region, agency, year and URL from the manifest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gongkai-manifest-'));
+    writeFileSync(join(dir, 'report.txt'), readFileSync('data/reports/real/jianxi-district-office-2023.txt'));
+    writeFileSync(
+      join(dir, 'manifest.csv'),
+      '\ufeffpath,agency,region_code,year,source_url,published_at\nreport.txt,洛阳市涧西区人民政府办公室,410305,2023,https://www.jianxi.gov.cn/nb/2023.html,2024-01-20\n',
+    );
+    const { code, stdout } = await cli('parse', join(dir, 'report.txt'));
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout);
+    expect(r.agency).toBe('洛阳市涧西区人民政府办公室');
+    expect(r.identity).toMatchObject({ agency_id: '410305.general_office', region_code: '410305', region_status: 'manifest' });
+    expect(r.page).toEqual({ url: 'https://www.jianxi.gov.cn/nb/2023.html', published_at: '2024-01-20' });
+    expect(r.warnings).toContainEqual(expect.objectContaining({ code: 'manifest_override', where: 'agency' }));
+  });
+
+  it('a broken manifest is a clear error naming its line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gongkai-manifest-'));
+    writeFileSync(join(dir, 'report.txt'), readFileSync('data/reports/real/jianxi-district-office-2023.txt'));
+    writeFileSync(join(dir, 'manifest.csv'), 'path,agency,region_code,year,source_url,published_at\nreport.txt,x,41030,20x3,,\n');
+    const { code, stderr } = await cli('parse', join(dir, 'report.txt'));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/manifest\.csv line 2/);
   });
 });

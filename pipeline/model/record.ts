@@ -52,7 +52,20 @@ export type WarningCode =
   | 'year_conflict'
   | 'agency_missing'
   | 'approximate_figure'
-  | 'section_missing';
+  | 'section_missing'
+  | 'manifest_override'
+  // From agency normalization (pipeline/normalize/agencies.ts):
+  | 'region_ambiguous'
+  | 'region_unresolved'
+  | 'region_approximate'
+  | 'region_not_gbt2260'
+  | 'region_name_variant'
+  | 'region_from_title'
+  | 'region_from_text'
+  | 'region_from_host'
+  | 'region_conflict'
+  | 'region_host_conflict'
+  | 'kind_assumed';
 
 /** A value the pipeline inferred, never printed: kept apart from `tables`. */
 export interface Derived {
@@ -82,6 +95,22 @@ export interface ReportRecord {
   locations: Record<string, string>;
   /** Metadata a crawler's dump or the page carried (source URL, publication date, publisher). */
   page: { url?: string; published_at?: string; publisher?: string };
+  /** Who published it: region, kind, level, scope and the id that joins it across years. */
+  identity: AgencyIdentity;
+}
+
+export interface AgencyIdentity {
+  agency_id: string;
+  region_code: string | null;
+  /** Where the region was ambiguous: every candidate, and region_code stays null. */
+  region_candidates: string[];
+  region_status: 'manifest' | 'resolved' | 'ambiguous' | 'unresolved';
+  region_source: 'manifest' | 'name' | 'title' | 'text' | 'host' | null;
+  agency_kind: 'government' | 'general_office' | 'department' | 'township' | 'other';
+  level: 'province' | 'city' | 'county' | 'township' | null;
+  /** region_summary: the report sums all agencies of an area; never add it to agency reports. */
+  scope: 'agency' | 'region_summary';
+  scope_evidence: string | null;
 }
 
 export type ErrorCode = 'empty_file' | 'binary_file' | 'unreadable' | 'not_a_report' | 'unsupported_format' | 'no_text_layer' | 'internal';

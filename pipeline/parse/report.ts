@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { runChecks } from '../check/index.ts';
 import { GongkaiError, InputError } from '../errors.ts';
 import type { Layout, TableCode } from '../model/codes.ts';
-import type { ParseOutcome, ReportRecord, Warning } from '../model/record.ts';
+import type { AgencyIdentity, ParseOutcome, ReportRecord, Warning } from '../model/record.ts';
 import { readDocument } from '../read/formats.ts';
 import type { DocumentModel } from '../read/document.ts';
 import { agencyFromTitle, findPublished, findTitle, findYear } from './metadata.ts';
@@ -16,6 +16,8 @@ import { readProactive } from './table2.ts';
 import { readApplications } from './table3.ts';
 import { readReviewLitigation } from './table4.ts';
 import { emptyRead, type TableRead } from './table-read.ts';
+import { normalizeAgency } from '../normalize/agencies.ts';
+import type { ManifestRow } from '../normalize/manifest.ts';
 import { tokenize } from './tokens.ts';
 
 export function sha256(bytes: Uint8Array): string {
@@ -31,15 +33,32 @@ const TABLE_NAMES: Record<TableCode, string> = {
 /** The year decides the layout only when a table's own words do not (a truncated table). */
 const layoutOfYear = (year: number | null): Layout | null => (year === null ? null : year >= 2021 ? '2021' : '2019');
 
-export function parseDocumentModel(doc: DocumentModel, source: string, hash: string): ReportRecord {
+/** What is known of a file besides its bytes: its row in the folder's manifest.csv. */
+export interface ParseContext {
+  manifest?: ManifestRow | null;
+}
+
+export function parseDocumentModel(doc: DocumentModel, source: string, hash: string, context: ParseContext = {}): ReportRecord {
   const { preamble, byCode } = splitSections(doc.blocks);
   const overview = byCode.overview ? proseOf(byCode.overview.items) : '';
   const title = findTitle(preamble, doc.meta);
-  const agency = title ? agencyFromTitle(title) : null;
   const preambleText = proseOf(preamble);
   const covered = findYear(title, preambleText, overview);
-  const published = doc.meta.published_at ?? findPublished(preambleText);
-  const fallback = layoutOfYear(covered.year);
+  const manifest = context.manifest ?? null;
+  const warnings: Warning[] = [...covered.warnings];
+  // The manifest wins over what the file says; a disagreement is worth a warning.
+  const printedAgency = title ? agencyFromTitle(title) : null;
+  const agency = manifest?.agency ?? printedAgency;
+  const year = manifest?.year ?? covered.year;
+  if (manifest?.agency && printedAgency && manifest.agency !== printedAgency) {
+    warnings.push({ code: 'manifest_override', where: 'agency', message: `the manifest names "${manifest.agency}", the report "${printedAgency}"` });
+  }
+  if (manifest?.year && covered.year && manifest.year !== covered.year) {
+    warnings.push({ code: 'manifest_override', where: 'year', message: `the manifest says ${manifest.year}, the report ${covered.year}` });
+  }
+  const published = manifest?.published_at ?? doc.meta.published_at ?? findPublished(preambleText);
+  const url = manifest?.source_url ?? doc.meta.url;
+  const fallback = layoutOfYear(year);
 
   const tokensOf = (code: TableCode) => (byCode[code] ? tokenize(byCode[code]!.items) : null);
   const t2 = tokensOf('proactive');
@@ -51,7 +70,6 @@ export function parseDocumentModel(doc: DocumentModel, source: string, hash: str
     review_litigation: t4 ? readReviewLitigation(t4) : emptyRead(),
   };
 
-  const warnings: Warning[] = [...covered.warnings];
   if (!agency) warnings.push({ code: 'agency_missing', where: 'agency', message: 'no agency named in the title' });
   const tables = {} as ReportRecord['tables'];
   const derived: ReportRecord['derived'] = {};
@@ -79,13 +97,27 @@ export function parseDocumentModel(doc: DocumentModel, source: string, hash: str
   const said = statements(overview);
   const checks = runChecks({ tables, derived }, tables.applications ? (layouts.applications ?? null) : null, said);
 
+  const who = normalizeAgency({ agency, title, text: `${preambleText}\n${overview}`, manifest, sourceUrl: url ?? null });
+  for (const w of who.warnings) if (w.code !== 'agency_missing') warnings.push({ code: w.code, where: 'identity', message: w.message });
+  const identity: AgencyIdentity = {
+    agency_id: who.agency_id,
+    region_code: who.region_code,
+    region_candidates: who.region_candidates,
+    region_status: who.region_status,
+    region_source: who.region_source,
+    agency_kind: who.agency_kind,
+    level: who.level,
+    scope: who.scope,
+    scope_evidence: who.scope_evidence,
+  };
+
   return {
     source,
     sha256: hash,
     format: doc.format,
     title,
     agency,
-    year: covered.year,
+    year,
     layout: layouts.applications ?? layouts.proactive ?? null,
     layouts,
     tables,
@@ -95,20 +127,21 @@ export function parseDocumentModel(doc: DocumentModel, source: string, hash: str
     warnings,
     locations,
     page: {
-      ...(doc.meta.url ? { url: doc.meta.url } : {}),
+      ...(url ? { url } : {}),
       ...(published ? { published_at: published } : {}),
       ...(doc.meta.publisher ? { publisher: doc.meta.publisher } : {}),
     },
+    identity,
   };
 }
 
-export function parseReport(bytes: Uint8Array, source: string): ParseOutcome {
+export function parseReport(bytes: Uint8Array, source: string, context: ParseContext = {}): ParseOutcome {
   const hash = sha256(bytes);
   try {
     if (bytes.length === 0) throw new InputError('empty_file', 'the file is empty');
     const doc = readDocument(bytes, source);
     if (!doc.blocks.length) throw new InputError('empty_file', 'the file holds no text');
-    const record = parseDocumentModel(doc, source, hash);
+    const record = parseDocumentModel(doc, source, hash, context);
     const found = Object.values(record.tables).some(Boolean);
     if (!found && !/年度报告|年报/.test(record.title ?? '')) {
       throw new InputError('not_a_report', 'no annual-report tables or title found (政府信息公开工作年度报告)');
