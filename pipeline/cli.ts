@@ -3,13 +3,16 @@
  * prints one line and exits 2; --debug prints the stack.
  *
  *   gongkai parse FILE...        canonical record per file, as NDJSON
+ *   gongkai synth --out DIR      a generated corpus with manifest and ground truth
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, GongkaiError } from './errors.ts';
 import { MANIFEST_FILE, manifestKey, readManifest, type ManifestRow } from './normalize/manifest.ts';
 import { parseReport } from './parse/report.ts';
+import { progressBar } from './progress.ts';
+import { parseSynthArgs, runSynth } from './synth/index.ts';
 
 const USAGE = `usage: gongkai <command> [options]
 
@@ -18,30 +21,51 @@ commands:
                     a manifest.csv beside the files (path,agency,region_code,year,
                     source_url,published_at) wins over what the files say
                     --pretty   indent the JSON (one object after another)
+  synth --out DIR   generate a realistic corpus of reports for real regions, with
+                    manifest.csv and a ground-truth record per report
+                    [--config data/demo-corpus.json] [--provinces 41[,42]]
+                    [--years 2019-2024] [--seed N] [--broken-share 0.05]
+                    [--styles html-utf8,text-tab,…] [--limit N]
 
 options for every command:
   --debug           print stack traces
   --help            this text`;
 
-/** The manifest.csv beside a file, read once per folder; its rows win over what the file says. */
+/**
+ * The manifest.csv that lists a file: in its folder or a folder above it (a corpus keeps one at
+ * its root). Each manifest is read once; its rows win over what the file says.
+ */
 function manifestLookup(): (file: string) => Promise<ManifestRow | null> {
   const byFolder = new Map<string, Promise<Map<string, ManifestRow> | null>>();
-  return async (file) => {
-    const folder = dirname(file);
+  const load = (folder: string) => {
     let manifest = byFolder.get(folder);
     if (!manifest) {
       manifest = readFile(join(folder, MANIFEST_FILE), 'utf8').then(
         (text) => readManifest(text, folder),
         (err: NodeJS.ErrnoException) => {
-          if (err.code === 'ENOENT') return null;
+          if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null;
           throw err;
         },
       );
       byFolder.set(folder, manifest);
     }
-    return (await manifest)?.get(manifestKey(file, folder)) ?? null;
+    return manifest;
+  };
+  return async (file) => {
+    let folder = dirname(resolve(file));
+    for (let depth = 0; depth < MANIFEST_DEPTH; depth++) {
+      const row = (await load(folder))?.get(manifestKey(resolve(file), folder));
+      if (row) return row;
+      const up = dirname(folder);
+      if (up === folder) break;
+      folder = up;
+    }
+    return null;
   };
 }
+
+/** How many folders up from a file a manifest.csv is looked for. */
+const MANIFEST_DEPTH = 6;
 
 async function parse(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { pretty: { type: 'boolean' }, debug: { type: 'boolean' } } });
@@ -61,7 +85,19 @@ async function parse(argv: string[]): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { parse };
+async function synth(argv: string[]): Promise<void> {
+  const options = parseSynthArgs(argv);
+  const bar = progressBar('synth');
+  try {
+    const result = await runSynth({ ...options, onProgress: (done, total) => bar.update(done, total) });
+    bar.stop();
+    console.error(`synth: ${result.reports} reports, ${result.files} files in ${options.out} (${(result.ms / 1000).toFixed(1)} s)`);
+  } finally {
+    bar.stop();
+  }
+}
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { parse, synth };
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;

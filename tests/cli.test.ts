@@ -75,3 +75,26 @@ describe('gongkai parse with a manifest.csv beside the files', () => {
     expect(stderr).toMatch(/manifest\.csv line 2/);
   });
 });
+
+describe('gongkai synth', () => {
+  it('writes reports, ground truth and a manifest that parse reads', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'gongkai-synth-'));
+    const { code, stderr } = await cli('synth', '--out', out, '--limit', '12', '--seed', '5');
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/synth: 12 reports, 25 files/);
+    const manifest = readFileSync(join(out, 'manifest.csv'), 'utf8').trim().split('\n');
+    expect(manifest[0]).toBe('path,agency,region_code,year,source_url,published_at');
+    expect(manifest).toHaveLength(13);
+    const first = manifest[1].split(',')[0];
+    const parsed = JSON.parse((await cli('parse', join(out, first))).stdout);
+    const truth = JSON.parse(readFileSync(join(out, 'truth', `${first}.json`), 'utf8'));
+    expect(parsed.tables).toEqual(truth.tables);
+    expect(parsed.identity.region_status).toBe('manifest');
+  });
+
+  it('bad arguments are one clear line', async () => {
+    const r = await cli('synth', '--out', '/tmp/x', '--years', '2025-2019');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('gongkai: synth: --years: the range 2025-2019 runs backwards');
+  });
+});

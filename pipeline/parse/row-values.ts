@@ -26,10 +26,16 @@ export interface RowValues {
 /** Header gaps, and label text split into a second cell, are not values. */
 const isGap = (t: ValueToken) => t.kind === 'blank' || (t.parsed.kind === 'invalid' && /\p{Script=Han}{4,}/u.test(t.parsed.raw));
 
+/**
+ * Text copies of a grid add empty cells around the values: a trailing separator makes one empty
+ * cell at the end, and a label that spanned two columns leaves one between label and values.
+ * So: one trailing gap, then leading gaps, then any further trailing gaps.
+ */
 function trimGaps(tokens: ValueToken[], n: number): ValueToken[] {
   const t = tokens.slice();
-  while (t.length > n && isGap(t[t.length - 1])) t.pop();
+  if (t.length > n && isGap(t[t.length - 1])) t.pop();
   while (t.length > n && isGap(t[0])) t.shift();
+  while (t.length > n && isGap(t[t.length - 1])) t.pop();
   return t;
 }
 

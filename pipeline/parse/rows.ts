@@ -66,7 +66,10 @@ export function readRows(tokens: Token[], keys: RowKey[]): Map<string, RowRead> 
     }
     // A value ends the label text; an empty cell (a header gap) does not.
     if (token.kind === 'value') buffer = '';
-    if (current && !closed) current.values.push(token);
+    if (!current || closed) continue;
+    // Empty cells at the start of the next line are that line's label area, not this row's values.
+    if (token.kind === 'blank' && token.at !== (current.values.at(-1)?.at ?? current.at)) continue;
+    current.values.push(token);
   }
   return rows;
 }

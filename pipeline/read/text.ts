@@ -40,7 +40,9 @@ function splitRow(line: string): Cell[] | null {
   if (line.includes('\t')) return line.split('\t').map((t) => ({ text: cleanText(t), origin: true }));
   const trimmed = line.trim();
   if ((trimmed.match(/\|/g)?.length ?? 0) >= 2) {
-    const inner = trimmed.replace(/^\|/, '').replace(/\|$/, '');
+    // "| a | b |" has outer pipes; "a|b||" has none, and its trailing pipe ends an empty cell.
+    const outer = trimmed.startsWith('|') && trimmed.endsWith('|');
+    const inner = outer ? trimmed.slice(1, -1) : trimmed;
     return inner.split('|').map((t) => ({ text: cleanText(t), origin: true }));
   }
   return null;
