@@ -78,7 +78,7 @@ const APPLICATION_KEYS: Record<string, RegExp[]> = {
   other_fee_unpaid: [/收费通知|缴纳费用/],
   other_other: [/3[.、]?其他$/, /其他$/],
   other_handling: [/其他处理/],
-  total_processed: [/总计$/, /^\(七\)/],
+  total_processed: [/总计$/],
   carried_forward: [/结转下年|下年度继续办理|继续办理/],
 };
 

@@ -16,6 +16,8 @@ export type Unit = '万元' | '元' | '亿元' | 'count' | '%';
 const NULL_MARKERS = new Set(['', '-', '--', '—', '——', '–', '―', '/', '\\', '无', '空', 'N/A', 'n/a', '／', '-/-']);
 
 export function isNullMarker(text: string): boolean {
+  // Every marker is at most three characters; the length test spares label text the NFKC pass.
+  if (text.length > 8) return false;
   return NULL_MARKERS.has(asciiDigits(text).replace(/[\s\u00a0\u3000]+/g, ''));
 }
 

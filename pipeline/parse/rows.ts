@@ -22,6 +22,9 @@ export interface RowRead {
 /** How many rows ahead of the last match a label may be: rows can be missing, not reordered. */
 const WINDOW = 10;
 
+/** Longer than any key's match, so a key split between two tokens is still seen whole. */
+const LONGEST_KEY = 24;
+
 function findRow(buffer: string, keys: RowKey[], after: number): number {
   let best = -1;
   let bestPos = -1;
@@ -53,8 +56,11 @@ export function readRows(tokens: Token[], keys: RowKey[]): Map<string, RowRead> 
         continue;
       }
       if (current && current.values.some((v) => v.kind === 'value')) closed = true;
+      // Text already in the buffer was tried against the same rows; only keys that reach into
+      // the new text can match now (keys are shorter than LONGEST_KEY).
+      const from = Math.max(0, buffer.length - LONGEST_KEY);
       buffer += normalizeLabel(token.text);
-      const found = findRow(buffer, keys, currentIndex);
+      const found = findRow(buffer.slice(from), keys, currentIndex);
       if (found >= 0) {
         currentIndex = found;
         current = { code: keys[found].code, label: buffer, at: token.at, values: [], matchedInCell: token.cell === true };

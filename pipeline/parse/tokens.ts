@@ -84,8 +84,9 @@ export function tokenize(items: Item[]): Token[] {
       if (!cell.origin) continue;
       if (!cell.text) out.push({ kind: 'blank', at: item.at });
       else {
-        const whole = parseNumber(cell.text);
-        if (whole.kind !== 'invalid') out.push({ kind: 'value', parsed: whole, at: item.at });
+        // Label cells (no digit, not a dash or 无) skip number parsing.
+        const whole = HAS_DIGIT.test(cell.text) || isNullMarker(cell.text) ? parseNumber(cell.text) : null;
+        if (whole && whole.kind !== 'invalid') out.push({ kind: 'value', parsed: whole, at: item.at });
         else for (const t of tokenizeText(cell.text, item.at)) out.push(t.kind === 'text' ? { ...t, cell: true } : t);
       }
     }

@@ -6,13 +6,13 @@
 import { InputError } from '../errors.ts';
 import { decode } from './decode.ts';
 import type { DocumentModel } from './document.ts';
-import { readHtml } from './html.ts';
+import { readHtml, stripInlineMarkup } from './html.ts';
 import { readText } from './text.ts';
 
 export type Format = 'html' | 'text' | 'pdf' | 'docx' | 'doc' | 'wps';
 
 export const READERS: Partial<Record<Format, (bytes: Uint8Array, format: Format) => DocumentModel>> = {
-  html: (bytes, format) => readHtml(decode(bytes).text, format),
+  html: (bytes, format) => readHtml(decode(bytes, stripInlineMarkup).text, format),
   text: (bytes, format) => readText(decode(bytes).text, format),
 };
 

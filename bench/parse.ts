@@ -1,0 +1,101 @@
+/**
+ * Parser throughput on one core (this script is single-threaded) and peak memory.
+ *
+ *   npx tsx bench/parse.ts [--reports 5000] [--seconds 3]
+ *
+ * Two workloads:
+ * 1. the real fixtures in data/reports/real, parsed round-robin for --seconds;
+ * 2. a batch of generated reports (the demo corpus config, 河南省 2019–2024, every input
+ *    style), held in memory and parsed once each, by style.
+ * The baseline, measured in the same run on the same bytes, is the floor any parser pays:
+ * decoding the bytes and one htmlparser2 pass with empty callbacks (HTML) or splitting the
+ * lines (text). The ratio says how much the parser adds on top.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Parser } from 'htmlparser2';
+import { parseReport } from '../pipeline/parse/report.ts';
+import { decode } from '../pipeline/read/decode.ts';
+import { sniffFormat } from '../pipeline/read/formats.ts';
+import { planCorpus, synthConfig, synthConfigFromJson } from '../pipeline/synth/index.ts';
+
+const { values } = parseArgs({ options: { reports: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '3' } } });
+const BATCH = Number(values.reports);
+const SECONDS = Number(values.seconds);
+
+interface Input {
+  name: string;
+  bytes: Uint8Array;
+  group: string;
+}
+
+function baseline(input: Input): void {
+  const text = decode(input.bytes).text;
+  if (sniffFormat(input.bytes, input.name) === 'html') new Parser({ onopentag() {}, ontext() {}, onclosetag() {} }).end(text);
+  else text.split('\n');
+}
+
+function timeLoop(inputs: Input[], fn: (i: Input) => void, seconds: number): { n: number; ms: number } {
+  for (const i of inputs) fn(i); // warm up
+  const start = performance.now();
+  let n = 0;
+  while (performance.now() - start < seconds * 1000) for (const i of inputs) (fn(i), n++);
+  return { n, ms: performance.now() - start };
+}
+
+function timeOnce(inputs: Input[], fn: (i: Input) => void): number {
+  const start = performance.now();
+  for (const i of inputs) fn(i);
+  return performance.now() - start;
+}
+
+const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
+const kb = (inputs: Input[]) => inputs.reduce((a, i) => a + i.bytes.length, 0) / inputs.length / 1024;
+
+// 1. Real fixtures ------------------------------------------------------------------------------
+const dir = 'data/reports/real';
+const real: Input[] = readdirSync(dir)
+  .filter((f) => !f.endsWith('.md'))
+  .sort()
+  .map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(dir, f))), group: 'real' }));
+const parseFn = (i: Input) => void parseReport(i.bytes, i.name);
+
+console.log(`# parse throughput, one core (node ${process.version})\n`);
+console.log('## real fixtures (round-robin)\n');
+console.log('| file | KB | reports/s | baseline/s | parse ÷ baseline |');
+console.log('|---|---:|---:|---:|---:|');
+for (const input of real) {
+  const p = timeLoop([input], parseFn, SECONDS / real.length);
+  const b = timeLoop([input], baseline, SECONDS / real.length / 2);
+  console.log(`| ${input.name} | ${(input.bytes.length / 1024).toFixed(1)} | ${rate(p.n, p.ms)} | ${rate(b.n, b.ms)} | ${(p.ms / p.n / (b.ms / b.n)).toFixed(1)} |`);
+}
+const all = timeLoop(real, parseFn, SECONDS);
+console.log(`| **all five** | ${kb(real).toFixed(1)} avg | **${rate(all.n, all.ms)}** | | |\n`);
+
+// 2. A generated batch -------------------------------------------------------------------------
+const config = synthConfigFromJson(JSON.parse(readFileSync('data/demo-corpus.json', 'utf8')));
+const corpus = planCorpus(synthConfig({ ...config, limit: BATCH }));
+const batch: Input[] = [];
+for (const r of corpus.reports()) batch.push({ name: r.path, bytes: r.bytes, group: r.truth.style });
+const rssBefore = process.memoryUsage().rss;
+
+// Warm up on a slice, then time every report once.
+for (const i of batch.slice(0, 300)) parseFn(i);
+const groups = [...new Set(batch.map((i) => i.group))].sort();
+console.log(`## generated batch: ${batch.length} reports (demo corpus config), parsed once each\n`);
+console.log('| style | reports | KB avg | reports/s | baseline/s | parse ÷ baseline |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const g of groups) {
+  const inputs = batch.filter((i) => i.group === g);
+  const ms = timeOnce(inputs, parseFn);
+  const bms = timeOnce(inputs, baseline);
+  console.log(`| ${g} | ${inputs.length} | ${kb(inputs).toFixed(1)} | ${rate(inputs.length, ms)} | ${rate(inputs.length, bms)} | ${(ms / bms).toFixed(1)} |`);
+}
+const totalMs = timeOnce(batch, parseFn);
+const totalBase = timeOnce(batch, baseline);
+const mb = batch.reduce((a, i) => a + i.bytes.length, 0) / 1e6;
+console.log(`| **all** | ${batch.length} | ${kb(batch).toFixed(1)} | **${rate(batch.length, totalMs)}** | ${rate(batch.length, totalBase)} | ${(totalMs / totalBase).toFixed(1)} |\n`);
+console.log(`input ${mb.toFixed(1)} MB at ${(mb / (totalMs / 1000)).toFixed(1)} MB/s`);
+const usage = process.resourceUsage();
+console.log(`peak RSS ${(usage.maxRSS / 1024).toFixed(0)} MB (the batch itself holds ${mb.toFixed(0)} MB of input; RSS before parsing ${(rssBefore / 1e6).toFixed(0)} MB)`);
