@@ -13,6 +13,7 @@ import { MANIFEST_FILE, manifestKey, readManifest, type ManifestRow } from './no
 import { parseReport } from './parse/report.ts';
 import { progressBar } from './progress.ts';
 import { parseSynthArgs, runSynth } from './synth/index.ts';
+import { build } from './release/build.ts';
 
 const USAGE = `usage: gongkai <command> [options]
 
@@ -97,7 +98,39 @@ async function synth(argv: string[]): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { parse, synth };
+async function buildCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { out: { type: 'string' }, jobs: { type: 'string' }, 'no-cache': { type: 'boolean' }, cache: { type: 'string' }, 'memory-limit': { type: 'string' } },
+  });
+  if (!values.out) throw new CliError('build needs --out DIR');
+  if (positionals.length === 0) throw new CliError('build needs at least one INPUT folder or file');
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new CliError(`--jobs must be a whole number ≥ 1, got ${values.jobs}`);
+  const bar = progressBar('build');
+  try {
+    const s = await build({
+      inputs: positionals,
+      out: values.out,
+      jobs,
+      cacheDir: values['no-cache'] ? null : values.cache,
+      memoryLimit: values['memory-limit'],
+      onProgress: (done, total) => bar.update(done, total),
+    });
+    bar.stop();
+    console.error(
+      `build: release ${s.version} in ${s.dir}${s.previous ? ` (previous ${s.previous})` : ''}\n` +
+        `  files ${s.inputs}: ${s.reports} reports (${s.reports - s.warnings - s.failed} ok, ${s.warnings} with warnings, ${s.failed} failing a check), ${s.errors} errors` +
+        `${s.ignored ? `; ${s.ignored} other files ignored` : ''}\n` +
+        `  ${s.cached} from cache, ${(s.ms / 1000).toFixed(1)} s`,
+    );
+  } finally {
+    bar.stop();
+  }
+}
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { parse, synth, build: buildCommand };
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;

@@ -1,0 +1,170 @@
+/**
+ * `gongkai build INPUT... --out DIR`: folders of reports → a versioned release.
+ *
+ * Load: find the inputs and their manifest rows; parse them on all cores (cached by content);
+ * stream every record into DuckDB as it arrives. Process: the release-level tables and checks
+ * (derive.ts). Save: Parquet/CSV (write.ts), the quality report, the metadata, then publish the
+ * folder and switch `latest` (versions.ts). One bad file never stops a build: it becomes a row
+ * of `inputs` with its error.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { isError } from '../model/record.ts';
+import { normalizeAgency } from '../normalize/agencies.ts';
+import { ParseCache } from './cache.ts';
+import { applyReleaseChecks, carryOverChecks, deriveAgencies, deriveChanges, deriveCoverage, deriveRegions, rollupChecks } from './derive.ts';
+import { openDuck, TypedAppender } from './duck.ts';
+import { findInputs } from './inputs.ts';
+import { writeMetadata, type ReleaseInfo } from './metadata.ts';
+import { defaultJobs, parseAll, type ParseResult } from './pool.ts';
+import { writeQuality } from './quality.ts';
+import { INTERNAL_COLUMNS, TABLES, type DuckType } from './schema.ts';
+import { rowsOfError, rowsOfReport, type Row } from './tables.ts';
+import { cleanStaleWork, latestVersion, makeWorkDir, publish } from './versions.ts';
+import { writeTables } from './write.ts';
+
+export interface BuildOptions {
+  inputs: string[];
+  out: string;
+  /** Parse workers; default: every core. */
+  jobs?: number;
+  /** Parse cache folder; null disables the cache. */
+  cacheDir?: string | null;
+  memoryLimit?: string;
+  /** The build's clock (tests pin it). */
+  now?: Date;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface BuildSummary {
+  version: string;
+  dir: string;
+  previous: string | null;
+  inputs: number;
+  reports: number;
+  errors: number;
+  warnings: number;
+  failed: number;
+  cached: number;
+  ignored: number;
+  ms: number;
+}
+
+/** A staging table for error inputs that a manifest assigns to an agency and year (coverage: found). */
+const FOUND_INPUTS: { name: string; columns: { name: string; type: DuckType }[] } = {
+  name: 'found_inputs',
+  columns: [
+    { name: 'agency_id', type: 'VARCHAR' },
+    { name: 'region_code', type: 'VARCHAR' },
+    { name: 'year', type: 'SMALLINT' },
+  ],
+};
+
+async function createTables(con: DuckDBConnection): Promise<void> {
+  for (const spec of TABLES) {
+    const cols = [...spec.columns, ...(INTERNAL_COLUMNS[spec.name] ?? [])].map((c) => `"${c.name}" ${c.type}`);
+    await con.run(`CREATE TABLE "${spec.name}" (${cols.join(', ')})`);
+  }
+  await con.run(`CREATE TABLE ${FOUND_INPUTS.name} (${FOUND_INPUTS.columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
+}
+
+async function appenderFor(con: DuckDBConnection, name: string): Promise<TypedAppender> {
+  const spec = TABLES.find((t) => t.name === name);
+  const columns = spec ? [...spec.columns, ...(INTERNAL_COLUMNS[name] ?? [])] : FOUND_INPUTS.columns;
+  return new TypedAppender(await con.createAppender(name), columns.map((c) => c.type));
+}
+
+const STREAMED = ['reports', 'proactive', 'applications', 'review_litigation', 'checks', 'warnings', 'inputs', 'found_inputs'] as const;
+
+export async function build(options: BuildOptions): Promise<BuildSummary> {
+  const started = performance.now();
+  const now = options.now ?? new Date();
+  const jobs = options.jobs ?? defaultJobs();
+  cleanStaleWork(options.out);
+  const previous = latestVersion(options.out);
+  const work = makeWorkDir(options.out);
+  const releaseDir = join(work, 'release');
+  mkdirSync(releaseDir);
+  mkdirSync(join(work, 'tmp'));
+  const duck = await openDuck(join(work, 'work.duckdb'), { threads: jobs, memoryLimit: options.memoryLimit ?? '1GB', tempDirectory: join(work, 'tmp') });
+  const con = duck.connection;
+  try {
+    await createTables(con);
+    const { files, ignored } = findInputs(options.inputs);
+    const cache = options.cacheDir === null ? null : new ParseCache(options.cacheDir ?? join('.cache', 'gongkai', 'parse'));
+    cache?.prune();
+
+    const appenders = Object.fromEntries(await Promise.all(STREAMED.map(async (t) => [t, await appenderFor(con, t)] as const))) as Record<
+      (typeof STREAMED)[number],
+      TypedAppender
+    >;
+    const counts = { reports: 0, errors: 0, cached: 0 };
+    const manifestOf = new Map(files.map((f) => [f.path, f.manifest]));
+    let done = 0;
+    const onResults = (results: ParseResult[]) => {
+      for (const { path, bytes, cached, outcome } of results) {
+        const input = { path, bytes, cached };
+        if (cached) counts.cached++;
+        if (isError(outcome)) {
+          counts.errors++;
+          appenders.inputs.append(rowsOfError(outcome, input));
+          const manifest = manifestOf.get(path);
+          if (manifest?.agency && manifest.year) {
+            const who = normalizeAgency({ agency: manifest.agency, manifest });
+            appenders.found_inputs.append([[who.agency_id, who.region_code, manifest.year] as Row]);
+          }
+        } else {
+          counts.reports++;
+          const rows = rowsOfReport(outcome, input);
+          for (const table of STREAMED) if (table !== 'found_inputs') appenders[table].append(rows[table]);
+        }
+      }
+      done += results.length;
+      options.onProgress?.(done, files.length);
+    };
+    await parseAll(
+      files.map((f) => ({ abs: f.abs, path: f.path, bytes: f.bytes, manifest: f.manifest })),
+      { jobs, cacheDir: cache?.dir ? join(cache.dir, '..') : null, onResults },
+    );
+    for (const a of Object.values(appenders)) a.close();
+
+    await deriveRegions(con);
+    await deriveAgencies(con);
+    await carryOverChecks(con);
+    await rollupChecks(con);
+    await applyReleaseChecks(con);
+    await deriveCoverage(con);
+    await deriveChanges(con, previous ? join(options.out, previous) : null);
+
+    const written = await writeTables(con, releaseDir);
+    const quality = await writeQuality(con, releaseDir);
+    const info: Omit<ReleaseInfo, 'version'> = { builtAt: now.toISOString(), previous, inputs: options.inputs, files: written, quality };
+    duck.connection.closeSync();
+    duck.instance.closeSync();
+
+    const version = publish(options.out, releaseDir, now.toISOString().slice(0, 10), (v) => writeMetadata(releaseDir, { ...info, version: v }));
+    const summary = quality.summary;
+    return {
+      version,
+      dir: join(options.out, version),
+      previous,
+      inputs: files.length,
+      reports: counts.reports,
+      errors: counts.errors,
+      warnings: summary.reports_with_warnings,
+      failed: summary.reports_failed,
+      cached: counts.cached,
+      ignored,
+      ms: Math.round(performance.now() - started),
+    };
+  } finally {
+    try {
+      duck.connection.closeSync();
+      duck.instance.closeSync();
+    } catch {
+      // already closed
+    }
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * What only a release can know, computed in DuckDB once every report is loaded: regions and
+ * agencies, the release-level checks (carry_over across years, rollup of a region summary
+ * against its agencies), coverage (agency × year), the wide applications table, and the
+ * cell-level changes since the previous release.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { APPLICANT_COLUMNS, tableDef, type TableCode } from '../model/codes.ts';
+import { loadRegions } from '../normalize/regions.ts';
+import { query, TypedAppender } from './duck.ts';
+import { tableSpec } from './schema.ts';
+
+/** The regions present in reports, with every ancestor, so the hierarchy is whole. */
+export async function deriveRegions(con: DuckDBConnection): Promise<void> {
+  const index = loadRegions();
+  const codes = await query<{ code: string }>(con, `SELECT DISTINCT region_code AS code FROM reports WHERE region_code IS NOT NULL`);
+  const wanted = new Set<string>();
+  for (const { code } of codes) for (const r of index.ancestors(code)) wanted.add(r.code);
+  const rows = [...wanted].sort().map((code) => {
+    const r = index.byCode.get(code)!;
+    const chain = index.ancestors(code);
+    return [r.code, r.name, r.displayName, r.level, r.parent, chain[0]?.code ?? null, chain.find((x) => x.level === 'city')?.code ?? null, r.gbt2260];
+  });
+  const appender = new TypedAppender(await con.createAppender('regions'), tableSpec('regions').columns.map((c) => c.type));
+  appender.append(rows);
+  appender.close();
+}
+
+export async function deriveAgencies(con: DuckDBConnection): Promise<void> {
+  await con.run(`
+    INSERT INTO agencies
+    SELECT agency_id,
+           arg_max(agency, (year, report_id)) AS name,
+           arg_max(region_code, (year, report_id)) AS region_code,
+           arg_max(agency_kind, (year, report_id)) AS agency_kind,
+           arg_max(level, (year, report_id)) AS level,
+           min(year), max(year), count(*)::INTEGER
+    FROM reports GROUP BY agency_id`);
+}
+
+/** Effective value of a cell: printed, else derived (checks say when they used a derived one). */
+const EFFECTIVE = `coalesce(value, derived_value)`;
+
+/** The first report (by path) of each agency, scope and year: duplicates do not double count. */
+const ONE_PER_YEAR = `
+  SELECT * FROM reports
+  WHERE year IS NOT NULL
+  QUALIFY row_number() OVER (PARTITION BY agency_id, scope, year ORDER BY source_path) = 1`;
+
+/**
+ * carry_over: carried_forward of year N equals carried_over of year N+1, per column, for one
+ * agency (agencies whose region is unknown or ambiguous are skipped: their id may stand for
+ * several agencies). The check sits on the year N+1 report.
+ */
+export async function carryOverChecks(con: DuckDBConnection): Promise<void> {
+  const columns = APPLICANT_COLUMNS.map((c, i) => `('${c.code}', ${i})`).join(', ');
+  await con.run(`
+    INSERT INTO checks
+    WITH one AS (${ONE_PER_YEAR}),
+    pairs AS (
+      SELECT prev.report_id AS prev_id, cur.report_id AS cur_id, prev.year AS prev_year
+      FROM one prev JOIN one cur
+        ON cur.agency_id = prev.agency_id AND cur.scope = prev.scope AND cur.year = prev.year + 1
+      WHERE prev.agency_id NOT LIKE '%~%'
+    ),
+    cols(col, ord) AS (VALUES ${columns})
+    SELECT p.cur_id, 10000 + cols.ord, 'carry_over', 'applications', 'carried_over', cols.col,
+      CASE WHEN f.v IS NULL OR o.v IS NULL THEN 'not_assessable' WHEN f.v = o.v THEN 'pass' ELSE 'fail' END,
+      f.v, o.v,
+      CASE WHEN f.derived OR o.derived THEN 'derived' END,
+      'carried_forward of ' || p.prev_year || ' in report ' || p.prev_id
+    FROM pairs p CROSS JOIN cols
+    LEFT JOIN (SELECT report_id, "column", ${EFFECTIVE} AS v, value IS NULL AND derived_value IS NOT NULL AS derived
+               FROM applications WHERE row = 'carried_forward') f ON f.report_id = p.prev_id AND f."column" = cols.col
+    LEFT JOIN (SELECT report_id, "column", ${EFFECTIVE} AS v, value IS NULL AND derived_value IS NOT NULL AS derived
+               FROM applications WHERE row = 'carried_over') o ON o.report_id = p.cur_id AND o."column" = cols.col`);
+}
+
+/** The cells a region summary is compared on: intake and totals of table 3, totals of table 4. */
+const ROLLUP_CELLS: { table: TableCode; row: string; column: string }[] = [
+  ...['new_received', 'carried_over', 'total_processed', 'carried_forward'].map((row) => ({ table: 'applications' as TableCode, row, column: 'total' })),
+  ...['review', 'litigation_direct', 'litigation_after_review'].map((row) => ({ table: 'review_litigation' as TableCode, row, column: 'total' })),
+];
+
+/**
+ * rollup: a region_summary report against the sum of the agency reports of its region for the
+ * same year. Coverage decides what a difference means: with every agency known in the region
+ * reporting that year, a difference fails; with some missing, it is not assessable, and the
+ * detail says how many were summed.
+ */
+export async function rollupChecks(con: DuckDBConnection): Promise<void> {
+  const cells = ROLLUP_CELLS.map((c, i) => `('${c.table}', '${c.row}', '${c.column}', ${i})`).join(', ');
+  const cellValues = ROLLUP_CELLS.map(
+    (c) => `SELECT report_id, '${c.table}' AS tbl, row, "column", ${EFFECTIVE} AS v FROM ${c.table} WHERE row = '${c.row}' AND "column" = '${c.column}'`,
+  ).join(' UNION ALL ');
+  await con.run(`
+    INSERT INTO checks
+    WITH one AS (${ONE_PER_YEAR}),
+    summaries AS (SELECT report_id, region_code, year FROM one WHERE scope = 'region_summary' AND region_code IS NOT NULL),
+    members AS (SELECT report_id, region_code, year, agency_id FROM one WHERE scope = 'agency' AND region_code IS NOT NULL),
+    known AS (SELECT region_code, count(DISTINCT agency_id) AS n FROM reports WHERE scope = 'agency' AND region_code IS NOT NULL GROUP BY region_code),
+    cells(tbl, row, col, ord) AS (VALUES ${cells}),
+    vals AS (${cellValues}),
+    summed AS (
+      SELECT s.report_id, c.tbl, c.row, c.col, c.ord,
+             count(m.report_id) AS members,
+             count(v.v) AS with_value,
+             sum(v.v) AS total
+      FROM summaries s CROSS JOIN cells c
+      LEFT JOIN members m ON m.region_code = s.region_code AND m.year = s.year
+      LEFT JOIN vals v ON v.report_id = m.report_id AND v.tbl = c.tbl AND v.row = c.row AND v."column" = c.col
+      GROUP BY ALL
+    )
+    SELECT su.report_id, 20000 + su.ord, 'rollup', su.tbl, su.row, su.col,
+      CASE WHEN own.v IS NULL OR su.members = 0 OR su.with_value < su.members THEN 'not_assessable'
+           WHEN own.v = su.total THEN 'pass'
+           WHEN su.members >= coalesce(k.n, 0) THEN 'fail'
+           ELSE 'not_assessable' END,
+      su.total, own.v, NULL,
+      'sum of ' || su.members || ' agency reports of ' || coalesce(k.n, 0) || ' agencies known in ' || s.region_code || ' for ' || s.year
+    FROM summed su
+    JOIN summaries s ON s.report_id = su.report_id
+    LEFT JOIN known k ON k.region_code = s.region_code
+    LEFT JOIN vals own ON own.report_id = su.report_id AND own.tbl = su.tbl AND own.row = su.row AND own."column" = su.col`);
+}
+
+/** Release-level failures count in the report's status and in its input's outcome. */
+export async function applyReleaseChecks(con: DuckDBConnection): Promise<void> {
+  await con.run(`
+    UPDATE reports SET checks_failed = r.n, status = CASE WHEN r.n > 0 THEN 'failed' ELSE reports.status END
+    FROM (SELECT report_id, count(*) FILTER (WHERE status = 'fail')::INTEGER AS n FROM checks GROUP BY report_id) r
+    WHERE r.report_id = reports.report_id`);
+  await con.run(`UPDATE inputs SET outcome = 'warnings' FROM reports WHERE reports.report_id = inputs.report_id AND reports.status <> 'ok'`);
+}
+
+/**
+ * coverage: every agency (and scope) seen, for every year of the release: passing (a report
+ * whose checks all pass or are not assessable), parsed (a report with a failed check), found
+ * (an input the manifest assigns to it that gave no report), or missing.
+ */
+export async function deriveCoverage(con: DuckDBConnection): Promise<void> {
+  await con.run(`
+    INSERT INTO coverage
+    WITH span AS (SELECT min(year) AS lo, max(year) AS hi FROM (SELECT year FROM reports UNION ALL SELECT year FROM found_inputs)),
+    years AS (SELECT unnest(range(lo, hi + 1)) AS year FROM span WHERE lo IS NOT NULL),
+    who AS (
+      SELECT agency_id, scope, arg_max(region_code, year) AS region_code FROM reports WHERE year IS NOT NULL GROUP BY ALL
+      UNION
+      SELECT agency_id, 'agency', arg_max(region_code, year) FROM found_inputs GROUP BY ALL
+    ),
+    grid AS (SELECT agency_id, scope, arg_max(region_code, region_code IS NOT NULL) AS region_code FROM who GROUP BY ALL),
+    found AS (
+      SELECT agency_id, scope, year, count(*)::INTEGER AS n,
+             arg_min(report_id, source_path) AS first_id, arg_min(status, source_path) AS first_status
+      FROM reports WHERE year IS NOT NULL GROUP BY ALL
+    ),
+    errs AS (SELECT agency_id, year, count(*)::INTEGER AS n FROM found_inputs GROUP BY ALL)
+    SELECT g.agency_id, g.scope, g.region_code, y.year::SMALLINT,
+      CASE WHEN f.first_id IS NOT NULL THEN CASE WHEN f.first_status = 'failed' THEN 'parsed' ELSE 'passing' END
+           WHEN e.n IS NOT NULL THEN 'found' ELSE 'missing' END,
+      f.first_id,
+      (coalesce(f.n, 0) + coalesce(e.n, 0))::INTEGER
+    FROM grid g CROSS JOIN years y
+    LEFT JOIN found f ON f.agency_id = g.agency_id AND f.scope = g.scope AND f.year = y.year
+    LEFT JOIN errs e ON e.agency_id = g.agency_id AND g.scope = 'agency' AND e.year = y.year`);
+}
+
+/** applications_wide: one row per report and applicant type, one column per outcome row. */
+export function wideSelect(): string {
+  const rows = [...new Set([...tableDef('applications', '2021').rows, ...tableDef('applications', '2019').rows].map((r) => r.code))];
+  const pivots = rows.map((r) => `max(value) FILTER (WHERE row = '${r}') AS ${r}`).join(',\n      ');
+  return `
+    SELECT report_id, agency_id, region_code, year, scope, layout, "column" AS applicant,
+      ${pivots}
+    FROM applications
+    GROUP BY report_id, agency_id, region_code, year, scope, layout, "column", col_ord
+    ORDER BY report_id, col_ord`;
+}
+
+/**
+ * changes: against the previous release's files. Reports are matched by report_id (a hash of
+ * the source path); a cell changed when its printed or derived value differs.
+ */
+export async function deriveChanges(con: DuckDBConnection, previousDir: string | null): Promise<void> {
+  if (!previousDir) return;
+  const p = (name: string) => `read_parquet('${previousDir.replace(/'/g, "''")}/${name}.parquet')`;
+  await con.run(`
+    INSERT INTO changes
+    SELECT 'report_added', r.report_id, r.source_path, NULL, NULL, NULL, NULL, NULL
+    FROM reports r ANTI JOIN ${p('reports')} o ON o.report_id = r.report_id
+    UNION ALL
+    SELECT 'report_removed', o.report_id, o.source_path, NULL, NULL, NULL, NULL, NULL
+    FROM ${p('reports')} o ANTI JOIN reports r ON o.report_id = r.report_id`);
+  for (const table of ['proactive', 'applications', 'review_litigation']) {
+    await con.run(`
+      INSERT INTO changes
+      SELECT 'cell_changed', n.report_id, r.source_path, '${table}', n.row, n."column",
+             coalesce(o.value, o.derived_value), coalesce(n.value, n.derived_value)
+      FROM ${table} n
+      JOIN ${p(table)} o ON o.report_id = n.report_id AND o.row = n.row AND o."column" = n."column"
+      JOIN reports r ON r.report_id = n.report_id
+      WHERE o.value IS DISTINCT FROM n.value OR o.derived_value IS DISTINCT FROM n.derived_value
+      UNION ALL
+      SELECT 'cell_changed', n.report_id, r.source_path, '${table}', n.row, n."column", NULL, coalesce(n.value, n.derived_value)
+      FROM ${table} n
+      JOIN reports r ON r.report_id = n.report_id
+      SEMI JOIN ${p('reports')} pr ON pr.report_id = n.report_id
+      ANTI JOIN ${p(table)} o ON o.report_id = n.report_id AND o.row = n.row AND o."column" = n."column"
+      UNION ALL
+      SELECT 'cell_changed', o.report_id, r.source_path, '${table}', o.row, o."column", coalesce(o.value, o.derived_value), NULL
+      FROM ${p(table)} o
+      JOIN reports r ON r.report_id = o.report_id
+      ANTI JOIN ${table} n ON o.report_id = n.report_id AND o.row = n.row AND o."column" = n."column"`);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Parsing on all cores: a pool of worker threads fed batches of files. Outcomes come back as
+ * they are ready (in no particular order; the release sorts), so the build streams them to
+ * DuckDB instead of holding them.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { ParseOutcome } from '../model/record.ts';
+import type { ManifestRow } from '../normalize/manifest.ts';
+import { parserFingerprint } from './cache.ts';
+
+export interface ParseTask {
+  abs: string;
+  path: string;
+  bytes: number;
+  manifest: ManifestRow | null;
+}
+
+export interface ParseResult {
+  path: string;
+  bytes: number;
+  cached: boolean;
+  outcome: ParseOutcome;
+}
+
+const BATCH = 16;
+
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** Parses every task on `jobs` workers, calling `onResults` for each batch as it arrives. */
+export async function parseAll(
+  tasks: ParseTask[],
+  options: { jobs: number; cacheDir: string | null; onResults: (results: ParseResult[]) => void | Promise<void> },
+): Promise<void> {
+  if (tasks.length === 0) return;
+  const jobs = Math.max(1, Math.min(options.jobs, Math.ceil(tasks.length / BATCH)));
+  const workerData = { cacheDir: options.cacheDir, fingerprint: parserFingerprint() };
+  let next = 0;
+  let failure: Error | null = null;
+  const workers: Worker[] = [];
+  try {
+    await Promise.all(
+      Array.from({ length: jobs }, () => {
+        const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData });
+        workers.push(worker);
+        return new Promise<void>((resolve, reject) => {
+          const feed = () => {
+            if (failure || next >= tasks.length) return resolve();
+            const batch = tasks.slice(next, next + BATCH);
+            next += batch.length;
+            worker.postMessage(batch);
+          };
+          worker.on('message', (results: ParseResult[]) => {
+            Promise.resolve(options.onResults(results)).then(feed, (err: Error) => {
+              failure = err;
+              reject(err);
+            });
+          });
+          worker.on('error', (err) => {
+            failure = err;
+            reject(err);
+          });
+          worker.on('exit', (code) => {
+            if (code !== 0 && !failure) reject(new Error(`a parse worker exited with code ${code}`));
+          });
+          feed();
+        });
+      }),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

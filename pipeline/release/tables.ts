@@ -1,0 +1,109 @@
+/**
+ * One parsed report → rows of the release tables (reports, the three long cell tables, checks,
+ * warnings, inputs), in the column order of schema.ts plus the internal ordering columns.
+ * Pure: the loader appends what this returns.
+ */
+import { createHash } from 'node:crypto';
+import { TABLE_CODES, tableDef, type Layout } from '../model/codes.ts';
+import type { ErrorRecord, ReportRecord } from '../model/record.ts';
+
+export type Value = string | number | boolean | null;
+export type Row = Value[];
+
+export interface InputInfo {
+  /** Relative, with / separators. */
+  path: string;
+  bytes: number;
+  cached: boolean;
+}
+
+export interface ReportRows {
+  reports: Row[];
+  proactive: Row[];
+  applications: Row[];
+  review_litigation: Row[];
+  checks: Row[];
+  warnings: Row[];
+  inputs: Row[];
+}
+
+export function reportId(sourcePath: string): string {
+  return `r${createHash('sha256').update(sourcePath).digest('hex').slice(0, 12)}`;
+}
+
+export function reportStatus(record: ReportRecord): 'ok' | 'warnings' | 'failed' {
+  if (record.checks.some((c) => c.status === 'fail')) return 'failed';
+  return record.warnings.length ? 'warnings' : 'ok';
+}
+
+export function rowsOfReport(record: ReportRecord, input: InputInfo): ReportRows {
+  const id = reportId(input.path);
+  const who = record.identity;
+  const layout = record.layout;
+  const status = reportStatus(record);
+  const out: ReportRows = { reports: [], proactive: [], applications: [], review_litigation: [], checks: [], warnings: [], inputs: [] };
+
+  out.reports.push([
+    id,
+    who.agency_id,
+    record.agency,
+    who.region_code,
+    who.region_status,
+    who.region_candidates.length > 1 ? who.region_candidates.join('|') : null,
+    who.agency_kind,
+    who.level,
+    record.year,
+    layout,
+    who.scope,
+    record.title,
+    input.path,
+    record.page.url ?? null,
+    record.page.published_at ?? null,
+    record.format,
+    record.sha256,
+    status,
+    record.checks.filter((c) => c.status === 'fail').length,
+    record.warnings.length,
+    record.figures.proactive_items_published,
+  ]);
+
+  for (const table of TABLE_CODES) {
+    const values = record.tables[table];
+    if (!values) continue;
+    const tableLayout: Layout = (table === 'review_litigation' ? null : record.layouts[table]) ?? layout ?? '2021';
+    tableDef(table, tableLayout).rows.forEach((row, rowOrd) => {
+      row.columns.forEach((column, colOrd) => {
+        const derived = record.derived[`${table}.${row.code}.${column.code}`];
+        out[table].push([
+          id,
+          who.agency_id,
+          who.region_code,
+          record.year,
+          who.scope,
+          tableLayout,
+          row.code,
+          column.code,
+          values[row.code]?.[column.code] ?? null,
+          derived ? derived.value : null,
+          derived ? derived.rule : null,
+          record.locations[`${table}.${row.code}`] ?? null,
+          rowOrd,
+          colOrd,
+        ]);
+      });
+    });
+  }
+
+  record.checks.forEach((check, i) => {
+    out.checks.push([id, i + 1, check.code, check.table, check.row ?? null, check.column ?? null, check.status, check.expected, check.actual, check.basis ?? null, check.statement ?? null]);
+  });
+  record.warnings.forEach((w, i) => {
+    out.warnings.push([id, i + 1, w.code, w.where, w.at ?? null, w.raw ?? null, w.message ?? null]);
+  });
+  out.inputs.push([input.path, record.sha256, input.bytes, status === 'ok' ? 'ok' : 'warnings', null, null, id, input.cached]);
+  return out;
+}
+
+export function rowsOfError(error: ErrorRecord, input: InputInfo): Row[] {
+  return [[input.path, error.sha256 ?? null, input.bytes, 'error', error.error.code, error.error.message, null, input.cached]];
+}

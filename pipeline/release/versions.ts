@@ -1,0 +1,104 @@
+/**
+ * Release folders and the `latest` pointer. A build works in a private folder
+ * (OUT/.build-<pid>-<random>), claims a version name with an atomic mkdir, moves its finished
+ * release into place with one rename, and only then switches `latest` (a symlink replaced by
+ * rename, which is atomic). A killed or failed build leaves `latest` and every published
+ * release untouched; two concurrent builds claim different names.
+ */
+import { existsSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** YYYY-MM-DD.N: sortable, readable, unique within a day. */
+export const VERSION = /^(\d{4}-\d{2}-\d{2})\.(\d+)$/;
+
+export function compareVersions(a: string, b: string): number {
+  const ma = VERSION.exec(a);
+  const mb = VERSION.exec(b);
+  if (!ma || !mb) return a < b ? -1 : a > b ? 1 : 0;
+  return ma[1] !== mb[1] ? (ma[1] < mb[1] ? -1 : 1) : Number(ma[2]) - Number(mb[2]);
+}
+
+export function listReleases(out: string): string[] {
+  if (!existsSync(out)) return [];
+  return readdirSync(out)
+    .filter((name) => VERSION.test(name) && existsSync(join(out, name, 'release.json')))
+    .sort(compareVersions);
+}
+
+/** The version `latest` points at, if any. */
+export function latestVersion(out: string): string | null {
+  try {
+    const target = readlinkSync(join(out, 'latest'));
+    return VERSION.test(target) ? target : null;
+  } catch {
+    return null;
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes work folders of builds that are no longer running (killed builds leave them). */
+export function cleanStaleWork(out: string): void {
+  if (!existsSync(out)) return;
+  for (const name of readdirSync(out)) {
+    const m = /^\.build-(\d+)-/.exec(name);
+    if (m && !pidAlive(Number(m[1]))) rmSync(join(out, name), { recursive: true, force: true });
+    const l = /^\.latest-(\d+)-/.exec(name);
+    if (l && !pidAlive(Number(l[1]))) rmSync(join(out, name), { force: true });
+  }
+}
+
+export function makeWorkDir(out: string): string {
+  mkdirSync(out, { recursive: true });
+  const dir = join(out, `.build-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(dir);
+  return dir;
+}
+
+/** Claims the next free version of the day: mkdir fails if another build took the name. */
+function claimVersion(out: string, day: string): string {
+  const taken = readdirSync(out)
+    .map((n) => VERSION.exec(n))
+    .filter((m): m is RegExpExecArray => Boolean(m) && m![1] === day)
+    .map((m) => Number(m[2]));
+  for (let n = Math.max(0, ...taken) + 1; ; n++) {
+    const version = `${day}.${n}`;
+    try {
+      mkdirSync(join(out, version));
+      return version;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+/**
+ * Publishes a finished release folder: claims a version, renames the folder onto the claim
+ * (replacing the empty claim atomically), then points `latest` at it unless a newer release
+ * already took `latest`. `prepare` runs after the version is known, to write it into files.
+ */
+export function publish(out: string, releaseDir: string, day: string, prepare: (version: string) => void): string {
+  const version = claimVersion(out, day);
+  try {
+    prepare(version);
+    renameSync(releaseDir, join(out, version));
+  } catch (err) {
+    rmSync(join(out, version), { recursive: true, force: true });
+    throw err;
+  }
+  const current = latestVersion(out);
+  if (!current || compareVersions(version, current) > 0) {
+    const tmp = join(out, `.latest-${process.pid}-${randomBytes(4).toString('hex')}`);
+    symlinkSync(version, tmp);
+    renameSync(tmp, join(out, 'latest'));
+  }
+  return version;
+}

@@ -1,0 +1,59 @@
+/**
+ * Where a number becomes Parquet: every release table is copied out of DuckDB as Parquet
+ * (ZSTD) and CSV (UTF-8 with a BOM, so Excel shows Chinese correctly), in a fixed row order so
+ * that two builds of the same inputs give byte-identical files. The long cell tables are also
+ * written hive-partitioned by year for engines that query a release in place.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { wideSelect } from './derive.ts';
+import { TABLES, WIDE_TABLE, type TableSpec } from './schema.ts';
+
+const BOM = '\ufeff';
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+/** SELECT of the published columns; the first is aliased with a BOM for the CSV header. */
+function selectOf(spec: TableSpec, bom: boolean): string {
+  const cols = spec.columns.map((c, i) => (bom && i === 0 ? `${ident(c.name)} AS ${ident(BOM + c.name)}` : ident(c.name)));
+  return `SELECT ${cols.join(', ')} FROM ${ident(spec.name)} ORDER BY ${spec.order}`;
+}
+
+export interface WrittenFile {
+  path: string;
+  bytes: number;
+}
+
+export async function writeTables(con: DuckDBConnection, dir: string): Promise<WrittenFile[]> {
+  for (const spec of TABLES) {
+    const parquet = join(dir, `${spec.name}.parquet`);
+    const csv = join(dir, `${spec.name}.csv`);
+    await con.run(`COPY (${selectOf(spec, false)}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
+    await con.run(`COPY (${selectOf(spec, true)}) TO ${sqlString(csv)} (FORMAT csv, HEADER)`);
+    if (spec.partitioned) {
+      const hive = join(dir, 'partitioned', spec.name);
+      mkdirSync(hive, { recursive: true });
+      await con.run(
+        `COPY (${selectOf(spec, false)}) TO ${sqlString(hive)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year), OVERWRITE, FILENAME_PATTERN 'data_{i}')`,
+      );
+    }
+  }
+  const wide = wideSelect();
+  await con.run(`COPY (${wide}) TO ${sqlString(join(dir, `${WIDE_TABLE}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`);
+  await con.run(`COPY (SELECT report_id AS ${ident(`${BOM}report_id`)}, * EXCLUDE (report_id) FROM (${wide})) TO ${sqlString(join(dir, `${WIDE_TABLE}.csv`))} (FORMAT csv, HEADER)`);
+  return listFiles(dir);
+}
+
+/** Every file under the release folder, relative, sorted. */
+export function listFiles(dir: string, prefix = ''): WrittenFile[] {
+  const out: WrittenFile[] = [];
+  for (const name of readdirSync(join(dir, prefix)).sort()) {
+    const rel = prefix ? `${prefix}/${name}` : name;
+    const st = statSync(join(dir, rel));
+    if (st.isDirectory()) out.push(...listFiles(dir, rel));
+    else out.push({ path: rel, bytes: st.size });
+  }
+  return out;
+}
