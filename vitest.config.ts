@@ -12,5 +12,8 @@ export default defineConfig({
     environment: 'node',
     pool: 'forks',
     testTimeout: 60_000,
+    // The demo release the API and chart tests read, built once per run.
+    globalSetup: ['tests/global-setup.ts'],
+    hookTimeout: 600_000,
   },
 });

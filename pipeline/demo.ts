@@ -1,0 +1,77 @@
+/**
+ * The bundled demo: the generated corpus of data/demo-corpus.json (every city and county-level
+ * region of 河南省, 2019–2024) beside the real reports in data/reports/real, built into a
+ * release. `npm start` and the API tests call ensureDemoRelease(): it regenerates the corpus
+ * only when the config changed and rebuilds only when the corpus or the parser changed.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, type BuildSummary } from './release/build.ts';
+import { parserFingerprint } from './release/cache.ts';
+import { latestVersion } from './release/versions.ts';
+import { runSynth, synthConfigFromJson } from './synth/index.ts';
+
+export const DEMO_CONFIG = 'data/demo-corpus.json';
+export const REAL_REPORTS = 'data/reports/real';
+
+export interface DemoPaths {
+  corpus: string;
+  releases: string;
+  cache?: string | null;
+}
+
+export const DEFAULT_DEMO: DemoPaths = { corpus: 'data/demo', releases: 'data/releases' };
+
+const STAMP = '.demo-stamp.json';
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** Generates the demo corpus unless the one on disk was made from the same config. */
+export async function ensureDemoCorpus(dir: string, log: (line: string) => void = () => {}): Promise<void> {
+  const configText = readFileSync(DEMO_CONFIG, 'utf8');
+  const want = hash(configText);
+  const stampFile = join(dir, STAMP);
+  if (existsSync(stampFile) && JSON.parse(readFileSync(stampFile, 'utf8')).config === want) return;
+  log(`generating the demo corpus from ${DEMO_CONFIG} into ${dir}`);
+  rmSync(dir, { recursive: true, force: true });
+  const r = await runSynth({ ...synthConfigFromJson(JSON.parse(configText), DEMO_CONFIG), out: dir });
+  writeFileSync(stampFile, `${JSON.stringify({ config: want, reports: r.reports })}\n`);
+}
+
+/** What a demo release was built from: the corpus stamp, the real reports and the parser. */
+function inputsStamp(paths: DemoPaths): string {
+  const corpus = readFileSync(join(paths.corpus, STAMP), 'utf8');
+  const real = readFileSync(join(REAL_REPORTS, 'README.md'), 'utf8');
+  return hash(`${corpus}\n${real}\n${parserFingerprint()}`);
+}
+
+/**
+ * The directory of a current demo release, building one when there is none or when the latest
+ * was built from other inputs or another parser.
+ */
+export async function ensureDemoRelease(
+  paths: DemoPaths = DEFAULT_DEMO,
+  options: { log?: (line: string) => void; onProgress?: (done: number, total: number) => void } = {},
+): Promise<{ dir: string; built: BuildSummary | null }> {
+  const log = options.log ?? (() => {});
+  await ensureDemoCorpus(paths.corpus, log);
+  const stamp = inputsStamp(paths);
+  const latest = latestVersion(paths.releases);
+  const recordFile = join(paths.releases, '.demo.json');
+  if (latest && existsSync(recordFile)) {
+    const record = JSON.parse(readFileSync(recordFile, 'utf8'));
+    if (record.version === latest && record.stamp === stamp) return { dir: join(paths.releases, latest), built: null };
+  }
+  log(`building the demo release into ${paths.releases}`);
+  const built = await build({
+    inputs: [REAL_REPORTS, paths.corpus],
+    out: paths.releases,
+    cacheDir: paths.cache,
+    onProgress: options.onProgress,
+  });
+  writeFileSync(recordFile, `${JSON.stringify({ version: built.version, stamp })}\n`);
+  return { dir: built.dir, built };
+}
