@@ -1,0 +1,246 @@
+/**
+ * The release build end to end, on real reports and a small generated corpus, read back with
+ * DuckDB and with an independent Parquet reader (hyparquet).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { build, type BuildSummary } from '../../pipeline/release/build.ts';
+import { openDuck, query } from '../../pipeline/release/duck.ts';
+import { reportId } from '../../pipeline/release/tables.ts';
+import { runSynth } from '../../pipeline/synth/index.ts';
+
+const run = promisify(execFile);
+
+/** A folder of inputs: the real reports, 60 generated ones, and three broken files. */
+function makeInputs(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gongkai-inputs-'));
+  cpSync('data/reports/real', join(dir, 'real'), { recursive: true });
+  mkdirSync(join(dir, 'broken'));
+  writeFileSync(join(dir, 'broken', 'empty.html'), '');
+  writeFileSync(join(dir, 'broken', 'scan.pdf'), Buffer.from('%PDF-1.4\n%\xe2\xe3\n1 0 obj\n'));
+  writeFileSync(join(dir, 'broken', 'notice.html'), '<html><body><p>关于开展植树活动的通知</p></body></html>');
+  return dir;
+}
+
+async function sql<T = Record<string, unknown>>(text: string): Promise<T[]> {
+  const { connection } = await openDuck(':memory:');
+  try {
+    return await query<T>(connection, text);
+  } finally {
+    connection.closeSync();
+  }
+}
+
+const sha256File = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+let inputs: string;
+let out: string;
+let first: BuildSummary;
+let rel: string;
+
+beforeAll(async () => {
+  inputs = makeInputs();
+  await runSynth({ out: join(inputs, 'synth'), provinces: ['41'], years: [2019, 2024], seed: 9, limit: 60 });
+  out = mkdtempSync(join(tmpdir(), 'gongkai-releases-'));
+  first = await build({ inputs: [inputs], out, cacheDir: null, now: new Date('2026-01-31T08:00:00Z') });
+  rel = first.dir;
+});
+
+describe('a release', () => {
+  it('accounts for every input: inputs = reports + errors', async () => {
+    expect(first.inputs).toBe(5 + 60 + 3);
+    expect(first.reports + first.errors).toBe(first.inputs);
+    const rows = await sql<{ outcome: string; n: number }>(`SELECT outcome, count(*) AS n FROM read_parquet('${rel}/inputs.parquet') GROUP BY ALL ORDER BY ALL`);
+    expect(rows.reduce((a, r) => a + r.n, 0)).toBe(first.inputs);
+    const errors = await sql<{ path: string; error_code: string; message: string }>(
+      `SELECT path, error_code, message FROM read_parquet('${rel}/inputs.parquet') WHERE outcome = 'error' ORDER BY path`,
+    );
+    expect(errors.map((e) => [e.path.split('/').slice(-2).join('/'), e.error_code])).toEqual([
+      ['broken/empty.html', 'empty_file'],
+      ['broken/notice.html', 'not_a_report'],
+      ['broken/scan.pdf', 'unsupported_format'],
+    ]);
+    expect(errors[0].message).toMatch(/broken\/empty\.html: the file is empty/);
+    const [{ n }] = await sql<{ n: number }>(`SELECT count(*) AS n FROM read_parquet('${rel}/reports.parquet')`);
+    expect(n).toBe(first.reports);
+  });
+
+  it('Parquet read back with DuckDB holds the parsed values', async () => {
+    const id = reportId(`${relativeTo(inputs)}/real/city-2025-standard.html`);
+    const cells = await sql<{ row: string; column: string; value: number }>(
+      `SELECT row, "column", value FROM read_parquet('${rel}/applications.parquet') WHERE report_id = '${id}' AND row = 'new_received' ORDER BY "column"`,
+    );
+    expect(Object.fromEntries(cells.map((c) => [c.column, c.value]))).toEqual({
+      natural_person: 13612, commercial: 252, research: 0, public_interest: 45, legal_services: 128, other_org: 32, total: 14069,
+    });
+    const [fees] = await sql<{ value: number }>(`SELECT value FROM read_parquet('${rel}/proactive.parquet') WHERE report_id = '${id}' AND row = 'fees'`);
+    expect(fees.value).toBe(316441);
+  });
+
+  it('Parquet read back with hyparquet (ZSTD) holds the same values', async () => {
+    const id = reportId(`${relativeTo(inputs)}/real/shanghai-general-office-2019.html`);
+    const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(join(rel, 'applications.parquet')), compressors })) as Record<string, unknown>[];
+    const mine = rows.filter((r) => r.report_id === id && r.row === 'granted');
+    expect(mine.map((r) => [r.column, r.value])).toEqual([
+      ['natural_person', 258], ['commercial', 12], ['research', null], ['public_interest', null], ['legal_services', 1], ['other_org', 1], ['total', null],
+    ]);
+    const reports = (await parquetReadObjects({ file: await asyncBufferFromFile(join(rel, 'reports.parquet')), compressors })) as Record<string, unknown>[];
+    expect(reports.find((r) => r.report_id === id)).toMatchObject({ agency: '上海市人民政府办公厅', year: 2019, layout: '2019', region_code: '310000', scope: 'agency' });
+  });
+
+  it('derived values stay apart from printed ones', async () => {
+    const id = reportId(`${relativeTo(inputs)}/real/pingtan-zone-2023.page.txt`);
+    const [cell] = await sql<{ value: number | null; derived_value: number; derived_rule: string }>(
+      `SELECT value, derived_value, derived_rule FROM read_parquet('${rel}/applications.parquet') WHERE report_id = '${id}' AND row = 'new_received' AND "column" = 'natural_person'`,
+    );
+    expect(cell).toEqual({ value: null, derived_value: 80, derived_rule: 'split_digits:accounting' });
+  });
+
+  it('CSV starts with a BOM and round-trips to the same rows as Parquet', async () => {
+    const csv = readFileSync(join(rel, 'reports.csv'));
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(csv.subarray(3).toString('utf8').split('\n')[0]).toMatch(/^report_id,agency_id,agency,region_code,/);
+    const [diff] = await sql<{ n: number }>(`
+      SELECT count(*) AS n FROM (
+        (SELECT * FROM read_csv('${rel}/applications.csv', header = true, all_varchar = true) EXCEPT
+         SELECT * FROM (SELECT * REPLACE (CAST(value AS VARCHAR) AS value, CAST(derived_value AS VARCHAR) AS derived_value, CAST(year AS VARCHAR) AS year) FROM read_parquet('${rel}/applications.parquet')))
+      )`);
+    expect(diff.n).toBe(0);
+  });
+
+  it('the long tables are also hive-partitioned by year, queryable in place', async () => {
+    const years = readdirSync(join(rel, 'partitioned', 'applications')).sort();
+    expect(years[0]).toBe('year=2019');
+    const [a] = await sql<{ n: number; s: number }>(
+      `SELECT count(*) AS n, sum(value) AS s FROM read_parquet('${rel}/partitioned/applications/*/*.parquet', hive_partitioning = true, hive_types = {'year': INTEGER})`,
+    );
+    const [b] = await sql<{ n: number; s: number }>(`SELECT count(*) AS n, sum(value) AS s FROM read_parquet('${rel}/applications.parquet') WHERE year IS NOT NULL`);
+    expect(a).toEqual(b);
+  });
+
+  it('latest points at the release, which lists its files in SHA256SUMS', () => {
+    expect(readlinkSync(join(out, 'latest'))).toBe(first.version);
+    expect(first.version).toBe('2026-01-31.1');
+    const sums = readFileSync(join(rel, 'SHA256SUMS'), 'utf8').trim().split('\n');
+    for (const line of sums) {
+      const [hash, path] = line.split(/ {2}/);
+      expect(sha256File(join(rel, path))).toBe(hash);
+    }
+    expect(sums.some((l) => l.endsWith('  applications.parquet'))).toBe(true);
+  });
+});
+
+describe('release-level checks', () => {
+  it('a carry-over mismatch planted between two years of one agency is caught', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gongkai-carry-'));
+    const seed = readFileSync('data/reports/real/jianxi-district-office-2023.txt', 'utf8');
+    // The 2022 report of the same office carries 5 applications forward; 2023 says 0 came over.
+    const year2022 = seed
+      .replaceAll('2023', '2022')
+      .replace(/(一、本年新收政府信息公开申请数量\t\t)0\t0\t0\t0\t0\t0\t0/, '$15\t0\t0\t0\t0\t0\t5')
+      .replace(/(四、结转下年度继续办理\t\t)0\t0\t0\t0\t0\t0\t0/, '$15\t0\t0\t0\t0\t0\t5');
+    writeFileSync(join(dir, 'jianxi-2022.txt'), year2022);
+    writeFileSync(join(dir, 'jianxi-2023.txt'), seed);
+    const releases = mkdtempSync(join(tmpdir(), 'gongkai-carry-out-'));
+    const s = await build({ inputs: [dir], out: releases, cacheDir: null });
+    const checks = await sql<{ column: string; status: string; expected: number; actual: number; detail: string }>(
+      `SELECT "column", status, expected, actual, detail FROM read_parquet('${s.dir}/checks.parquet') WHERE "check" = 'carry_over' ORDER BY seq`,
+    );
+    expect(checks.map((c) => [c.column, c.status])).toEqual([
+      ['natural_person', 'fail'], ['commercial', 'pass'], ['research', 'pass'], ['public_interest', 'pass'], ['legal_services', 'pass'], ['other_org', 'pass'], ['total', 'fail'],
+    ]);
+    expect(checks[0]).toMatchObject({ expected: 5, actual: 0 });
+    expect(checks[0].detail).toMatch(/carried_forward of 2022/);
+    const [report] = await sql<{ status: string; checks_failed: number }>(
+      `SELECT status, checks_failed FROM read_parquet('${s.dir}/reports.parquet') WHERE source_path LIKE '%jianxi-2023.txt'`,
+    );
+    expect(report.status).toBe('failed');
+  });
+});
+
+describe('versions', () => {
+  it('rebuilding with one input changed lists exactly that file\'s changed cells', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gongkai-change-'));
+    cpSync('data/reports/real', dir, { recursive: true });
+    const releases = mkdtempSync(join(tmpdir(), 'gongkai-change-out-'));
+    const before = await build({ inputs: [dir], out: releases, cacheDir: null });
+    const city = join(dir, 'city-2025-standard.html');
+    writeFileSync(city, readFileSync(city, 'utf8').replace('<td>13612</td>', '<td>13613</td>').replace('<td>3</td><td>5</td><td>74</td>', '<td>3</td><td>5</td><td>75</td>'));
+    const second = await build({ inputs: [dir], out: releases, cacheDir: null });
+    const changes = await sql(`SELECT "change", source_path, "table", row, "column", old_value, new_value FROM read_parquet('${second.dir}/changes.parquet') ORDER BY ALL`);
+    const path = `${relativeTo(dir)}/city-2025-standard.html`;
+    expect(changes).toEqual([
+      { change: 'cell_changed', source_path: path, table: 'applications', row: 'new_received', column: 'natural_person', old_value: 13612, new_value: 13613 },
+      { change: 'cell_changed', source_path: path, table: 'proactive', row: 'regulations', column: 'in_force', old_value: 74, new_value: 75 },
+    ]);
+    expect(second.previous).toBe(before.version);
+    expect(readlinkSync(join(releases, 'latest'))).toBe(second.version);
+  });
+
+  it('two builds of the same inputs give byte-identical Parquet and CSV', async () => {
+    const releases = mkdtempSync(join(tmpdir(), 'gongkai-det-'));
+    const a = await build({ inputs: [inputs], out: releases, cacheDir: null, jobs: 2 });
+    const b = await build({ inputs: [inputs], out: releases, cacheDir: null, jobs: 1 });
+    const data = (d: string) => readdirSync(d).filter((f) => /\.(parquet|csv)$/.test(f) && !f.startsWith('changes'));
+    expect(data(b.dir)).toEqual(data(a.dir));
+    for (const f of data(a.dir)) expect({ f, hash: sha256File(join(b.dir, f)) }).toEqual({ f, hash: sha256File(join(a.dir, f)) });
+  });
+
+  it('an unchanged file is served from the cache on the next build', async () => {
+    const releases = mkdtempSync(join(tmpdir(), 'gongkai-cache-'));
+    const cache = mkdtempSync(join(tmpdir(), 'gongkai-cache-dir-'));
+    const cold = await build({ inputs: ['data/reports/real'], out: releases, cacheDir: cache });
+    const warm = await build({ inputs: ['data/reports/real'], out: releases, cacheDir: cache });
+    expect([cold.cached, warm.cached]).toEqual([0, 5]);
+    const [{ n }] = await sql<{ n: number }>(`SELECT count(*) FILTER (WHERE cached) AS n FROM read_parquet('${warm.dir}/inputs.parquet')`);
+    expect(n).toBe(5);
+  });
+});
+
+describe('publishing is atomic', () => {
+  it('a build killed midway leaves latest at the previous complete release', async () => {
+    const releases = mkdtempSync(join(tmpdir(), 'gongkai-kill-'));
+    const corpus = mkdtempSync(join(tmpdir(), 'gongkai-kill-corpus-'));
+    await runSynth({ out: corpus, provinces: ['41'], years: [2019, 2024], seed: 4, limit: 1500 });
+    const done = await build({ inputs: ['data/reports/real'], out: releases, cacheDir: null });
+    const child = spawn('npx', ['tsx', 'pipeline/cli.ts', 'build', corpus, '--out', releases, '--no-cache'], { stdio: 'ignore', detached: true });
+    // Kill it once it is under way: its work folder exists.
+    for (let i = 0; i < 200 && !readdirSync(releases).some((n) => n.startsWith('.build-')); i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 800));
+    process.kill(-child.pid!, 'SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    expect(readlinkSync(join(releases, 'latest'))).toBe(done.version);
+    expect(readdirSync(releases).filter((n) => /^\d{4}-/.test(n))).toEqual([done.version]);
+    expect(existsSync(join(releases, 'latest', 'release.json'))).toBe(true);
+    // The next build cleans the dead build's work folder and publishes.
+    const next = await build({ inputs: ['data/reports/real'], out: releases, cacheDir: null });
+    expect(readdirSync(releases).filter((n) => n.startsWith('.build-'))).toEqual([]);
+    expect(readlinkSync(join(releases, 'latest'))).toBe(next.version);
+  });
+
+  it('two concurrent builds publish two complete releases under different names', async () => {
+    const releases = mkdtempSync(join(tmpdir(), 'gongkai-conc-'));
+    const cli = () => run('npx', ['tsx', 'pipeline/cli.ts', 'build', 'data/reports/real', '--out', releases, '--no-cache'], { encoding: 'utf8' });
+    const [a, b] = await Promise.all([cli(), cli()]);
+    const versions = [a.stderr, b.stderr].map((s) => /release (\S+)/.exec(s)![1]).sort();
+    expect(new Set(versions).size).toBe(2);
+    expect(readlinkSync(join(releases, 'latest'))).toBe(versions[1]);
+    for (const v of versions) {
+      for (const line of readFileSync(join(releases, v, 'SHA256SUMS'), 'utf8').trim().split('\n')) {
+        const [hash, path] = line.split(/ {2}/);
+        expect(sha256File(join(releases, v, path))).toBe(hash);
+      }
+    }
+  });
+});
+
+function relativeTo(abs: string): string {
+  return abs.startsWith(process.cwd()) ? abs.slice(process.cwd().length + 1) : abs;
+}
