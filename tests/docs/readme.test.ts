@@ -1,0 +1,33 @@
+/** The README's examples run: every ```sql block against the demo release. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, inject, it } from 'vitest';
+import { openDuck, query } from '../../pipeline/release/duck.ts';
+
+const readme = readFileSync('README.md', 'utf8');
+const blocks = [...readme.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]);
+
+describe('README SQL examples run against the demo release', () => {
+  it('there is at least one', () => expect(blocks.length).toBeGreaterThan(0));
+  blocks.forEach((sql, i) => {
+    it(`block ${i + 1}`, async () => {
+      const { connection } = await openDuck(':memory:');
+      const rows = await query(connection, sql.replaceAll('data/releases/latest', inject('demoRelease')));
+      expect(rows.length).toBeGreaterThan(0);
+      connection.closeSync();
+    });
+  });
+
+  it('the hive query gives the same totals as the plain Parquet file', async () => {
+    const { connection } = await openDuck(':memory:');
+    const dir = inject('demoRelease');
+    const hive = await query<{ year: number; new_applications: number }>(connection, blocks[0].replaceAll('data/releases/latest', dir));
+    const plain = await query<{ year: number; new_applications: number }>(
+      connection,
+      `SELECT year, sum(value) AS new_applications FROM read_parquet('${dir}/applications.parquet')
+       WHERE row = 'new_received' AND "column" = 'total' AND scope = 'agency' AND year IS NOT NULL GROUP BY year ORDER BY year`,
+    );
+    expect(hive).toEqual(plain);
+    expect(hive.map((r) => r.year)).toEqual([2019, 2020, 2021, 2022, 2023, 2024, 2025]);
+    connection.closeSync();
+  });
+});
