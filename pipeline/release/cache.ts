@@ -53,7 +53,15 @@ export class ParseCache {
     } catch {
       return;
     }
-    for (const name of names) if (join(root, name) !== this.dir) rmSync(join(root, name), { recursive: true, force: true });
+    for (const name of names) {
+      if (join(root, name) === this.dir) continue;
+      // Best effort: another build may be writing there right now.
+      try {
+        rmSync(join(root, name), { recursive: true, force: true });
+      } catch {
+        // left for the next build
+      }
+    }
   }
 
   private file(key: string): string {

@@ -6,13 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ParseOutcome } from '../model/record.ts';
-import { parseReport, sha256 } from '../parse/report.ts';
+import { parseInput } from '../parse/input.ts';
+import { sha256 } from '../parse/report.ts';
 import { cacheKey, ParseCache } from './cache.ts';
 import type { ParseTask, ParseResult } from './pool.ts';
 
 const cache = workerData?.cacheDir ? new ParseCache(workerData.cacheDir, workerData.fingerprint) : null;
 
-function run(task: ParseTask): ParseResult {
+async function run(task: ParseTask): Promise<ParseResult> {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(task.abs);
@@ -23,11 +24,13 @@ function run(task: ParseTask): ParseResult {
   const key = cache ? cacheKey(sha256(bytes), task.manifest) : null;
   const hit = key ? cache!.get(key) : null;
   if (hit) return { path: task.path, bytes: bytes.length, cached: true, outcome: { ...hit, source: task.path } };
-  const outcome = parseReport(bytes, task.path, { manifest: task.manifest });
+  const outcome = await parseInput(bytes, task.path, { manifest: task.manifest });
   if (key) cache!.put(key, outcome);
   return { path: task.path, bytes: bytes.length, cached: false, outcome };
 }
 
-parentPort!.on('message', (tasks: ParseTask[]) => {
-  parentPort!.postMessage(tasks.map(run));
+parentPort!.on('message', async (tasks: ParseTask[]) => {
+  const results: ParseResult[] = [];
+  for (const task of tasks) results.push(await run(task));
+  parentPort!.postMessage(results);
 });

@@ -244,7 +244,8 @@ export const TABLES: TableSpec[] = [
       c('old_value', 'DOUBLE', 'The value in the previous release', '原值'),
       c('new_value', 'DOUBLE', 'The value in this release', '新值'),
     ],
-    primaryKey: ['change', 'report_id', 'table', 'row', 'column'],
+    // No primary key: a report added or removed has no table, row or column.
+    primaryKey: [],
     order: 'report_id, change, "table", "row", "column"',
   },
 ];
