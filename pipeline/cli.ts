@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, GongkaiError } from './errors.ts';
 import { MANIFEST_FILE, manifestKey, readManifest, type ManifestRow } from './normalize/manifest.ts';
-import { parseReport } from './parse/report.ts';
+import { parseInput } from './parse/input.ts';
 import { progressBar } from './progress.ts';
 import { parseSynthArgs, runSynth } from './synth/index.ts';
 import { build } from './release/build.ts';
@@ -81,7 +81,7 @@ async function parse(argv: string[]): Promise<void> {
       process.stdout.write(`${JSON.stringify({ source: file, error: { code: 'unreadable', message: `${file}: ${reason}` } })}\n`);
       continue;
     }
-    const outcome = parseReport(bytes, file, { manifest: await manifestOf(file) });
+    const outcome = await parseInput(bytes, file, { manifest: await manifestOf(file) });
     process.stdout.write(`${values.pretty ? JSON.stringify(outcome, null, 2) : JSON.stringify(outcome)}\n`);
   }
 }

@@ -52,30 +52,34 @@ const PROACTIVE_KEYS: Record<string, RegExp[]> = {
   procurement: [/集中采购|政府采购/],
 };
 
-/** Table 3 rows. Group labels (（三）不予公开, （四）无法提供 …) are deliberately not keys. */
+/**
+ * Table 3 rows. Group labels (（三）不予公开, （四）无法提供 …) are deliberately not keys. Labels
+ * wrap inside narrow cells (PDF, Word), so every long label also has a key made of its first
+ * few characters: "4.无正当理由大量反 | 复申请" is found by 大量反.
+ */
 const APPLICATION_KEYS: Record<string, RegExp[]> = {
   new_received: [/新收/, /本年(?:度)?收到/],
   carried_over: [/上年(?:度)?结转/],
   granted: [/予以公开/],
   partially_granted: [/部分公开/],
   denied_state_secret: [/国家秘密/],
-  denied_prohibited_by_law: [/法律、?行政法规禁止|禁止公开/],
+  denied_prohibited_by_law: [/法律、?行政法规禁止|禁止公开/, /其他法律/],
   denied_security_stability: [/三安全一稳定|危及/],
   denied_third_party: [/第三方/],
-  denied_internal_affairs: [/内部事务/],
-  denied_process_info: [/过程性/],
-  denied_enforcement_file: [/执法案卷/],
+  denied_internal_affairs: [/内部事务/, /三类内部/],
+  denied_process_info: [/过程性/, /四类过程/],
+  denied_enforcement_file: [/执法案卷/, /属于行政执法/],
   denied_admin_query: [/行政查询|查询事项/],
-  unavailable_not_held: [/不掌握/],
+  unavailable_not_held: [/不掌握/, /本机关不/],
   unavailable_needs_creation: [/另行制作|没有现成/],
   unavailable_unclear: [/补正后|仍不明确/],
   not_processed_petition: [/信访|举报投诉/],
-  not_processed_repeat: [/重复申请/],
-  not_processed_publication: [/出版物/],
-  not_processed_mass_repeat: [/大量反复/],
-  not_processed_confirmation: [/确认或重新|重新出具|要求行政机关确认/],
-  other_no_correction: [/逾期不补|不补正/],
-  other_fee_unpaid: [/收费通知|缴纳费用/],
+  not_processed_repeat: [/重复申请/, /\d[.、]重复申/],
+  not_processed_publication: [/出版物/, /公开出版/, /要求提供公开/],
+  not_processed_mass_repeat: [/大量反复/, /无正当理由大量/, /大量反/],
+  not_processed_confirmation: [/确认或重新|重新出具|要求行政机关确认/, /要求行政机关/],
+  other_no_correction: [/逾期不补|不补正/, /申请人无正当理由/, /无正当理由逾期/],
+  other_fee_unpaid: [/收费通知|缴纳费用/, /逾期未按/],
   other_other: [/3[.、]?其他$/, /其他$/],
   other_handling: [/其他处理/],
   total_processed: [/总计$/],

@@ -7,7 +7,7 @@ import { runChecks } from '../check/index.ts';
 import { GongkaiError, InputError } from '../errors.ts';
 import type { Layout, TableCode } from '../model/codes.ts';
 import type { AgencyIdentity, ParseOutcome, ReportRecord, Warning } from '../model/record.ts';
-import { readDocument } from '../read/formats.ts';
+import { readDocument, readDocumentAsync } from '../read/formats.ts';
 import type { DocumentModel } from '../read/document.ts';
 import { agencyFromTitle, findPublished, findTitle, findYear } from './metadata.ts';
 import { proactiveItems, statements } from './prose.ts';
@@ -135,21 +135,40 @@ export function parseDocumentModel(doc: DocumentModel, source: string, hash: str
   };
 }
 
+function finish(doc: DocumentModel, source: string, hash: string, context: ParseContext): ReportRecord {
+  if (!doc.blocks.length) throw new InputError('empty_file', 'the file holds no text');
+  const record = parseDocumentModel(doc, source, hash, context);
+  const found = Object.values(record.tables).some(Boolean);
+  if (!found && !/年度报告|年报/.test(record.title ?? '')) {
+    throw new InputError('not_a_report', 'no annual-report tables or title found (政府信息公开工作年度报告)');
+  }
+  return record;
+}
+
+function failure(err: unknown, source: string, hash: string): ParseOutcome {
+  if (err instanceof GongkaiError) return { source, sha256: hash, error: { code: err.code as never, message: `${source}: ${err.message}` } };
+  const message = err instanceof Error ? err.message : String(err);
+  return { source, sha256: hash, error: { code: 'internal', message: `${source}: parser failed: ${message}` } };
+}
+
+/** HTML, text and DOCX, synchronously. PDFs need parseReportAsync. */
 export function parseReport(bytes: Uint8Array, source: string, context: ParseContext = {}): ParseOutcome {
   const hash = sha256(bytes);
   try {
     if (bytes.length === 0) throw new InputError('empty_file', 'the file is empty');
-    const doc = readDocument(bytes, source);
-    if (!doc.blocks.length) throw new InputError('empty_file', 'the file holds no text');
-    const record = parseDocumentModel(doc, source, hash, context);
-    const found = Object.values(record.tables).some(Boolean);
-    if (!found && !/年度报告|年报/.test(record.title ?? '')) {
-      throw new InputError('not_a_report', 'no annual-report tables or title found (政府信息公开工作年度报告)');
-    }
-    return record;
+    return finish(readDocument(bytes, source), source, hash, context);
   } catch (err) {
-    if (err instanceof GongkaiError) return { source, sha256: hash, error: { code: err.code as never, message: `${source}: ${err.message}` } };
-    const message = err instanceof Error ? err.message : String(err);
-    return { source, sha256: hash, error: { code: 'internal', message: `${source}: parser failed: ${message}` } };
+    return failure(err, source, hash);
+  }
+}
+
+/** Every format, PDFs included: what the CLI and the build use. */
+export async function parseReportAsync(bytes: Uint8Array, source: string, context: ParseContext = {}): Promise<ParseOutcome> {
+  const hash = sha256(bytes);
+  try {
+    if (bytes.length === 0) throw new InputError('empty_file', 'the file is empty');
+    return finish(await readDocumentAsync(bytes, source), source, hash, context);
+  } catch (err) {
+    return failure(err, source, hash);
   }
 }

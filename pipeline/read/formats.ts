@@ -6,7 +6,9 @@
 import { InputError } from '../errors.ts';
 import { decode } from './decode.ts';
 import type { DocumentModel } from './document.ts';
+import { readDocx } from './docx.ts';
 import { readHtml, stripInlineMarkup } from './html.ts';
+import { readPdf } from './pdf.ts';
 import { readText } from './text.ts';
 
 export type Format = 'html' | 'text' | 'pdf' | 'docx' | 'doc' | 'wps';
@@ -14,6 +16,7 @@ export type Format = 'html' | 'text' | 'pdf' | 'docx' | 'doc' | 'wps';
 export const READERS: Partial<Record<Format, (bytes: Uint8Array, format: Format) => DocumentModel>> = {
   html: (bytes, format) => readHtml(decode(bytes, stripInlineMarkup).text, format),
   text: (bytes, format) => readText(decode(bytes).text, format),
+  docx: (bytes, format) => readDocx(bytes, format),
 };
 
 const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => bytes[i] === b);
@@ -42,13 +45,29 @@ export function looksBinary(bytes: Uint8Array): boolean {
   return control / n > 0.1;
 }
 
+/** Readers that need to wait (pdfjs-dist reads pages asynchronously). */
+export const ASYNC_READERS: Partial<Record<Format, (bytes: Uint8Array, format: Format) => Promise<DocumentModel>>> = {
+  pdf: (bytes, format) => readPdf(bytes, format),
+};
+
+function unsupported(format: Format): InputError {
+  const hint =
+    format === 'pdf'
+      ? 'PDFs are read by the asynchronous entry (parseReportAsync, used by the CLI and the build)'
+      : `legacy Word/WPS files need LibreOffice: install it (soffice on the PATH) or convert the file first with "soffice --headless --convert-to docx FILE"`;
+  return new InputError('unsupported_format', `${format} files are not supported here: ${hint}`);
+}
+
 export function readDocument(bytes: Uint8Array, name: string): DocumentModel {
   const format = sniffFormat(bytes, name);
   const reader = READERS[format];
-  if (!reader) {
-    const hint = format === 'pdf' || format === 'docx' ? 'this build reads HTML and text; convert the file to HTML or text' : 'convert it to .docx or HTML (e.g. libreoffice --headless --convert-to html)';
-    throw new InputError('unsupported_format', `${format} files are not supported: ${hint}`);
-  }
-  if (looksBinary(bytes)) throw new InputError('binary_file', 'binary content: not a text or HTML report');
+  if (!reader) throw unsupported(format);
+  if ((format === 'html' || format === 'text') && looksBinary(bytes)) throw new InputError('binary_file', 'binary content: not a text or HTML report');
   return reader(bytes, format);
+}
+
+export async function readDocumentAsync(bytes: Uint8Array, name: string): Promise<DocumentModel> {
+  const format = sniffFormat(bytes, name);
+  const reader = ASYNC_READERS[format];
+  return reader ? reader(bytes, format) : readDocument(bytes, name);
 }

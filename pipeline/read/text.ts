@@ -10,7 +10,7 @@
 import { cleanText, type Block, type DocumentMeta, type DocumentModel, type Cell } from './document.ts';
 
 const PAGE_MARK = /^=+\s*page\s*\d+\s*=+$/i;
-const PAGE_FOOTER = /^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[,，/／]?\s*共\s*\d+\s*页)?|\d+\s*\/\s*\d+)$/;
+export const PAGE_FOOTER = /^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[,，/／]?\s*共\s*\d+\s*页)?|\d+\s*\/\s*\d+)$/;
 const BODY_SEPARATOR = /^=+\s*正文\s*=+$/;
 const PIPE_RULE = /^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$/;
 

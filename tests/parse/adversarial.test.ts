@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isError, type ErrorRecord, type ReportRecord } from '../../pipeline/model/record.ts';
-import { parseReport } from '../../pipeline/parse/report.ts';
+import { parseReport, parseReportAsync } from '../../pipeline/parse/report.ts';
 
 const CITY = readFileSync('data/reports/real/city-2025-standard.html', 'utf8');
 const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
@@ -36,12 +36,19 @@ describe('files that are not reports', () => {
     const page = '<html><head><title>关于开展春季植树活动的通知</title></head><body><div class="nav">首页 政务公开</div><p>各单位：现将有关事项通知如下。</p><table><tr><td>时间</td><td>3月12日</td></tr></table></body></html>';
     expect(error(bytes(page), 'news.html').error).toMatchObject({ code: 'not_a_report' });
   });
-  it('a PDF or a Word file names what to do', () => {
-    expect(error(bytes('%PDF-1.7\n...'), 'report.pdf').error.code).toBe('unsupported_format');
+  it('a legacy Word file names what to do', () => {
     expect(error(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), 'report.doc').error).toMatchObject({
       code: 'unsupported_format',
-      message: expect.stringContaining('libreoffice'),
+      message: expect.stringContaining('soffice --headless --convert-to docx'),
     });
+  });
+  it('a PDF needs the asynchronous entry; a broken PDF is unreadable there', async () => {
+    expect(error(bytes('%PDF-1.7\n...'), 'report.pdf').error).toMatchObject({ code: 'unsupported_format', message: expect.stringContaining('parseReportAsync') });
+    const r = await parseReportAsync(bytes('%PDF-1.7\nnot really a pdf'), 'broken.pdf');
+    expect(isError(r) && r.error).toMatchObject({ code: 'unreadable', message: expect.stringMatching(/^broken\.pdf: not a readable PDF/) });
+  });
+  it('a zip file that is not a Word document', () => {
+    expect(error(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]), 'archive.docx').error.code).toBe('unreadable');
   });
 });
 
