@@ -15,7 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Parser } from 'htmlparser2';
-import { parseReport } from '../pipeline/parse/report.ts';
+import { parseReport, parseReportAsync } from '../pipeline/parse/report.ts';
 import { decode } from '../pipeline/read/decode.ts';
 import { sniffFormat } from '../pipeline/read/formats.ts';
 import { planCorpus, synthConfig, synthConfigFromJson } from '../pipeline/synth/index.ts';
@@ -99,3 +99,29 @@ console.log(`| **all** | ${batch.length} | ${kb(batch).toFixed(1)} | **${rate(ba
 console.log(`input ${mb.toFixed(1)} MB at ${(mb / (totalMs / 1000)).toFixed(1)} MB/s`);
 const usage = process.resourceUsage();
 console.log(`peak RSS ${(usage.maxRSS / 1024).toFixed(0)} MB (the batch itself holds ${mb.toFixed(0)} MB of input; RSS before parsing ${(rssBefore / 1e6).toFixed(0)} MB)`);
+
+// 3. Word and PDF ---------------------------------------------------------------------------------
+async function timeAsync(input: Input, seconds: number): Promise<{ n: number; ms: number }> {
+  await parseReportAsync(input.bytes, input.name);
+  const start = performance.now();
+  let n = 0;
+  while (performance.now() - start < seconds * 1000) {
+    await parseReportAsync(input.bytes, input.name);
+    n++;
+  }
+  return { n, ms: performance.now() - start };
+}
+
+const office = 'tests/fixtures/office';
+const PAGES: Record<string, number> = { 'city-2025-full': 7, 'city-2025-long': 3, 'city-2025': 3, 'shanghai-2019': 3 };
+console.log('\n## Word and PDF fixtures (LibreOffice-made), one core\n');
+console.log('| file | pages | KB | reports/s |');
+console.log('|---|---:|---:|---:|');
+for (const ext of ['docx', 'pdf']) {
+  for (const base of Object.keys(PAGES)) {
+    const name = `${base}.${ext}`;
+    const input: Input = { name, bytes: new Uint8Array(readFileSync(join(office, name))), group: ext };
+    const r = await timeAsync(input, SECONDS / 2);
+    console.log(`| ${name} | ${PAGES[base]} | ${(input.bytes.length / 1024).toFixed(0)} | ${rate(r.n, r.ms)} |`);
+  }
+}

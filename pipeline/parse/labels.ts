@@ -80,7 +80,7 @@ const APPLICATION_KEYS: Record<string, RegExp[]> = {
   not_processed_confirmation: [/确认或重新|重新出具|要求行政机关确认/, /要求行政机关/],
   other_no_correction: [/逾期不补|不补正/, /申请人无正当理由/, /无正当理由逾期/],
   other_fee_unpaid: [/收费通知|缴纳费用/, /逾期未按/],
-  other_other: [/3[.、]?其他$/, /其他$/],
+  other_other: [/3[.、]?其他$/],
   other_handling: [/其他处理/],
   total_processed: [/总计$/],
   carried_forward: [/结转下年|下年度继续办理|继续办理/],

@@ -11,6 +11,8 @@ const TITLE = /政府信息公开.{0,8}年度?报告|信息公开年报|年度�
 const YEAR_IN_TITLE = /(20\d{2})\s*年度?/;
 const TITLE_TAIL = /\s*(?:（?\s*20\d{2}\s*年度?\s*）?)?\s*(?:的)?(?:政府)?(?:信息公开|政务公开)?(?:工作)?\s*年度?\s*(?:报告|年报)[\s\S]*$/;
 const PERIOD = /统计期限[^。；]{0,16}?(20\d{2})\s*年\s*0?1\s*月\s*0?1\s*日/;
+/** Sentences that mention an annual report without being its title: 根据…编制, 关于印发…的通知. */
+const NOT_TITLE = /根据|编制|本报告|印发|通知|〈|《/;
 const OPENING = /^\s*(20\d{2})\s*年(?:度)?[，,]/;
 
 function clean(text: string): string {
@@ -24,10 +26,14 @@ function titlePart(title: string): string | undefined {
 }
 
 export function findTitle(preamble: Item[], meta: DocumentMeta): string | null {
-  const lines = preamble.filter((i): i is Extract<Item, { kind: 'text' }> => i.kind === 'text').slice(0, 12);
+  // A PDF line may come as several cells (a font change leaves a gap): read it as one line.
+  const lines = preamble.slice(0, 12).map((i) => ({ text: i.kind === 'text' ? i.text : i.cells.filter((c) => c.origin).map((c) => c.text).join('') }));
   for (let i = 0; i < lines.length; i++) {
-    const text = clean(lines[i].text);
-    if (text.length > 80 || !TITLE.test(text) || /根据|编制|本报告/.test(text)) continue;
+    let text = clean(lines[i].text);
+    // A title wrapped over two lines (PDF): "…政府信息公开工作年度" / "报告".
+    const next = lines[i + 1] ? clean(lines[i + 1].text) : '';
+    if (!TITLE.test(text) && next.length <= 12 && TITLE.test(text + next)) text += next;
+    if (text.length > 80 || !TITLE.test(text) || NOT_TITLE.test(text)) continue;
     // "淮安市人民政府" / "2024 年政府信息公开工作年度报告": the agency is on the line above.
     if (/^(20\d{2})\s*年/.test(text) && !agencyFromTitle(text) && i > 0) {
       const above = clean(lines[i - 1].text);

@@ -7,6 +7,7 @@
 import type { ColumnDef } from '../model/codes.ts';
 import type { Warning } from '../model/record.ts';
 import { splitDigits, type Printed, type SumRule } from './digits.ts';
+import { placeInColumns, type Columns } from './columns.ts';
 import { asciiDigits, type Unit } from './numbers.ts';
 import type { ValueToken } from './rows.ts';
 
@@ -48,9 +49,18 @@ function printedForm(t: ValueToken): Printed | null {
   return /^\d+$/.test(digits) ? digits : t.parsed.value;
 }
 
-export function resolveRow(tokens: ValueToken[], columns: readonly ColumnDef[], where: string, rules: SumRule[]): RowValues {
+export function resolveRow(
+  tokens: ValueToken[],
+  columns: readonly ColumnDef[],
+  where: string,
+  rules: SumRule[],
+  layout?: Columns | null,
+  rowAt?: string,
+): RowValues {
   const n = columns.length;
-  const cells = trimGaps(tokens, n);
+  let cells = trimGaps(tokens, n);
+  // A PDF row with blank cells: its numbers go to the columns they sit under.
+  if (cells.length !== n && layout) cells = placeInColumns(cells, layout, cells[0]?.at ?? rowAt ?? '') ?? cells;
   const raw = cells.map(rawOf).join(' | ');
   const warnings: Warning[] = [];
   const printed: (number | null)[] = new Array(n).fill(null);

@@ -8,6 +8,7 @@ import { tableDef, type Layout } from '../model/codes.ts';
 import { rowKeys } from './labels.ts';
 import { detectLayout } from './layout.ts';
 import { toTenThousandYuan, unitInHeader } from './numbers.ts';
+import { findColumns, headerLines, type Columns } from './columns.ts';
 import { resolveRow } from './row-values.ts';
 import { readRows } from './rows.ts';
 import { emptyRead, type TableRead } from './table-read.ts';
@@ -24,6 +25,14 @@ export function readProactive(tokens: Token[], fallback: Layout | null): TableRe
   const rows = readRows(tokens, rowKeys('proactive', def.rows.map((r) => r.code)));
   if (rows.size === 0) return read;
 
+  // Each sub-table (条款) has its own columns.
+  const columnsOf = new Map<string, Columns | null>();
+  for (const group of new Set(def.rows.map((r) => r.group))) {
+    const members = def.rows.filter((r) => r.group === group);
+    const printed = members.flatMap((r) => (rows.get(r.code) ? [rows.get(r.code)!.values] : []));
+    columnsOf.set(group, findColumns(printed, headerLines(tokens, printed), members[0].columns.length));
+  }
+
   const values: NonNullable<TableRead['values']> = {};
   for (const rowDef of def.rows) {
     const where = `proactive.${rowDef.code}`;
@@ -34,7 +43,7 @@ export function readProactive(tokens: Token[], fallback: Layout | null): TableRe
       continue;
     }
     read.locations[where] = row.at;
-    const rv = resolveRow(row.values, rowDef.columns, where, []);
+    const rv = resolveRow(row.values, rowDef.columns, where, [], columnsOf.get(rowDef.group), row.at);
     read.warnings.push(...rv.warnings);
     rowDef.columns.forEach((column, i) => {
       let value = rv.printed[i];

@@ -8,6 +8,7 @@ import { APPLICANT_COLUMNS, outcomeRows, tableDef, type Layout, type TableDef } 
 import { APPLICANT_ROW_RULE } from './digits.ts';
 import { rowKeys } from './labels.ts';
 import { detectLayout } from './layout.ts';
+import { findColumns, headerLines } from './columns.ts';
 import { resolveRow, type RowValues } from './row-values.ts';
 import { readRows } from './rows.ts';
 import { emptyRead, type TableRead } from './table-read.ts';
@@ -73,6 +74,8 @@ export function readApplications(tokens: Token[], fallback: Layout | null): Tabl
   if (rows.size === 0) return read;
   if (!detected) read.warnings.push({ code: 'layout_uncertain', where: 'applications', message: `layout not evident from the table; taken as ${layout}` });
 
+  const printed = [...rows.values()].map((r) => r.values);
+  const layoutColumns = findColumns(printed, headerLines(tokens, printed), APPLICANT_COLUMNS.length);
   const resolved = new Map<string, RowValues>();
   for (const rowDef of def.rows) {
     const where = `applications.${rowDef.code}`;
@@ -82,7 +85,7 @@ export function readApplications(tokens: Token[], fallback: Layout | null): Tabl
       continue;
     }
     read.locations[where] = row.at;
-    const rv = resolveRow(row.values, APPLICANT_COLUMNS, where, APPLICANT_ROW_RULE);
+    const rv = resolveRow(row.values, APPLICANT_COLUMNS, where, APPLICANT_ROW_RULE, layoutColumns, row.at);
     resolved.set(rowDef.code, rv);
   }
 

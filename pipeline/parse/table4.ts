@@ -5,6 +5,7 @@
  */
 import { REVIEW_LITIGATION, type ColumnDef } from '../model/codes.ts';
 import { REVIEW_LINE_RULES } from './digits.ts';
+import { findColumns, headerLines } from './columns.ts';
 import { resolveRow } from './row-values.ts';
 import type { ValueToken } from './rows.ts';
 import { emptyRead, type TableRead } from './table-read.ts';
@@ -34,7 +35,8 @@ export function readReviewLitigation(tokens: Token[]): TableRead {
   for (const run of valueRuns(tokens)) if (printedCount(run) > 0 && (!best || printedCount(run) >= printedCount(best))) best = run;
   if (!best) return read;
 
-  const rv = resolveRow(best, LINE, 'review_litigation', REVIEW_LINE_RULES);
+  const columns = findColumns([best], headerLines(tokens, [best]), LINE.length);
+  const rv = resolveRow(best, LINE, 'review_litigation', REVIEW_LINE_RULES, columns);
   read.warnings.push(...rv.warnings);
   const values: NonNullable<TableRead['values']> = {};
   LINE.forEach((col, i) => {

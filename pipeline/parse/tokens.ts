@@ -4,14 +4,15 @@
  * tab-separated copy, one cell per line and PDF text with labels broken around the numbers
  * all look alike here.
  */
+import type { Box } from '../read/document.ts';
 import type { Item } from './sections.ts';
 import { isNullMarker, parseNumber, type ParsedNumber } from './numbers.ts';
 
 export type Token =
   /** `cell` is set for the text of a grid cell: one token per cell, never merged with the next. */
-  | { kind: 'text'; text: string; at: string; cell?: true }
-  /** A printed value: a number, or a marker for nothing (—, /, 无). */
-  | { kind: 'value'; parsed: ParsedNumber; at: string }
+  | { kind: 'text'; text: string; at: string; cell?: true; box?: Box }
+  /** A printed value: a number, or a marker for nothing (—, /, 无). `box`: where it sits (PDF). */
+  | { kind: 'value'; parsed: ParsedNumber; at: string; box?: Box }
   /** An empty grid cell: a blank value, or a gap left by merged cells. */
   | { kind: 'blank'; at: string };
 
@@ -86,8 +87,8 @@ export function tokenize(items: Item[]): Token[] {
       else {
         // Label cells (no digit, not a dash or 无) skip number parsing.
         const whole = HAS_DIGIT.test(cell.text) || isNullMarker(cell.text) ? parseNumber(cell.text) : null;
-        if (whole && whole.kind !== 'invalid') out.push({ kind: 'value', parsed: whole, at: item.at });
-        else for (const t of tokenizeText(cell.text, item.at)) out.push(t.kind === 'text' ? { ...t, cell: true } : t);
+        if (whole && whole.kind !== 'invalid') out.push(cell.box ? { kind: 'value', parsed: whole, at: item.at, box: cell.box } : { kind: 'value', parsed: whole, at: item.at });
+        else for (const t of tokenizeText(cell.text, item.at)) out.push(t.kind === 'text' ? { ...t, cell: true, ...(cell.box ? { box: cell.box } : {}) } : t);
       }
     }
   }

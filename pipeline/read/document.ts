@@ -8,6 +8,15 @@ export interface Cell {
   text: string;
   /** False for a grid position filled by another cell's rowspan or colspan. */
   origin: boolean;
+  /** Where the text sits on the page (PDF): lets the parser align numbers to columns. */
+  box?: Box;
+}
+
+/** Horizontal extent and font size of a cell's text, in PDF points. */
+export interface Box {
+  x0: number;
+  x1: number;
+  size: number;
 }
 
 export interface TextBlock {

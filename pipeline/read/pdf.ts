@@ -3,9 +3,9 @@
  * items' positions:
  * - rows by baseline (items within a fraction of the font size share a line);
  * - cells by horizontal gaps (characters of one cell sit close; cells are far apart);
- * - columns by x-ranges: the numbers of consecutive rows are aligned to column anchors, so a
- *   cell printed blank becomes an empty cell in its column instead of shifting the next
- *   number left. A table that continues on the next page keeps its anchors.
+ * - every cell keeps its x-range, so that the parser can put the numbers of a row under their
+ *   columns (parse/columns.ts) and a cell printed blank stays blank in its column;
+ * - a number wrapped inside a narrow cell is joined back into its row.
  * Page numbers and footers are dropped. A PDF without a text layer (a scan) is refused with
  * `no_text_layer`.
  */
@@ -37,11 +37,10 @@ interface Line {
 const CELL_GAP = 0.3;
 /** Baselines closer than this (× font size) are one line (numbers often sit a point lower). */
 const LINE_TOLERANCE = 0.45;
-/** A number within this distance (× font size) of a column anchor belongs to that column. */
-const ANCHOR_TOLERANCE = 0.8;
 /** Fewer characters than this in the whole file: no text layer. */
 const MIN_TEXT = 20;
 
+const UNIT = /^(?:万元|亿元|元|件|条|个|%)$/;
 const NUMERIC = /^[-−－+]?[0-9０-９][0-9０-９,，.．]*(?:万元|元|件|条|%)?$|^[—–\-－/／无]$/;
 
 type TextItem = { str: string; transform: number[]; width: number };
@@ -67,6 +66,8 @@ function piecesOf(item: TextItem): Piece[] {
   return out;
 }
 
+const isNumeric = (c: Piece) => NUMERIC.test(c.text);
+
 function linesOf(pieces: Piece[], page: number): Line[] {
   const sorted = pieces.slice().sort((a, b) => b.y - a.y || a.x0 - b.x0);
   const lines: { y: number; size: number; pieces: Piece[] }[] = [];
@@ -79,7 +80,9 @@ function linesOf(pieces: Piece[], page: number): Line[] {
     const cells: Piece[] = [];
     for (const p of line.pieces.sort((a, b) => a.x0 - b.x0)) {
       const last = cells.at(-1);
-      if (last && p.x0 - last.x1 < CELL_GAP * p.size) {
+      // A unit printed apart from its number (251000 元) still belongs to it.
+      const unitOfLast = last && UNIT.test(p.text) && isNumeric(last) && p.x0 - last.x1 < 1.5 * p.size;
+      if (last && (p.x0 - last.x1 < CELL_GAP * p.size || unitOfLast)) {
         last.text += p.text;
         last.x1 = Math.max(last.x1, p.x1);
       } else cells.push({ ...p });
@@ -88,7 +91,6 @@ function linesOf(pieces: Piece[], page: number): Line[] {
   });
 }
 
-const isNumeric = (c: Piece) => NUMERIC.test(c.text);
 
 /** A running page number or footer at the top or bottom of the page. */
 function isPageFurniture(line: Line, height: number): boolean {
@@ -97,63 +99,43 @@ function isPageFurniture(line: Line, height: number): boolean {
   return PAGE_FOOTER.test(cleanText(text)) || (nearEdge && /^\d{1,3}$/.test(text.trim()));
 }
 
-interface Anchor {
-  x0: number;
-  xc: number;
-  x1: number;
-}
-
-function distance(c: Piece, a: Anchor): number {
-  return Math.min(Math.abs(c.x0 - a.x0), Math.abs((c.x0 + c.x1) / 2 - a.xc), Math.abs(c.x1 - a.x1));
-}
-
-/** Maps each number to an anchor, left to right; null when a number fits none. */
-function assign(numbers: Piece[], anchors: Anchor[], size: number): number[] | null {
-  const slots: number[] = [];
-  let from = 0;
-  for (const n of numbers) {
-    let best = -1;
-    for (let i = from; i < anchors.length; i++) {
-      if (distance(n, anchors[i]) <= ANCHOR_TOLERANCE * size && (best < 0 || distance(n, anchors[i]) < distance(n, anchors[best]))) best = i;
-    }
-    if (best < 0) return null;
-    slots.push(best);
-    from = best + 1;
-  }
-  return slots;
-}
-
-const anchorOf = (c: Piece): Anchor => ({ x0: c.x0, xc: (c.x0 + c.x1) / 2, x1: c.x1 });
+const toCell = (c: Piece): Cell => ({ text: cleanText(c.text), origin: true, box: { x0: c.x0, x1: c.x1, size: c.size } });
 
 /**
- * Lines → blocks. A line with numbers is a table row: its labels, then one cell per column
- * anchor of the run of rows it belongs to (empty where the row printed nothing). Other lines
- * of one cell are text; header lines of several cells are rows of text cells.
+ * A number too wide for its cell wraps: "1406" above the row's line and "9" below it, in the
+ * same column. Lines holding only such fragments, just above and below a row of numbers, are
+ * joined back into the row (top part first).
  */
+function joinWrappedNumbers(lines: Line[]): Line[] {
+  const fragmentsOnly = (l: Line | undefined) => l && l.cells.length <= 3 && l.cells.every(isNumeric);
+  const near = (a: Line, b: Line) => Math.abs(a.y - b.y) <= 1.4 * Math.max(a.size, b.size) && a.at.split(' line')[0] === b.at.split(' line')[0];
+  const overlaps = (a: Piece, b: Piece) => a.x0 < b.x1 && b.x0 < a.x1;
+  const drop = new Set<Line>();
+  lines.forEach((line, i) => {
+    if (drop.has(line) || fragmentsOnly(line) || !line.cells.some(isNumeric)) return;
+    const above = lines[i - 1];
+    const below = lines[i + 1];
+    const top = fragmentsOnly(above) && near(above, line) && !drop.has(above) ? above : null;
+    const bottom = fragmentsOnly(below) && near(below, line) ? below : null;
+    if (!top || !bottom) return;
+    // Only fragments that sit in a gap of the row and pair up above and below.
+    const pairs = top.cells.map((t) => [t, bottom.cells.find((b) => overlaps(t, b))] as const);
+    if (pairs.some(([t, b]) => !b || line.cells.some((c) => overlaps(c, t)))) return;
+    for (const [t, b] of pairs) line.cells.push({ ...t, text: t.text + b!.text, x0: Math.min(t.x0, b!.x0), x1: Math.max(t.x1, b!.x1) });
+    line.cells.sort((a, b) => a.x0 - b.x0);
+    drop.add(top);
+    drop.add(bottom);
+  });
+  return lines.filter((l) => !drop.has(l));
+}
+
+/** Lines → blocks: a line of one cell is text; a line of several cells is a table row. */
 function blocksOf(lines: Line[]): Block[] {
-  const blocks: Block[] = [];
-  let anchors: Anchor[] = [];
-  for (const line of lines) {
-    const numbers = line.cells.filter(isNumeric);
-    if (numbers.length === 0) {
-      if (line.cells.length === 1) blocks.push({ kind: 'text', text: cleanText(line.cells[0].text), at: line.at });
-      else blocks.push({ kind: 'table', rows: [line.cells.map((c) => ({ text: cleanText(c.text), origin: true }))], at: [line.at] });
-      continue;
-    }
-    let slots = anchors.length ? assign(numbers, anchors, line.size) : null;
-    if (!slots) {
-      // A new run of rows (another table, or more columns than before): its numbers set the anchors.
-      anchors = numbers.map(anchorOf);
-      slots = numbers.map((_, i) => i);
-    }
-    const labels = line.cells.filter((c) => !isNumeric(c) && c.x1 <= numbers[0].x0 + 1);
-    const trailing = line.cells.filter((c) => !isNumeric(c) && c.x1 > numbers[0].x0 + 1);
-    const values: Cell[] = anchors.map(() => ({ text: '', origin: true }));
-    numbers.forEach((n, i) => (values[slots![i]] = { text: n.text, origin: true }));
-    const row: Cell[] = [...labels.map((c) => ({ text: cleanText(c.text), origin: true })), ...values, ...trailing.map((c) => ({ text: cleanText(c.text), origin: true }))];
-    blocks.push({ kind: 'table', rows: [row], at: [line.at] });
-  }
-  return blocks;
+  return joinWrappedNumbers(lines).map((line): Block =>
+    line.cells.length === 1 && !isNumeric(line.cells[0])
+      ? { kind: 'text', text: cleanText(line.cells[0].text), at: line.at }
+      : { kind: 'table', rows: [line.cells.map(toCell)], at: [line.at] },
+  );
 }
 
 interface PdfJs {
@@ -165,8 +147,33 @@ interface PdfDocument {
   destroy(): Promise<void>;
 }
 
+/**
+ * pdfjs-dist's Node build carries core-js polyfills that replace some built-ins even where
+ * Node has them (Array.prototype.push, JSON.parse/stringify, Function.prototype.toString),
+ * which slows every array push and JSON call in the whole process. Built-ins it replaces are
+ * put back after loading; those it adds (Promise.withResolvers, Set methods…) stay, pdfjs
+ * needs them on Node 20.
+ */
+const PROTECTED: object[] = [Array.prototype, Array, Object, Object.prototype, JSON, Function.prototype, String.prototype, Math, Reflect, Promise, Promise.prototype];
+
+async function importKeepingBuiltins(): Promise<PdfJs> {
+  const saved = PROTECTED.map((target) => new Map(Reflect.ownKeys(target).map((k) => [k, Object.getOwnPropertyDescriptor(target, k)!])));
+  const lib = (await import('pdfjs-dist/legacy/build/pdf.mjs')) as unknown as PdfJs;
+  // The parsing half of pdfjs, loaded here (not lazily by pdfjs itself) so that its polyfills
+  // are undone too; pdfjs uses a worker module it finds on globalThis instead of loading one.
+  const worker: string = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+  (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = await import(worker);
+  PROTECTED.forEach((target, i) => {
+    for (const [key, before] of saved[i]) {
+      const now = Object.getOwnPropertyDescriptor(target, key);
+      if (now && (now.value !== before.value || now.get !== before.get || now.set !== before.set)) Object.defineProperty(target, key, before);
+    }
+  });
+  return lib;
+}
+
 let pdfjs: Promise<PdfJs> | undefined;
-const loadPdfJs = () => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs') as unknown as Promise<PdfJs>);
+const loadPdfJs = () => (pdfjs ??= importKeepingBuiltins());
 
 export async function readPdf(bytes: Uint8Array, format = 'pdf'): Promise<DocumentModel> {
   const { getDocument } = await loadPdfJs();

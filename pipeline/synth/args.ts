@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { CliError } from '../errors.ts';
 import { loadRegions } from '../normalize/regions.ts';
-import { isStyle, STYLES, type SynthStyle } from './styles.ts';
+import { isStyle, OFFICE_STYLES, STYLES, type SynthStyle } from './styles.ts';
 
 export interface SynthOptions {
   out: string;
@@ -27,7 +27,7 @@ export const FIRST_YEAR = 2019;
 export const LAST_YEAR = 2099;
 
 export const SYNTH_USAGE = `usage: gongkai synth --out DIR [--config FILE] [--provinces 41[,42]] [--years 2019-2024] [--seed N]
-                     [--broken-share 0.05] [--styles ${STYLES.join(',')}] [--limit N]`;
+                     [--broken-share 0.05] [--styles ${[...STYLES, ...OFFICE_STYLES].join(',')}] [--limit N]`;
 
 export function checkProvinces(value: unknown, where: string): string[] {
   const list = Array.isArray(value) ? value.map(String) : String(value).split(',');
@@ -72,8 +72,8 @@ function checkShare(value: unknown, where: string): number {
 
 function checkStyles(value: unknown, where: string): SynthStyle[] {
   const list = (Array.isArray(value) ? value.map(String) : String(value).split(',')).map((s) => s.trim()).filter(Boolean);
-  if (list.length === 0) throw new CliError(`${where}: give at least one style (${STYLES.join(', ')})`);
-  for (const s of list) if (!isStyle(s)) throw new CliError(`${where}: unknown style "${s}" (known: ${STYLES.join(', ')})`);
+  if (list.length === 0) throw new CliError(`${where}: give at least one style (${[...STYLES, ...OFFICE_STYLES].join(', ')})`);
+  for (const s of list) if (!isStyle(s)) throw new CliError(`${where}: unknown style "${s}" (known: ${[...STYLES, ...OFFICE_STYLES].join(', ')})`);
   return [...new Set(list)] as SynthStyle[];
 }
 

@@ -13,10 +13,12 @@ import { performance } from 'node:perf_hooks';
 import { CliError } from '../errors.ts';
 import { checkProvinces, checkShare, checkStyles, checkYears, SYNTH_DEFAULTS, type SynthOptions } from './args.ts';
 import { manifestCsv, planCorpus, truthJson, type ManifestRow, type SynthConfig } from './corpus.ts';
+import { convertAll, requireSoffice, writeHtmlFor, type Conversion } from './office.ts';
+import { STYLE_DEFS } from './styles.ts';
 
 export { parseSynthArgs, synthConfigFromJson, SYNTH_USAGE, type SynthOptions } from './args.ts';
 export { planCorpus, manifestCsv, truthJson, type SynthConfig, type SynthReport, type SynthTruth, type ManifestRow, type Corpus } from './corpus.ts';
-export { STYLES, type SynthStyle } from './styles.ts';
+export { OFFICE_STYLES, STYLES, type SynthStyle } from './styles.ts';
 export { ruleFailures, type Broken, type RuleCode, type RuleFailure } from './defects.ts';
 
 export interface SynthResult {
@@ -60,13 +62,17 @@ export async function runSynth(options: SynthOptions): Promise<SynthResult> {
     made.add(dir);
   };
   const rows: ManifestRow[] = [];
+  const conversions: Conversion[] = [];
+  if (config.styles.some((s) => STYLE_DEFS[s].convert)) requireSoffice();
   let done = 0;
   for (const report of corpus.reports()) {
     const file = join(options.out, report.path);
     const truthFile = join(options.out, 'truth', `${report.path}.json`);
     ensureDir(dirname(file));
     ensureDir(dirname(truthFile));
-    writeAtomic(file, report.bytes);
+    // Word and PDF: the HTML now, LibreOffice converts it after the loop.
+    if (STYLE_DEFS[report.truth.style].convert) conversions.push(writeHtmlFor(file, report.bytes));
+    else writeAtomic(file, report.bytes);
     writeAtomic(truthFile, truthJson(report.truth));
     rows.push(report.manifest);
     done++;
@@ -74,6 +80,7 @@ export async function runSynth(options: SynthOptions): Promise<SynthResult> {
     // Let a progress bar redraw now and then.
     if (done % 250 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
+  if (conversions.length) convertAll(conversions);
   ensureDir(options.out);
   writeAtomic(join(options.out, 'manifest.csv'), manifestCsv(rows));
   return { reports: done, files: done * 2 + 1, ms: Math.round(performance.now() - started) };

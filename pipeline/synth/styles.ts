@@ -9,16 +9,20 @@ import { tableGrid, type Grid, type GridOptions } from './grid.ts';
 import type { LabelStyle } from './labels.ts';
 import type { Block } from './prose.ts';
 import type { Rng } from './random.ts';
+import { printable } from './office.ts';
 import { renderHtml, type HtmlLook, type PageInfo } from './render-html.ts';
 import { renderPdfText } from './render-pdf.ts';
 import { renderCells, renderPipe, renderTab, type ValueText } from './render-text.ts';
 import { TABLE_CODES } from '../model/codes.ts';
 
+/** The styles a corpus mixes by default. */
 export const STYLES = ['html-utf8', 'html-gbk', 'text-tab', 'text-pipe', 'text-cells', 'text-pdf'] as const;
-export type SynthStyle = (typeof STYLES)[number];
+/** Word and PDF, made through LibreOffice: only when asked for (--styles docx,pdf). */
+export const OFFICE_STYLES = ['docx', 'pdf'] as const;
+export type SynthStyle = (typeof STYLES)[number] | (typeof OFFICE_STYLES)[number];
 
 export function isStyle(s: string): s is SynthStyle {
-  return (STYLES as readonly string[]).includes(s);
+  return (STYLES as readonly string[]).includes(s) || (OFFICE_STYLES as readonly string[]).includes(s);
 }
 
 /** Everything a renderer needs about one report. */
@@ -40,6 +44,8 @@ export interface Rendered {
 
 export interface StyleDef {
   style: SynthStyle;
+  /** The rendered HTML is converted by LibreOffice in the writer (office.ts). */
+  convert?: 'docx' | 'pdf';
   ext: string;
   encoding: 'utf-8' | 'gb18030';
   /** Relative frequency. */
@@ -122,6 +128,14 @@ function renderHtmlStyle(input: RenderInput, gbk: boolean): Rendered {
   return { text, bytes, quirks };
 }
 
+/** Print-ready HTML for LibreOffice: the bare article with a title and tables that fit A4. */
+function renderOfficeHtml(input: RenderInput): Rendered {
+  const article = renderHtml({ title: input.title, blocks: input.blocks, grids: grids(input, 'rowspan', 'four'), page: input.page }, { frame: 'bare', cells: 'plain', charset: 'utf-8', charsetForm: 'meta-charset', headings: 'p', tableAttrs: '' });
+  const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(article)?.[1] ?? article;
+  const text = printable(input.title, body.replace(/<h1[^>]*>[\s\S]*?<\/h1>/, ''));
+  return { text, bytes: new Uint8Array(Buffer.from(text, 'utf8')), quirks: ['libreoffice'] };
+}
+
 const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
 
 export const STYLE_DEFS: Record<SynthStyle, StyleDef> = {
@@ -135,6 +149,30 @@ export const STYLE_DEFS: Record<SynthStyle, StyleDef> = {
     thousandsShare: 0.04,
     halfWidthShare: 0.05,
     render: (input) => renderHtmlStyle(input, false),
+  },
+  docx: {
+    style: 'docx',
+    ext: 'docx',
+    encoding: 'utf-8',
+    weight: 10,
+    blankShare: 0.05,
+    blankMarks: HTML_BLANKS,
+    thousandsShare: 0.02,
+    halfWidthShare: 0.05,
+    convert: 'docx',
+    render: renderOfficeHtml,
+  },
+  pdf: {
+    style: 'pdf',
+    ext: 'pdf',
+    encoding: 'utf-8',
+    weight: 10,
+    blankShare: 0.05,
+    blankMarks: HTML_BLANKS,
+    thousandsShare: 0.02,
+    halfWidthShare: 0.05,
+    convert: 'pdf',
+    render: renderOfficeHtml,
   },
   'html-gbk': {
     style: 'html-gbk',

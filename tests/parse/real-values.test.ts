@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tableDef, type Layout, type TableCode } from '../../pipeline/model/codes.ts';
+import { CITY_2025, SHANGHAI_2019, cells, expectTable } from '../fixtures/real-tables.ts';
 import { isError, type ReportRecord } from '../../pipeline/model/record.ts';
 import { parseReport } from '../../pipeline/parse/report.ts';
 
@@ -14,19 +15,6 @@ function parse(file: string): ReportRecord {
   const outcome = parseReport(readFileSync(`data/reports/real/${file}`), file);
   if (isError(outcome)) throw new Error(outcome.error.message);
   return outcome;
-}
-
-const cells = (line: string) => line.trim().split(/\s+/).map((v) => (v === '-' ? null : Number(v)));
-
-/** Rows typed as "v v v" in template order, compared with a table of the record. */
-function expectTable(record: ReportRecord, table: TableCode, layout: Layout, rows: string[]) {
-  const def = tableDef(table, layout);
-  const values = record.tables[table];
-  expect(values).not.toBeNull();
-  expect(def.rows.length).toBe(rows.length);
-  def.rows.forEach((row, i) => {
-    expect({ row: row.code, values: row.columns.map((c) => values![row.code][c.code]) }).toEqual({ row: row.code, values: cells(rows[i]) });
-  });
 }
 
 function expectDerived(record: ReportRecord, table: TableCode, layout: Layout, rows: string[]) {
@@ -60,36 +48,9 @@ describe('涧西区人民政府办公室 2023 (tab-separated copy)', () => {
 describe('测试市 2025 (HTML template, rowspan/colspan)', () => {
   const r = parse('city-2025-standard.html');
   it('metadata', () => expect([r.agency, r.year, r.layout, r.figures.proactive_items_published]).toEqual(['测试市', 2025, '2021', null]));
-  it('table 2', () => expectTable(r, 'proactive', '2021', ['3 5 74', '564 984 4185', '11398889', '6937489', '166105', '316441']));
-  it('table 3', () =>
-    expectTable(r, 'applications', '2021', [
-      '13612 252 0 45 128 32 14069',
-      '535 6 0 1 18 0 560',
-      '5345 129 0 41 19 14 5548',
-      '2120 39 0 1 6 2 2168',
-      '13 0 0 0 0 0 13',
-      '30 0 0 0 0 0 30',
-      '11 0 0 0 0 0 11',
-      '49 2 0 0 0 0 51',
-      '103 1 0 0 0 0 104',
-      '84 1 0 0 0 0 85',
-      '282 4 0 0 0 0 286',
-      '147 0 0 0 1 2 150',
-      '3075 50 0 0 89 8 3222',
-      '177 3 0 0 0 0 180',
-      '19 0 0 0 0 0 19',
-      '199 1 0 0 3 0 203',
-      '147 1 0 0 0 0 148',
-      '0 0 0 0 0 0 0',
-      '100 1 0 0 0 0 101',
-      '5 0 0 0 0 0 5',
-      '315 3 0 0 0 0 318',
-      '202 0 0 1 0 0 203',
-      '941 17 0 1 3 3 965',
-      '13364 252 0 44 121 29 13810',
-      '783 6 0 2 25 3 819',
-    ]));
-  it('table 4', () => expectTable(r, 'review_litigation', '2021', ['376 97 196 121 790', '16 1 12 27 56', '74 1 30 51 156']));
+  it('table 2', () => expectTable(r, 'proactive', '2021', CITY_2025.proactive));
+  it('table 3', () => expectTable(r, 'applications', '2021', CITY_2025.applications));
+  it('table 4', () => expectTable(r, 'review_litigation', '2021', CITY_2025.review_litigation));
   it('every accounting rule holds', () => expect(r.checks.map((c) => c.status)).toEqual(r.checks.map(() => 'pass')));
 });
 
@@ -97,36 +58,11 @@ describe('上海市人民政府办公厅 2019 (2019 layout, &nbsp; blanks)', () 
   const r = parse('shanghai-general-office-2019.html');
   it('metadata', () => expect([r.agency, r.year, r.layout]).toEqual(['上海市人民政府办公厅', 2019, '2019']));
   it('table 2, procurement 251000元 converted to 25.1 万元', () => {
-    expectTable(r, 'proactive', '2019', ['13 13 524', '60 60 368', '0 0 0', '0 0 0', '0 0 0', '0 0 0', '0 0', '6 25.1']);
+    expectTable(r, 'proactive', '2019', SHANGHAI_2019.proactive);
     expect(r.warnings.find((w) => w.code === 'unit_converted')).toMatchObject({ where: 'proactive.procurement.amount_10k_yuan', raw: '251000元' });
   });
-  it('table 3, blanks stay null', () =>
-    expectTable(r, 'applications', '2019', [
-      '821 35 - - 2 1 859',
-      '18 - - - - - 18',
-      '258 12 - - 1 1 -',
-      '3 - - - - - -',
-      '14 - - - - - -',
-      '- - - - - - -',
-      '- - - - - - -',
-      '- - - - - - -',
-      '5 - - - - - -',
-      '3 1 - - - - -',
-      '- - - - - - -',
-      '10 2 - - - - -',
-      '252 12 - - 1 - -',
-      '44 3 - - - - -',
-      '25 - - - - - -',
-      '148 1 - - - - -',
-      '5 4 - - - - -',
-      '- - - - - - -',
-      '- - - - - - -',
-      '- - - - - - -',
-      '- - - - - - -',
-      '767 35 - - 2 1 805',
-      '72 - - - - - 72',
-    ]));
-  it('table 4', () => expectTable(r, 'review_litigation', '2019', ['5 - - 2 7', '8 - - 1 9', '- - - - -']));
+  it('table 3, blanks stay null', () => expectTable(r, 'applications', '2019', SHANGHAI_2019.applications));
+  it('table 4', () => expectTable(r, 'review_litigation', '2019', SHANGHAI_2019.review_litigation));
   it('a blank cell is a warning, never 0', () => {
     const blanks = r.warnings.filter((w) => w.code === 'blank_cell');
     expect(blanks).toContainEqual(expect.objectContaining({ where: 'applications.granted.total' }));

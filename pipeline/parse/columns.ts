@@ -1,0 +1,124 @@
+/**
+ * Columns by position, for tables rebuilt from a PDF page, where a cell printed blank leaves
+ * no trace in the text. The numbers of a table's rows, together, show where its columns are:
+ * their positions cluster (by left edge, centre or right edge, whichever the table aligns
+ * on). Columns that no row ever fills are found from the header cells above them or, failing
+ * that, from the regular spacing of the others. A row with fewer numbers than columns then
+ * gets each number in its column and a blank in the others.
+ */
+import type { Box } from '../read/document.ts';
+import type { ValueToken } from './rows.ts';
+
+type Ref = 'x0' | 'xc' | 'x1';
+
+export interface Columns {
+  ref: Ref;
+  anchors: number[];
+  tolerance: number;
+}
+
+const at = (b: Box, ref: Ref) => (ref === 'x0' ? b.x0 : ref === 'x1' ? b.x1 : (b.x0 + b.x1) / 2);
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : 0;
+}
+
+function cluster(xs: number[], tolerance: number): number[] {
+  const sorted = xs.slice().sort((a, b) => a - b);
+  const groups: number[][] = [];
+  for (const x of sorted) {
+    const g = groups.at(-1);
+    if (g && x - g[g.length - 1] <= tolerance) g.push(x);
+    else groups.push([x]);
+  }
+  return groups.map((g) => g.reduce((a, b) => a + b, 0) / g.length);
+}
+
+/** Adds anchors for columns never printed: from header cells first, then from even spacing. */
+function fillMissing(anchors: number[], n: number, header: Box[], ref: Ref, tolerance: number): number[] | null {
+  if (anchors.length === n) return anchors;
+  const spacing = median(anchors.slice(1).map((a, i) => a - anchors[i]));
+  const lo = anchors[0] - spacing * 1.5;
+  const hi = anchors[anchors.length - 1] + spacing * 1.5;
+  const fromHeader = header
+    .filter((b) => b.x1 - b.x0 <= spacing * 1.3)
+    .map((b) => at(b, 'xc'))
+    .filter((x) => x >= lo && x <= hi && anchors.every((a) => Math.abs(a - x) > tolerance));
+  const withHeader = cluster([...anchors, ...fromHeader], tolerance);
+  if (withHeader.length === n) return withHeader;
+  if (spacing <= 0 || ref !== 'xc') return null;
+  // Evenly spaced columns: a gap of k spacings hides k - 1 columns.
+  const filled: number[] = [anchors[0]];
+  for (let i = 1; i < anchors.length; i++) {
+    const k = Math.round((anchors[i] - anchors[i - 1]) / spacing);
+    for (let j = 1; j < k; j++) filled.push(anchors[i - 1] + ((anchors[i] - anchors[i - 1]) * j) / k);
+    filled.push(anchors[i]);
+  }
+  return filled.length === n ? filled : null;
+}
+
+/**
+ * The last header lines above the numbers that hold exactly n cells, every number sitting
+ * under one of them: the most direct evidence of the columns (multi-level headers included).
+ */
+function columnsFromHeader(boxes: Box[], lines: Box[][], n: number, tolerance: number): number[] | null {
+  for (let j = 1; j <= Math.min(4, lines.length); j++) {
+    const cells = lines.slice(-j).flat();
+    if (cells.length > n) return null;
+    if (cells.length < n) continue;
+    const centres = cells.map((b) => at(b, 'xc')).sort((a, b) => a - b);
+    if (boxes.every((b) => centres.some((c) => Math.abs(c - at(b, 'xc')) <= tolerance * 2))) return centres;
+  }
+  return null;
+}
+
+/** The n columns of a table from its rows' numbers and its header cells, or null when unclear. */
+export function findColumns(rows: ValueToken[][], lines: Box[][], n: number): Columns | null {
+  const boxes = rows.flatMap((r) => r.flatMap((t) => (t.kind === 'value' && t.box ? [t.box] : [])));
+  if (boxes.length === 0 || n < 2) return null;
+  const tolerance = 0.7 * median(boxes.map((b) => b.size));
+  const fromHeader = columnsFromHeader(boxes, lines, n, tolerance);
+  if (fromHeader) return { ref: 'xc', anchors: fromHeader, tolerance };
+  const header = lines.flat();
+  let best: Columns | null = null;
+  for (const ref of ['xc', 'x0', 'x1'] as Ref[]) {
+    const anchors = cluster(boxes.map((b) => at(b, ref)), tolerance);
+    if (anchors.length > n) continue;
+    const full = fillMissing(anchors, n, header, ref, tolerance);
+    if (full && (!best || anchors.length < best.anchors.length)) best = { ref, anchors: full, tolerance };
+  }
+  return best;
+}
+
+/** A row's printed values placed in their columns, blanks where nothing was printed. */
+export function placeInColumns(tokens: ValueToken[], columns: Columns, at: string): ValueToken[] | null {
+  const values = tokens.filter((t) => t.kind === 'value');
+  if (values.some((t) => !t.box)) return null;
+  const out: ValueToken[] = columns.anchors.map(() => ({ kind: 'blank', at }));
+  for (const v of values) {
+    const x = v.kind === 'value' && v.box ? (columns.ref === 'x0' ? v.box.x0 : columns.ref === 'x1' ? v.box.x1 : (v.box.x0 + v.box.x1) / 2) : NaN;
+    let best = -1;
+    for (let i = 0; i < columns.anchors.length; i++) if (best < 0 || Math.abs(columns.anchors[i] - x) < Math.abs(columns.anchors[best] - x)) best = i;
+    if (best < 0 || Math.abs(columns.anchors[best] - x) > columns.tolerance * 2 || out[best].kind !== 'blank') return null;
+    out[best] = v;
+  }
+  return out;
+}
+
+/**
+ * The header lines above a table's first row of numbers: text cells (grouped by line) whose
+ * centre is not left of the leftmost number, i.e. column headers, not row labels.
+ */
+export function headerLines(tokens: { kind: string; at: string; box?: Box }[], rows: ValueToken[][]): Box[][] {
+  const values = rows.flatMap((r) => r.flatMap((t) => (t.kind === 'value' && t.box ? [t] : [])));
+  if (!values.length) return [];
+  const first = tokens.indexOf(values[0] as never);
+  const left = Math.min(...values.map((t) => (t.box!.x0 + t.box!.x1) / 2)) - values[0].box!.size;
+  const lines = new Map<string, Box[]>();
+  for (const t of tokens.slice(0, first < 0 ? tokens.length : first)) {
+    if (t.kind !== 'text' || !t.box || (t.box.x0 + t.box.x1) / 2 < left || t.at === values[0].at) continue;
+    lines.set(t.at, [...(lines.get(t.at) ?? []), t.box]);
+  }
+  return [...lines.values()];
+}

@@ -1,0 +1,85 @@
+/**
+ * Word and PDF versions of real reports, made with LibreOffice (tests/fixtures/office/make.ts):
+ * every cell must come back as in the original, blanks included, and the table that breaks
+ * across pages must too.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { TABLE_CODES } from '../../pipeline/model/codes.ts';
+import { isError, type ReportRecord } from '../../pipeline/model/record.ts';
+import { parseInput } from '../../pipeline/parse/input.ts';
+import { parseReport, parseReportAsync } from '../../pipeline/parse/report.ts';
+import { sofficeAvailable } from '../../pipeline/read/legacy.ts';
+import { CITY_2025, SHANGHAI_2019, expectTable } from '../fixtures/real-tables.ts';
+
+const DIR = 'tests/fixtures/office';
+const bytes = (name: string) => new Uint8Array(readFileSync(`${DIR}/${name}`));
+
+async function parsed(name: string): Promise<ReportRecord> {
+  const r = await parseReportAsync(bytes(name), name);
+  if (isError(r)) throw new Error(r.error.message);
+  return r;
+}
+
+function expectCity(r: ReportRecord) {
+  expect([r.agency, r.year, r.layout]).toEqual(['测试市', 2025, '2021']);
+  for (const table of TABLE_CODES) expectTable(r, table, '2021', CITY_2025[table]);
+  expect(r.checks.map((c) => c.status)).toEqual(r.checks.map(() => 'pass'));
+  expect(r.warnings.filter((w) => w.where !== 'identity')).toEqual([]);
+}
+
+function expectShanghai(r: ReportRecord) {
+  expect([r.agency, r.year, r.layout]).toEqual(['上海市人民政府办公厅', 2019, '2019']);
+  for (const table of TABLE_CODES) expectTable(r, table, '2019', SHANGHAI_2019[table]);
+  expect(r.warnings.filter((w) => w.code === 'blank_cell')).toHaveLength(135);
+  expect(r.warnings.filter((w) => !['blank_cell', 'unit_converted'].includes(w.code) && w.where !== 'identity')).toEqual([]);
+  expect(r.checks.filter((c) => c.status === 'fail')).toEqual([]);
+}
+
+describe('DOCX (merged cells from gridSpan and vMerge)', () => {
+  it('city-2025.docx: every cell', async () => expectCity(await parsed('city-2025.docx')));
+  it('shanghai-2019.docx: every cell, blanks null', async () => expectShanghai(await parsed('shanghai-2019.docx')));
+  it('city-2025-long.docx: every cell', async () => expectCity(await parsed('city-2025-long.docx')));
+  it('city-2025-full.docx (seven pages): every cell', async () => expectCity(await parsed('city-2025-full.docx')));
+  it('reads synchronously too, with table locations', () => {
+    const r = parseReport(bytes('city-2025.docx'), 'city-2025.docx');
+    expect(!isError(r) && r.format).toBe('docx');
+    expect(!isError(r) && r.locations['applications.new_received']).toBe('table 2 row 4');
+  });
+});
+
+describe('PDF with a text layer (rows by baseline, columns by position)', () => {
+  it('city-2025.pdf: every cell, a number wrapped in its narrow cell joined back', async () => {
+    const r = await parsed('city-2025.pdf');
+    expectCity(r);
+    expect(r.format).toBe('pdf');
+  });
+  it('shanghai-2019.pdf: every cell, blank cells stay blank in their columns', async () => expectShanghai(await parsed('shanghai-2019.pdf')));
+  it('city-2025-long.pdf: table 3 breaks across pages, its header repeated', async () => {
+    const r = await parsed('city-2025-long.pdf');
+    expectCity(r);
+    const pages = new Set(Object.entries(r.locations).filter(([k]) => k.startsWith('applications.')).map(([, v]) => v.split(' line')[0]));
+    expect([...pages]).toEqual(['page 2', 'page 3']);
+  });
+  it('city-2025-full.pdf (seven pages of prose and tables): every cell', async () => expectCity(await parsed('city-2025-full.pdf')));
+  it('a scan without a text layer is refused with no_text_layer', async () => {
+    const r = await parseReportAsync(bytes('scan.pdf'), 'scan.pdf');
+    expect(isError(r) && r.error).toEqual({ code: 'no_text_layer', message: expect.stringMatching(/^scan\.pdf: the PDF has 1 page\(s\) but no text layer/) });
+  });
+});
+
+describe('legacy .doc', () => {
+  it.runIf(sofficeAvailable())('is converted through LibreOffice when soffice is present', async () => {
+    const r = await parseInput(bytes('city-2025.doc'), 'city-2025.doc');
+    if (isError(r)) throw new Error(r.error.message);
+    expectCity(r);
+    expect(r.format).toBe('doc (converted to docx)');
+    expect(r.sha256).toBe(
+      (await import('node:crypto')).createHash('sha256').update(bytes('city-2025.doc')).digest('hex'),
+    );
+  });
+  it('without LibreOffice, the synchronous parser names how to convert it', () => {
+    const r = parseReport(bytes('city-2025.doc'), 'city-2025.doc');
+    expect(isError(r) && r.error).toMatchObject({ code: 'unsupported_format', message: expect.stringContaining('soffice --headless --convert-to docx') });
+  });
+});
