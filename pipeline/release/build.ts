@@ -7,19 +7,18 @@
  * folder and switch `latest` (versions.ts). One bad file never stops a build: it becomes a row
  * of `inputs` with its error.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isError } from '../model/record.ts';
 import { normalizeAgency } from '../normalize/agencies.ts';
 import { ParseCache } from './cache.ts';
 import { applyReleaseChecks, carryOverChecks, deriveAgencies, deriveChanges, deriveCoverage, deriveRegions, rollupChecks } from './derive.ts';
-import { openDuck, TypedAppender } from './duck.ts';
+import { openDuck, type TypedAppender } from './duck.ts';
 import { findInputs } from './inputs.ts';
 import { writeMetadata, type ReleaseInfo } from './metadata.ts';
 import { defaultJobs, parseAll, type ParseResult } from './pool.ts';
 import { writeQuality } from './quality.ts';
-import { INTERNAL_COLUMNS, TABLES, type DuckType } from './schema.ts';
+import { createCellViews, createStaging, stagingAppender } from './staging.ts';
 import { rowsOfError, rowsOfReport, type Row } from './tables.ts';
 import { cleanStaleWork, latestVersion, makeWorkDir, publish } from './versions.ts';
 import { writeTables } from './write.ts';
@@ -49,36 +48,21 @@ export interface BuildSummary {
   cached: number;
   ignored: number;
   ms: number;
+  /** Milliseconds per phase: parse (and load), derive, write, quality, metadata. */
+  phases: Record<string, number>;
 }
 
-/** A staging table for error inputs that a manifest assigns to an agency and year (coverage: found). */
-const FOUND_INPUTS: { name: string; columns: { name: string; type: DuckType }[] } = {
-  name: 'found_inputs',
-  columns: [
-    { name: 'agency_id', type: 'VARCHAR' },
-    { name: 'region_code', type: 'VARCHAR' },
-    { name: 'year', type: 'SMALLINT' },
-  ],
-};
-
-async function createTables(con: DuckDBConnection): Promise<void> {
-  for (const spec of TABLES) {
-    const cols = [...spec.columns, ...(INTERNAL_COLUMNS[spec.name] ?? [])].map((c) => `"${c.name}" ${c.type}`);
-    await con.run(`CREATE TABLE "${spec.name}" (${cols.join(', ')})`);
-  }
-  await con.run(`CREATE TABLE ${FOUND_INPUTS.name} (${FOUND_INPUTS.columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
-}
-
-async function appenderFor(con: DuckDBConnection, name: string): Promise<TypedAppender> {
-  const spec = TABLES.find((t) => t.name === name);
-  const columns = spec ? [...spec.columns, ...(INTERNAL_COLUMNS[name] ?? [])] : FOUND_INPUTS.columns;
-  return new TypedAppender(await con.createAppender(name), columns.map((c) => c.type));
-}
-
-const STREAMED = ['reports', 'proactive', 'applications', 'review_litigation', 'checks', 'warnings', 'inputs', 'found_inputs'] as const;
+const STREAMED = ['reports', 'proactive_cells', 'applications_cells', 'review_litigation_cells', 'row_locations', 'checks', 'warnings', 'inputs', 'found_inputs'] as const;
 
 export async function build(options: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
+  const phases: Record<string, number> = {};
+  let mark = started;
+  const phase = (name: string) => {
+    const t = performance.now();
+    phases[name] = Math.round(t - mark);
+    mark = t;
+  };
   const now = options.now ?? new Date();
   const jobs = options.jobs ?? defaultJobs();
   cleanStaleWork(options.out);
@@ -90,12 +74,12 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
   const duck = await openDuck(join(work, 'work.duckdb'), { threads: jobs, memoryLimit: options.memoryLimit ?? '1GB', tempDirectory: join(work, 'tmp') });
   const con = duck.connection;
   try {
-    await createTables(con);
+    await createStaging(con);
     const { files, ignored } = findInputs(options.inputs);
     const cache = options.cacheDir === null ? null : new ParseCache(options.cacheDir ?? join('.cache', 'gongkai', 'parse'));
     cache?.prune();
 
-    const appenders = Object.fromEntries(await Promise.all(STREAMED.map(async (t) => [t, await appenderFor(con, t)] as const))) as Record<
+    const appenders = Object.fromEntries(await Promise.all(STREAMED.map(async (t) => [t, await stagingAppender(con, t)] as const))) as Record<
       (typeof STREAMED)[number],
       TypedAppender
     >;
@@ -116,7 +100,7 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
           }
         } else {
           counts.reports++;
-          const rows = rowsOfReport(outcome, input);
+          const rows = rowsOfReport(outcome, input, counts.reports);
           for (const table of STREAMED) if (table !== 'found_inputs') appenders[table].append(rows[table]);
         }
       }
@@ -128,6 +112,8 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
       { jobs, cacheDir: cache?.dir ? join(cache.dir, '..') : null, onResults },
     );
     for (const a of Object.values(appenders)) a.close();
+    await createCellViews(con);
+    phase('parse');
 
     await deriveRegions(con);
     await deriveAgencies(con);
@@ -136,14 +122,18 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
     await applyReleaseChecks(con);
     await deriveCoverage(con);
     await deriveChanges(con, previous ? join(options.out, previous) : null);
+    phase('derive');
 
     const written = await writeTables(con, releaseDir);
+    phase('write');
     const quality = await writeQuality(con, releaseDir);
+    phase('quality');
     const info: Omit<ReleaseInfo, 'version'> = { builtAt: now.toISOString(), previous, inputs: options.inputs, files: written, quality };
     duck.connection.closeSync();
     duck.instance.closeSync();
 
     const version = publish(options.out, releaseDir, now.toISOString().slice(0, 10), (v) => writeMetadata(releaseDir, { ...info, version: v }));
+    phase('metadata');
     const summary = quality.summary;
     return {
       version,
@@ -157,6 +147,7 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
       cached: counts.cached,
       ignored,
       ms: Math.round(performance.now() - started),
+      phases,
     };
   } finally {
     try {

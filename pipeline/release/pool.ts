@@ -24,6 +24,7 @@ export interface ParseResult {
 }
 
 const BATCH = 16;
+const IN_FLIGHT = 2;
 
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
@@ -46,17 +47,30 @@ export async function parseAll(
         const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData });
         workers.push(worker);
         return new Promise<void>((resolve, reject) => {
+          // Two batches in flight: the worker parses the next while the main thread loads the last.
+          let inFlight = 0;
+          let pending = Promise.resolve();
           const feed = () => {
-            if (failure || next >= tasks.length) return resolve();
-            const batch = tasks.slice(next, next + BATCH);
-            next += batch.length;
-            worker.postMessage(batch);
+            while (!failure && next < tasks.length && inFlight < IN_FLIGHT) {
+              const batch = tasks.slice(next, next + BATCH);
+              next += batch.length;
+              inFlight++;
+              worker.postMessage(batch);
+            }
           };
           worker.on('message', (results: ParseResult[]) => {
-            Promise.resolve(options.onResults(results)).then(feed, (err: Error) => {
-              failure = err;
-              reject(err);
-            });
+            inFlight--;
+            feed();
+            pending = pending.then(() => options.onResults(results));
+            pending.then(
+              () => {
+                if (inFlight === 0 && (failure || next >= tasks.length)) resolve();
+              },
+              (err: Error) => {
+                failure = err;
+                reject(err);
+              },
+            );
           });
           worker.on('error', (err) => {
             failure = err;

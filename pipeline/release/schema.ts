@@ -43,13 +43,6 @@ const yearKey = c('year', 'SMALLINT', 'The year the report covers', '报告年�
 const scopeKey = c('scope', 'VARCHAR', 'agency: one agency\'s own report; region_summary: a report summing all agencies of an area. Never add the two.', '报告范围', { enum: SCOPES });
 const layoutKey = c('layout', 'VARCHAR', 'The template the table follows, detected from the table itself', '表格式样', { enum: LAYOUTS });
 
-/** Columns a table keeps in DuckDB for ordering but does not publish. */
-export const INTERNAL_COLUMNS: Record<string, { name: string; type: DuckType }[]> = {
-  proactive: [{ name: 'row_ord', type: 'SMALLINT' }, { name: 'col_ord', type: 'SMALLINT' }],
-  applications: [{ name: 'row_ord', type: 'SMALLINT' }, { name: 'col_ord', type: 'SMALLINT' }],
-  review_litigation: [{ name: 'row_ord', type: 'SMALLINT' }, { name: 'col_ord', type: 'SMALLINT' }],
-};
-
 /** Columns shared by the three long tables: one row per printed cell. */
 function cellTable(name: string, zh: string, description: string, valueType: DuckType): TableSpec {
   return {

@@ -17,11 +17,13 @@ export interface InputInfo {
   cached: boolean;
 }
 
+/** Rows for the staged tables of staging.ts, keyed by table name. */
 export interface ReportRows {
   reports: Row[];
-  proactive: Row[];
-  applications: Row[];
-  review_litigation: Row[];
+  proactive_cells: Row[];
+  applications_cells: Row[];
+  review_litigation_cells: Row[];
+  row_locations: Row[];
   checks: Row[];
   warnings: Row[];
   inputs: Row[];
@@ -36,12 +38,13 @@ export function reportStatus(record: ReportRecord): 'ok' | 'warnings' | 'failed'
   return record.warnings.length ? 'warnings' : 'ok';
 }
 
-export function rowsOfReport(record: ReportRecord, input: InputInfo): ReportRows {
+/** `rid`: the report's number in this build, which the narrow cell rows refer to. */
+export function rowsOfReport(record: ReportRecord, input: InputInfo, rid: number): ReportRows {
   const id = reportId(input.path);
   const who = record.identity;
   const layout = record.layout;
   const status = reportStatus(record);
-  const out: ReportRows = { reports: [], proactive: [], applications: [], review_litigation: [], checks: [], warnings: [], inputs: [] };
+  const out: ReportRows = { reports: [], proactive_cells: [], applications_cells: [], review_litigation_cells: [], row_locations: [], checks: [], warnings: [], inputs: [] };
 
   out.reports.push([
     id,
@@ -65,31 +68,22 @@ export function rowsOfReport(record: ReportRecord, input: InputInfo): ReportRows
     record.checks.filter((c) => c.status === 'fail').length,
     record.warnings.length,
     record.figures.proactive_items_published,
+    rid,
+    record.layouts.proactive ?? null,
+    record.layouts.applications ?? null,
   ]);
 
   for (const table of TABLE_CODES) {
     const values = record.tables[table];
     if (!values) continue;
     const tableLayout: Layout = (table === 'review_litigation' ? null : record.layouts[table]) ?? layout ?? '2021';
+    const cells = out[`${table}_cells`];
     tableDef(table, tableLayout).rows.forEach((row, rowOrd) => {
+      const location = record.locations[`${table}.${row.code}`];
+      if (location) out.row_locations.push([rid, table, rowOrd, location]);
       row.columns.forEach((column, colOrd) => {
         const derived = record.derived[`${table}.${row.code}.${column.code}`];
-        out[table].push([
-          id,
-          who.agency_id,
-          who.region_code,
-          record.year,
-          who.scope,
-          tableLayout,
-          row.code,
-          column.code,
-          values[row.code]?.[column.code] ?? null,
-          derived ? derived.value : null,
-          derived ? derived.rule : null,
-          record.locations[`${table}.${row.code}`] ?? null,
-          rowOrd,
-          colOrd,
-        ]);
+        cells.push([rid, rowOrd, colOrd, values[row.code]?.[column.code] ?? null, derived ? derived.value : null, derived ? derived.rule : null]);
       });
     });
   }

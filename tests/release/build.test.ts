@@ -24,7 +24,8 @@ function makeInputs(): string {
   cpSync('data/reports/real', join(dir, 'real'), { recursive: true });
   mkdirSync(join(dir, 'broken'));
   writeFileSync(join(dir, 'broken', 'empty.html'), '');
-  writeFileSync(join(dir, 'broken', 'scan.pdf'), Buffer.from('%PDF-1.4\n%\xe2\xe3\n1 0 obj\n'));
+  writeFileSync(join(dir, 'broken', 'cut.pdf'), Buffer.from('%PDF-1.4\n%\xe2\xe3\n1 0 obj\n'));
+  cpSync('tests/fixtures/office/scan.pdf', join(dir, 'broken', 'scan.pdf'));
   writeFileSync(join(dir, 'broken', 'notice.html'), '<html><body><p>关于开展植树活动的通知</p></body></html>');
   return dir;
 }
@@ -55,7 +56,7 @@ beforeAll(async () => {
 
 describe('a release', () => {
   it('accounts for every input: inputs = reports + errors', async () => {
-    expect(first.inputs).toBe(5 + 60 + 3);
+    expect(first.inputs).toBe(5 + 60 + 4);
     expect(first.reports + first.errors).toBe(first.inputs);
     const rows = await sql<{ outcome: string; n: number }>(`SELECT outcome, count(*) AS n FROM read_parquet('${rel}/inputs.parquet') GROUP BY ALL ORDER BY ALL`);
     expect(rows.reduce((a, r) => a + r.n, 0)).toBe(first.inputs);
@@ -63,11 +64,12 @@ describe('a release', () => {
       `SELECT path, error_code, message FROM read_parquet('${rel}/inputs.parquet') WHERE outcome = 'error' ORDER BY path`,
     );
     expect(errors.map((e) => [e.path.split('/').slice(-2).join('/'), e.error_code])).toEqual([
+      ['broken/cut.pdf', 'unreadable'],
       ['broken/empty.html', 'empty_file'],
       ['broken/notice.html', 'not_a_report'],
-      ['broken/scan.pdf', 'unsupported_format'],
+      ['broken/scan.pdf', 'no_text_layer'],
     ]);
-    expect(errors[0].message).toMatch(/broken\/empty\.html: the file is empty/);
+    expect(errors[1].message).toMatch(/broken\/empty\.html: the file is empty/);
     const [{ n }] = await sql<{ n: number }>(`SELECT count(*) AS n FROM read_parquet('${rel}/reports.parquet')`);
     expect(n).toBe(first.reports);
   });
