@@ -51,7 +51,8 @@ export function readRows(tokens: Token[], keys: RowKey[]): Map<string, RowRead> 
   for (const token of tokens) {
     if (token.kind === 'text') {
       // Text in a cell of the row whose label was just read sits where a value belongs (见附件).
-      if (current && !closed && token.cell && token.at === current.at && current.matchedInCell) {
+      // Not in PDF rows (cells with a position), where a long label breaks into several cells.
+      if (current && !closed && token.cell && !token.box && token.at === current.at && current.matchedInCell) {
         current.values.push({ kind: 'value', parsed: { kind: 'invalid', raw: token.text.trim() }, at: token.at });
         continue;
       }
