@@ -39,8 +39,28 @@ function unzipDocument(bytes: Uint8Array): string {
   }
   const xml = files[DOCUMENT];
   if (!xml) throw new InputError('unsupported_format', `a zip file without ${DOCUMENT}: not a Word document`);
-  return new TextDecoder('utf-8').decode(xml);
+  // Formatting is most of a document's XML and holds no text: drop it before decoding and
+  // parsing (ASCII patterns, run on a latin1 view of the UTF-8 bytes).
+  const view = Buffer.from(xml.buffer, xml.byteOffset, xml.length);
+  return Buffer.from(view.toString('latin1').replace(FORMATTING, ''), 'latin1').toString('utf8');
 }
+
+/** Run, paragraph and table formatting, borders, drawings: nothing the parser reads. */
+const FORMATTING = new RegExp(
+  [
+    '<w:rPr>[\\s\\S]*?</w:rPr>',
+    '<w:rPr/>',
+    '<w:pPr>(?:(?!<w:pPr>)[\\s\\S])*?</w:pPr>',
+    '<w:tblPr>[\\s\\S]*?</w:tblPr>',
+    '<w:tcBorders>[\\s\\S]*?</w:tcBorders>',
+    '<w:tcW [^>]*/>',
+    '<w:shd [^>]*/>',
+    '<w:tblGrid>[\\s\\S]*?</w:tblGrid>',
+    '<w:drawing>[\\s\\S]*?</w:drawing>',
+    '<w:sectPr[\\s\\S]*?</w:sectPr>',
+  ].join('|'),
+  'g',
+);
 
 /** Expands merged cells of a drafted table into a grid. */
 function gridOf(table: TableDraft): Cell[][] {
