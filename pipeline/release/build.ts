@@ -85,6 +85,8 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
     >;
     const counts = { reports: 0, errors: 0, cached: 0 };
     const manifestOf = new Map(files.map((f) => [f.path, f.manifest]));
+    // Files are sorted by path; their position numbers the reports (staging.ts: rid).
+    const ridOf = new Map(files.map((f, i) => [f.path, i + 1]));
     let done = 0;
     const onResults = (results: ParseResult[]) => {
       for (const { path, bytes, cached, outcome } of results) {
@@ -100,7 +102,7 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
           }
         } else {
           counts.reports++;
-          const rows = rowsOfReport(outcome, input, counts.reports);
+          const rows = rowsOfReport(outcome, input, ridOf.get(path)!);
           for (const table of STREAMED) if (table !== 'found_inputs') appenders[table].append(rows[table]);
         }
       }

@@ -173,8 +173,8 @@ export function wideSelect(): string {
     SELECT report_id, agency_id, region_code, year, scope, layout, "column" AS applicant,
       ${pivots}
     FROM applications
-    GROUP BY report_id, agency_id, region_code, year, scope, layout, "column", col_ord
-    ORDER BY report_id, col_ord`;
+    GROUP BY rid, report_id, agency_id, region_code, year, scope, layout, "column", col_ord
+    ORDER BY rid, col_ord`;
 }
 
 /**

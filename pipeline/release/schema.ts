@@ -67,7 +67,8 @@ function cellTable(name: string, zh: string, description: string, valueType: Duc
     ],
     primaryKey: ['report_id', 'row', 'column'],
     foreignKeys: [{ fields: ['report_id'], reference: { resource: 'reports', fields: ['report_id'] } }],
-    order: 'report_id, row_ord, col_ord',
+    // rid numbers the reports in source-path order (staging.ts).
+    order: 'rid, row_ord, col_ord',
   };
 }
 
@@ -105,7 +106,7 @@ export const TABLES: TableSpec[] = [
       { fields: ['agency_id'], reference: { resource: 'agencies', fields: ['agency_id'] } },
       { fields: ['region_code'], reference: { resource: 'regions', fields: ['code'] } },
     ],
-    order: 'report_id',
+    order: 'rid',
   },
   {
     name: 'agencies',

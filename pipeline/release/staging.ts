@@ -95,7 +95,7 @@ export async function createCellViews(con: DuckDBConnection): Promise<void> {
     await con.run(`
       CREATE VIEW ${table} AS
       SELECT r.report_id, r.agency_id, r.region_code, r.year, r.scope, ${PUBLISHED_LAYOUT[table]} AS layout,
-             k."row", k."column", c.value, c.derived_value, c.derived_rule, l.location, c.row_ord, c.col_ord
+             k."row", k."column", c.value, c.derived_value, c.derived_rule, l.location, c.rid, c.row_ord, c.col_ord
       FROM ${table}_cells c
       JOIN reports r ON r.rid = c.rid
       JOIN codes k ON k.tbl = '${table}' AND k.layout = ${LAYOUT_OF[table]} AND k.row_ord = c.row_ord AND k.col_ord = c.col_ord
