@@ -2,6 +2,7 @@
  * The canonical record `parse` prints for one report, and the error object printed in its
  * place when a file cannot be read as a report. Shapes follow docs/report-format.md.
  */
+import type { AgencyWarningCode } from '../normalize/agencies.ts';
 import type { CheckCode, CheckStatus, Layout, TableCode } from './codes.ts';
 
 /** row code → column code → printed value (null: blank, dash, 无, or unreadable). */
@@ -54,18 +55,8 @@ export type WarningCode =
   | 'approximate_figure'
   | 'section_missing'
   | 'manifest_override'
-  // From agency normalization (pipeline/normalize/agencies.ts):
-  | 'region_ambiguous'
-  | 'region_unresolved'
-  | 'region_approximate'
-  | 'region_not_gbt2260'
-  | 'region_name_variant'
-  | 'region_from_title'
-  | 'region_from_text'
-  | 'region_from_host'
-  | 'region_conflict'
-  | 'region_host_conflict'
-  | 'kind_assumed';
+  // From agency normalization (pipeline/normalize/agencies.ts).
+  | AgencyWarningCode;
 
 /** A value the pipeline inferred, never printed: kept apart from `tables`. */
 export interface Derived {
