@@ -4,6 +4,9 @@
  *
  *   gongkai parse FILE...        canonical record per file, as NDJSON
  *   gongkai synth --out DIR      a generated corpus with manifest and ground truth
+ *   gongkai build INPUT... --out DIR   a versioned release
+ *   gongkai serve [--release DIR]      the API over a release
+ *   gongkai start                      the demo release, built if needed, served
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -22,6 +25,13 @@ commands:
                     a manifest.csv beside the files (path,agency,region_code,year,
                     source_url,published_at) wins over what the files say
                     --pretty   indent the JSON (one object after another)
+  build INPUT... --out DIR
+                    folders of reports → a versioned release (Parquet, CSV, metadata,
+                    quality report); --jobs N, --no-cache | --cache DIR, --memory-limit 1GB
+  serve [--release DIR] [--port 4000] [--host 127.0.0.1]
+                    the GraphQL API, downloads and charts over a release
+                    (default data/releases/latest)
+  start             build the bundled demo release when missing or stale, then serve it
   synth --out DIR   generate a realistic corpus of reports for real regions, with
                     manifest.csv and a ground-truth record per report
                     [--config data/demo-corpus.json] [--provinces 41[,42]]
@@ -130,7 +140,23 @@ async function buildCommand(argv: string[]): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { parse, synth, build: buildCommand };
+/** The API over a release; imported only here, so other commands do not load GraphQL. */
+async function serve(argv: string[]): Promise<void> {
+  const { runServe } = await import('../api/server.ts');
+  await runServe(argv);
+}
+
+/** `npm start`: the demo release (built when missing or stale), then the API over it. */
+async function start(argv: string[]): Promise<void> {
+  const { ensureDemoRelease } = await import('./demo.ts');
+  const bar = progressBar('demo release');
+  const { dir, built } = await ensureDemoRelease(undefined, { log: (line) => console.error(`start: ${line}`), onProgress: (d, t) => bar.update(d, t) });
+  bar.stop();
+  if (built) console.error(`start: release ${built.version}: ${built.reports} reports, ${built.errors} errors (${(built.ms / 1000).toFixed(1)} s)`);
+  await serve(['--release', dir, ...argv]);
+}
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { parse, synth, build: buildCommand, serve, start };
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;

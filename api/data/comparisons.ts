@@ -1,0 +1,417 @@
+/**
+ * Where a comparison meets SQL: aggregates over facts.ts's tables, grouped by any of the
+ * dimensions, with measures, shares and rankings. One function builds the SQL for every subject
+ * (applications, review and litigation, proactive disclosure, checks); the GraphQL fields and
+ * the CSV export both call runComparison with a validated ComparisonQuery.
+ *
+ * Only values are bound as parameters. Identifiers (columns to group by, the measure to rank
+ * by, the table) come from the whitelists below, never from the request's text.
+ *
+ * Three stages: `agg` sums the facts of each group; `m` turns the sums into measures (shares
+ * are ratios of sums, never averages of ratios); `x` expands a group into its outcomes when
+ * grouped by outcome; the final SELECT ranks and limits.
+ */
+import { APPLICANT_TYPES, APPLICATIONS_2019, APPLICATIONS_2021, OUTCOME_GROUPS, REVIEW_COLUMNS, type OutcomeGroup } from '../../pipeline/model/codes.ts';
+import type { Session } from './db.ts';
+import { APPLICATION_ROWS, CHECK_CODES, PROACTIVE_FIGURES, REVIEW_CELLS } from './facts.ts';
+
+export type Subject = 'applications' | 'review' | 'proactive' | 'checks';
+export type Dimension = 'region' | 'year' | 'agency_kind' | 'agency_level' | 'layout' | 'applicant_type' | 'outcome_group' | 'outcome';
+export type Scope = 'agency' | 'region_summary';
+export type RegionLevel = 'province' | 'city' | 'county';
+
+export const COMMON_DIMENSIONS: readonly Dimension[] = ['region', 'year', 'agency_kind', 'agency_level', 'layout'];
+export const APPLICATION_DIMENSIONS: readonly Dimension[] = [...COMMON_DIMENSIONS, 'applicant_type', 'outcome_group', 'outcome'];
+
+export interface ComparisonFilter {
+  /** A region code: the region and everything under it. */
+  region?: string | null;
+  /** The level of `region` (it decides which column holds the subtree). */
+  regionOf?: RegionLevel | null;
+  yearFrom?: number | null;
+  yearTo?: number | null;
+  agencyKinds?: string[] | null;
+  agencyLevels?: string[] | null;
+  layout?: string | null;
+}
+
+export interface Rank {
+  by: string;
+  top: number;
+  order: 'desc' | 'asc';
+  within: Dimension[];
+}
+
+export interface ComparisonQuery {
+  subject: Subject;
+  filter: ComparisonFilter;
+  scope: Scope;
+  groupBy: Dimension[];
+  regionLevel: RegionLevel;
+  includeDerived: boolean;
+  /** applications: which column of table 3 (`total` or one applicant type). */
+  applicant: string;
+  /** applications grouped by outcome: which outcome groups to keep (null: all). */
+  outcomeGroups: string[] | null;
+  /** checks: which check. */
+  check: string;
+  rank: Rank | null;
+  limit: number;
+  /** The measures to compute (null: all). Fewer measures, fewer sums: the query runs faster. */
+  measures?: string[] | null;
+  /** applications: also return the sum of every outcome row (s_<row>), for outcome breakdowns. */
+  breakdown?: boolean;
+  /** Also return the previous period's measures (prev_<measure>), joined in the same statement. */
+  withPrevious?: boolean;
+}
+
+export interface MeasureDef {
+  name: string;
+  sql: string;
+  kind: 'count' | 'share' | 'amount';
+  description: string;
+}
+
+/** One row of a comparison: the group's key (dimension → value), its measures and rank. */
+export type ComparisonRow = Record<string, string | number | null>;
+
+// ---------------------------------------------------------------------------------------------
+// Measures, per subject
+
+const s = (col: string) => `coalesce(s_${col}, 0)`;
+const ratio = (num: string, den: string) => `(${num})::DOUBLE / nullif(${den}, 0)`;
+
+/** The outcome groups a processed application can fall in (not intake, not the total). */
+export const OUTCOME_BUCKETS = OUTCOME_GROUPS.filter((g) => g.code !== 'intake' && g.code !== 'total');
+
+const rowGroup = new Map([...APPLICATIONS_2021.rows, ...APPLICATIONS_2019.rows].map((r) => [r.code, r.group as OutcomeGroup]));
+/** Table 3 outcome rows in template order, with their group. */
+export const OUTCOME_ROWS = APPLICATION_ROWS.filter((r) => OUTCOME_BUCKETS.some((g) => g.code === rowGroup.get(r))).map((code) => ({ code, group: rowGroup.get(code)! }));
+const groupSum = (group: OutcomeGroup) => OUTCOME_ROWS.filter((r) => r.group === group).map((r) => s(r.code)).join(' + ');
+
+const APPLICATION_MEASURES: MeasureDef[] = [
+  { name: 'reports', sql: 'reports', kind: 'count', description: 'Reports counted (with a table 3)' },
+  { name: 'new_received', sql: 's_new_received', kind: 'count', description: '本年新收政府信息公开申请数量: new applications received' },
+  { name: 'carried_over', sql: 's_carried_over', kind: 'count', description: '上年结转: carried over from the previous year' },
+  { name: 'total_processed', sql: 's_total_processed', kind: 'count', description: '办理结果 总计: applications processed' },
+  { name: 'carried_forward', sql: 's_carried_forward', kind: 'count', description: '结转下年度继续办理: carried forward to the next year' },
+  { name: 'granted', sql: 's_granted', kind: 'count', description: '予以公开: granted' },
+  { name: 'partially_granted', sql: 's_partially_granted', kind: 'count', description: '部分公开: partially granted' },
+  { name: 'denied', sql: groupSum('denied'), kind: 'count', description: '不予公开: denied, all eight reasons' },
+  { name: 'unavailable', sql: groupSum('unavailable'), kind: 'count', description: '无法提供: unavailable, all three reasons' },
+  { name: 'unavailable_not_held', sql: 's_unavailable_not_held', kind: 'count', description: '本机关不掌握相关政府信息: not held by the agency' },
+  { name: 'not_processed', sql: groupSum('not_processed'), kind: 'count', description: '不予处理: not processed, all five reasons' },
+  { name: 'other_handling', sql: groupSum('other'), kind: 'count', description: '其他处理: other handling (the 2021 rows other_* and the 2019 row other_handling)' },
+  { name: 'granted_share', sql: ratio(`${s('granted')} + ${s('partially_granted')}`, 's_total_processed'), kind: 'share', description: '(granted + partially_granted) / total_processed' },
+  { name: 'denied_share', sql: ratio(groupSum('denied'), 's_total_processed'), kind: 'share', description: 'denied / total_processed' },
+  { name: 'unavailable_share', sql: ratio(groupSum('unavailable'), 's_total_processed'), kind: 'share', description: 'unavailable / total_processed' },
+  { name: 'not_held_share', sql: ratio(s('unavailable_not_held'), 's_total_processed'), kind: 'share', description: 'unavailable_not_held (本机关不掌握) / total_processed' },
+  { name: 'not_processed_share', sql: ratio(groupSum('not_processed'), 's_total_processed'), kind: 'share', description: 'not_processed / total_processed' },
+  { name: 'other_share', sql: ratio(groupSum('other'), 's_total_processed'), kind: 'share', description: 'other handling / total_processed' },
+];
+
+/** Measures only a comparison grouped by outcome has. */
+const OUTCOME_MEASURES: MeasureDef[] = [
+  { name: 'outcome_applications', sql: 'outcome_applications', kind: 'count', description: 'Applications with this outcome (or outcome group)' },
+  { name: 'outcome_share', sql: 'outcome_share', kind: 'share', description: 'Applications with this outcome / total_processed of the group' },
+];
+
+export const CASE_ROWS = [
+  { name: 'review', rows: ['review'], description: '行政复议: administrative review' },
+  { name: 'litigation_direct', rows: ['litigation_direct'], description: '行政诉讼 未经复议直接起诉: litigation without prior review' },
+  { name: 'litigation_after_review', rows: ['litigation_after_review'], description: '行政诉讼 复议后起诉: litigation after review' },
+  { name: 'litigation', rows: ['litigation_direct', 'litigation_after_review'], description: '行政诉讼: both kinds of litigation' },
+  { name: 'cases', rows: ['review', 'litigation_direct', 'litigation_after_review'], description: 'review and litigation together' },
+] as const;
+export const CASE_COLUMNS = [...REVIEW_COLUMNS.map((c) => c.code), 'corrected_share'] as const;
+
+const REVIEW_MEASURES: MeasureDef[] = [
+  { name: 'reports', sql: 'reports', kind: 'count', description: 'Reports counted (with a table 4)' },
+  ...CASE_ROWS.flatMap((cr) =>
+    CASE_COLUMNS.map((col): MeasureDef => {
+      const sumOf = (c: string) => cr.rows.map((r) => s(`rl_${r}_${c}`)).join(' + ');
+      return col === 'corrected_share'
+        ? { name: `${cr.name}_corrected_share`, sql: ratio(sumOf('corrected'), sumOf('total')), kind: 'share', description: `${cr.description}: corrected / total` }
+        : { name: `${cr.name}_${col}`, sql: cr.rows.length === 1 ? `s_rl_${cr.rows[0]}_${col}` : sumOf(col), kind: 'count', description: `${cr.description}: ${col}` };
+    }),
+  ),
+];
+
+const PROACTIVE_MEASURES: MeasureDef[] = [
+  { name: 'reports', sql: 'reports', kind: 'count', description: 'Reports counted' },
+  { name: 'reports_with_table', sql: 's_has_proactive', kind: 'count', description: 'Reports with a table 2' },
+  ...PROACTIVE_FIGURES.map(
+    (f): MeasureDef => ({
+      name: f.name,
+      sql: `s_pa_${f.name}`,
+      kind: f.name.includes('amount') ? 'amount' : 'count',
+      description: `${f.row}.${f.columns.join(' / ')}${f.layout === 'both' ? '' : ` (layout ${f.layout} only; null for the other layout)`}`,
+    }),
+  ),
+  { name: 'items_published', sql: 's_items_published', kind: 'count', description: 'Items proactively published, as section 一 states (reports.proactive_items_published)' },
+  { name: 'reports_with_items_published', sql: 's_reports_with_items', kind: 'count', description: 'Reports that state how many items they published' },
+];
+
+const CHECK_MEASURES: MeasureDef[] = [
+  { name: 'reports', sql: 'reports', kind: 'count', description: 'Reports counted' },
+  { name: 'assessed', sql: 's_pass + s_fail', kind: 'count', description: 'Reports where the check could be assessed (pass or fail)' },
+  { name: 'passing', sql: 's_pass', kind: 'count', description: 'Reports passing the check' },
+  { name: 'failing', sql: 's_fail', kind: 'count', description: 'Reports failing the check (at least one column or row fails)' },
+  { name: 'not_assessable', sql: 's_not_assessable', kind: 'count', description: 'Reports where an operand was blank' },
+  { name: 'failing_share', sql: ratio('s_fail', 's_pass + s_fail'), kind: 'share', description: 'failing / assessed' },
+];
+
+export const MEASURES: Record<Subject, MeasureDef[]> = {
+  applications: [...APPLICATION_MEASURES, ...OUTCOME_MEASURES],
+  review: REVIEW_MEASURES,
+  proactive: PROACTIVE_MEASURES,
+  checks: CHECK_MEASURES,
+};
+
+export const isOutcomeMeasure = (name: string) => OUTCOME_MEASURES.some((m) => m.name === name);
+
+// ---------------------------------------------------------------------------------------------
+// SQL
+
+/** Stage 1: the sums each subject's measures are made of, by name (s_…). */
+function aggregates(q: ComparisonQuery): Map<string, string> {
+  switch (q.subject) {
+    case 'applications':
+      return new Map(APPLICATION_ROWS.map((r) => [`s_${r}`, `sum(app_${r})`]));
+    case 'review':
+      return new Map(REVIEW_CELLS.map((c) => [`s_${c.name}`, `sum(${c.name})`]));
+    case 'proactive':
+      return new Map([
+        ['s_has_proactive', 'count(*) FILTER (WHERE has_proactive)'],
+        ...PROACTIVE_FIGURES.map((f): [string, string] => [`s_pa_${f.name}`, `sum(pa_${f.name})`]),
+        ['s_items_published', 'sum(items_published)'],
+        ['s_reports_with_items', 'count(items_published)'],
+      ]);
+    case 'checks': {
+      if (!CHECK_CODES.includes(q.check as never)) throw new Error(`unknown check ${q.check}`);
+      const col = `check_${q.check}`;
+      return new Map([
+        ['s_pass', `count(*) FILTER (WHERE ${col} = 'pass')`],
+        ['s_fail', `count(*) FILTER (WHERE ${col} = 'fail')`],
+        ['s_not_assessable', `count(*) FILTER (WHERE ${col} = 'not_assessable')`],
+      ]);
+    }
+  }
+}
+
+/** The sums a measure's SQL reads. */
+const sumsOf = (sql: string) => sql.match(/\bs_[a-z0-9_]+/g) ?? [];
+
+const REGION_COLUMN: Record<RegionLevel, string> = { province: 'province', city: 'city', county: 'county' };
+/** The column that holds a region's subtree, by the region's level (a county's agencies all carry its code). */
+export const SUBTREE_COLUMN: Record<RegionLevel, string> = { province: 'province', city: 'city', county: 'region_code' };
+
+function dimensionColumn(d: Dimension, q: ComparisonQuery): string | null {
+  switch (d) {
+    case 'region':
+      return `${REGION_COLUMN[q.regionLevel]} AS region`;
+    case 'year':
+      return 'year';
+    case 'agency_kind':
+      return 'agency_kind';
+    case 'agency_level':
+      return 'level AS agency_level';
+    case 'layout':
+      return 'layout';
+    case 'applicant_type':
+      return 'applicant AS applicant_type';
+    case 'outcome_group':
+    case 'outcome':
+      return null; // expanded in stage 3
+  }
+}
+
+function tableOf(q: ComparisonQuery): string {
+  const kind = q.includeDerived ? 'derived' : 'printed';
+  const byApplicant = q.subject === 'applications' && (q.groupBy.includes('applicant_type') || q.applicant !== 'total');
+  return byApplicant ? `applicants_${kind}` : `facts_${kind}`;
+}
+
+/** Can a comparison look one year back? Grouped by year, or over a closed year range. */
+export function hasPrevious(q: ComparisonQuery): boolean {
+  return q.groupBy.includes('year') || (q.filter.yearFrom != null && q.filter.yearTo != null);
+}
+
+type Params = Record<string, string | number | string[]>;
+
+/** The filter's conditions apart from its years (which the previous period shifts). */
+function filterClauses(q: ComparisonQuery, table: string, params: Params): string[] {
+  const f = q.filter;
+  const where = ['scope = $scope'];
+  params.scope = q.scope;
+  if (f.region) {
+    params.region = f.region;
+    where.push(f.regionOf ? `${SUBTREE_COLUMN[f.regionOf]} = $region` : '(region_code = $region OR city = $region OR province = $region)');
+  }
+  if (f.agencyKinds?.length) {
+    params.kinds = f.agencyKinds;
+    where.push('list_contains($kinds, agency_kind)');
+  }
+  if (f.agencyLevels?.length) {
+    params.levels = f.agencyLevels;
+    where.push('list_contains($levels, level)');
+  }
+  if (f.layout) {
+    params.layout = f.layout;
+    where.push('layout = $layout');
+  }
+  // applicants_* hold only reports with a table 3; facts_* flag them.
+  if (q.subject === 'applications' && table.startsWith('facts_')) where.push('has_applications');
+  if (q.subject === 'review') where.push('has_review');
+  if (table.startsWith('applicants_') && !q.groupBy.includes('applicant_type')) {
+    params.applicant = q.applicant;
+    where.push('applicant = $applicant');
+  }
+  if (q.groupBy.includes('region')) where.push(`${REGION_COLUMN[q.regionLevel]} IS NOT NULL`);
+  return where;
+}
+
+/** year = …, or year >= … AND year <= …, shifted by `shift` years. */
+function yearClauses(years: ComparisonFilter, shift: number, params: Params): string[] {
+  const tag = shift ? '_prev' : '';
+  if (years.yearFrom != null && years.yearFrom === years.yearTo) {
+    params[`year${tag}`] = years.yearFrom + shift;
+    return [`year = $year${tag}`];
+  }
+  const w: string[] = [];
+  if (years.yearFrom != null) {
+    params[`year_from${tag}`] = years.yearFrom + shift;
+    w.push(`year >= $year_from${tag}`);
+  }
+  if (years.yearTo != null) {
+    params[`year_to${tag}`] = years.yearTo + shift;
+    w.push(`year <= $year_to${tag}`);
+  }
+  return w;
+}
+
+export function comparisonSql(q: ComparisonQuery): { sql: string; params: Params; countSql: string; countParams: Params } {
+  const params: Params = {};
+  const f = q.filter;
+  const table = tableOf(q);
+  const where = filterClauses(q, table, params);
+  const yearsWhereOf = (years: ComparisonFilter, shift: number) => [...where, ...yearClauses(years, shift, params)].join(' AND ');
+  const yearsWhere = (shift: number) => yearsWhereOf(f, shift);
+
+  const byOutcome = q.groupBy.includes('outcome');
+  const byOutcomeGroup = q.groupBy.includes('outcome_group');
+  const keyDims = q.groupBy.filter((d) => d !== 'outcome' && d !== 'outcome_group');
+  // Applicant types sort in template order (自然人 first), everything else by its code.
+  const orderOf = (d: Dimension) => (d === 'applicant_type' ? `list_position([${APPLICANT_TYPES.map((a) => `'${a}'`).join(', ')}], applicant_type)` : d);
+  const wanted = q.measures ? new Set([...q.measures, ...(q.rank ? [q.rank.by] : []), 'reports']) : null;
+  const measures = MEASURES[q.subject].filter((m) => !isOutcomeMeasure(m.name) && (!wanted || wanted.has(m.name)));
+  // Applications rows may also carry the sum of every outcome row (s_<row>), for the breakdowns.
+  const outcomeSums = q.subject === 'applications' && (byOutcome || byOutcomeGroup || q.breakdown !== false) ? ['s_total_processed', ...OUTCOME_ROWS.map((r) => `s_${r.code}`)] : [];
+  const sums = aggregates(q);
+  const needed = new Set([...measures.flatMap((m) => sumsOf(m.sql)), ...outcomeSums]);
+  const stage1 = ['count(*) AS reports', ...[...sums].filter(([name]) => needed.has(name)).map(([name, expr]) => `${expr} AS ${name}`)];
+  const groupByClause = keyDims.length ? ` GROUP BY ${keyDims.map((_, i) => i + 1).join(', ')}` : '';
+  const measureCols = [...measures.map((m) => `${m.sql} AS ${m.name}`), ...outcomeSums];
+
+  // The previous period, in the same statement: the same groups over the years shifted back by
+  // one (grouped by year: year − 1 of each group), joined as prev_<measure> columns.
+  const withPrevious = !!q.withPrevious && hasPrevious(q) && !byOutcome && !byOutcomeGroup;
+  const ctes: string[] = [];
+  const prevCols = withPrevious ? ['reports', ...measures.filter((m) => m.name !== 'reports').map((m) => m.name), ...outcomeSums] : [];
+  if (withPrevious && keyDims.includes('year')) {
+    // Grouped by year: one scan from a year before the range, each group joined to its year − 1.
+    const extended: ComparisonFilter = { ...f, yearFrom: f.yearFrom == null ? null : f.yearFrom - 1 };
+    const match = keyDims.map((d) => (d === 'year' ? 'p.year = c.year - 1' : `c.${d} IS NOT DISTINCT FROM p.${d}`)).join(' AND ');
+    const keep = f.yearFrom == null ? '' : ' WHERE c.year >= $year_from_keep';
+    if (f.yearFrom != null) params.year_from_keep = f.yearFrom;
+    ctes.push(
+      `agg AS (SELECT ${[...keyDims.map((d) => dimensionColumn(d, q)!), ...stage1].join(', ')} FROM ${table} WHERE ${yearsWhereOf(extended, 0)}${groupByClause})`,
+      `ma AS (SELECT ${[...keyDims, ...measureCols].join(', ')} FROM agg)`,
+      `m AS (SELECT c.*, ${prevCols.map((col) => `p.${col} AS prev_${col}`).join(', ')} FROM ma c LEFT JOIN ma p ON ${match}${keep})`,
+    );
+  } else if (withPrevious) {
+    // Over a closed range: the same groups over the range shifted back by one year.
+    const match = keyDims.length ? keyDims.map((d) => `c.${d} IS NOT DISTINCT FROM p.${d}`).join(' AND ') : 'true';
+    ctes.push(
+      `agg AS (SELECT ${[...keyDims.map((d) => dimensionColumn(d, q)!), ...stage1].join(', ')} FROM ${table} WHERE ${yearsWhere(0)}${groupByClause})`,
+      `agg_prev AS (SELECT ${[...keyDims.map((d) => dimensionColumn(d, q)!), ...stage1].join(', ')} FROM ${table} WHERE ${yearsWhere(-1)}${groupByClause})`,
+      `mc AS (SELECT ${[...keyDims, ...measureCols].join(', ')} FROM agg)`,
+      `mp AS (SELECT ${[...keyDims, ...measureCols].join(', ')} FROM agg_prev)`,
+      `m AS (SELECT c.*, ${prevCols.map((col) => `p.${col} AS prev_${col}`).join(', ')} FROM mc c LEFT JOIN mp p ON ${match})`,
+    );
+  } else {
+    ctes.push(
+      `agg AS (SELECT ${[...keyDims.map((d) => dimensionColumn(d, q)!), ...stage1].join(', ')} FROM ${table} WHERE ${yearsWhere(0)}${groupByClause})`,
+      `m AS (SELECT ${[...keyDims, ...measureCols].join(', ')} FROM agg)`,
+    );
+  }
+  let source = 'm';
+  const order: string[] = keyDims.map(orderOf);
+  let outputCols = [...keyDims, ...measures.map((m) => m.name), ...outcomeSums, ...prevCols.map((c) => `prev_${c}`)];
+  if (byOutcome || byOutcomeGroup) {
+    // Stage 3: one row per group and outcome (or outcome group), in template order.
+    const values = byOutcome ? OUTCOME_ROWS.map((r, i) => `('${r.code}', '${r.group}', ${i})`) : OUTCOME_BUCKETS.map((g, i) => `(NULL, '${g.code}', ${i})`);
+    const valueExpr = byOutcome
+      ? `CASE o.outcome ${OUTCOME_ROWS.map((r) => `WHEN '${r.code}' THEN m.s_${r.code}`).join(' ')} END`
+      : `CASE o.outcome_group ${OUTCOME_BUCKETS.map((g) => `WHEN '${g.code}' THEN ${OUTCOME_ROWS.filter((r) => r.group === g.code).map((r) => `coalesce(m.s_${r.code}, 0)`).join(' + ')}`).join(' ')} END`;
+    const keep = ['o.outcome_group IS NOT NULL'];
+    if (q.outcomeGroups) {
+      params.outcome_groups = q.outcomeGroups;
+      keep.push('list_contains($outcome_groups, o.outcome_group)');
+    }
+    ctes.push(
+      `o(outcome, outcome_group, outcome_ord) AS (VALUES ${values.join(', ')})`,
+      `x0 AS (SELECT m.*, o.outcome, o.outcome_group, o.outcome_ord, ${valueExpr} AS outcome_applications FROM m CROSS JOIN o WHERE ${keep.join(' AND ')})`,
+      `x AS (SELECT *, outcome_applications::DOUBLE / nullif(s_total_processed, 0) AS outcome_share FROM x0 WHERE outcome_applications IS NOT NULL)`,
+    );
+    source = 'x';
+    const outcomeKeys = [...(byOutcomeGroup ? ['outcome_group'] : []), ...(byOutcome ? ['outcome'] : [])];
+    outputCols = [...keyDims, ...outcomeKeys, ...measures.map((m) => m.name), ...OUTCOME_MEASURES.map((m) => m.name), ...outcomeSums];
+    order.push('outcome_ord');
+  }
+
+  let from = source;
+  let rankWhere = '';
+  let finalOrder = order;
+  if (q.rank) {
+    const by = MEASURES[q.subject].find((m) => m.name === q.rank!.by);
+    if (!by) throw new Error(`unknown measure ${q.rank.by}`);
+    const within = q.rank.within.map((d) => (d === 'outcome' ? 'outcome_ord' : orderOf(d)));
+    const tieBreak = order.length ? `, ${order.join(', ')}` : '';
+    ctes.push(
+      `ranked AS (SELECT *, row_number() OVER (${within.length ? `PARTITION BY ${within.join(', ')} ` : ''}ORDER BY ${by.name} ${q.rank.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST${tieBreak}) AS rank FROM ${source})`,
+    );
+    params.top = q.rank.top;
+    from = 'ranked';
+    rankWhere = ' WHERE rank <= $top';
+    finalOrder = [...within, 'rank'];
+  }
+  const body = `WITH ${ctes.join(',\n')}\n`;
+  // One row more than the limit says whether it cut; the count runs only when asked for.
+  const sql = `${body}SELECT ${[...outputCols, q.rank ? 'rank' : 'NULL AS rank'].join(', ')} FROM ${from}${rankWhere}
+ORDER BY ${finalOrder.length ? finalOrder.join(', ') : '1'}
+LIMIT $lim`;
+  return { sql, params: { ...params, lim: q.limit + 1 }, countSql: `${body}SELECT count(*) AS n FROM ${from}${rankWhere}`, countParams: params };
+}
+
+export interface ComparisonResult {
+  rows: ComparisonRow[];
+  truncated: boolean;
+  /** Groups before the limit (a second query, only when the limit cut). */
+  totalGroups: () => Promise<number>;
+}
+
+export async function runComparison(session: Session, q: ComparisonQuery): Promise<ComparisonResult> {
+  const { sql, params, countSql, countParams } = comparisonSql(q);
+  const rows = await session.query<ComparisonRow>(sql, params);
+  const truncated = rows.length > q.limit;
+  if (truncated) rows.length = q.limit;
+  let counted: Promise<number> | null = null;
+  const totalGroups = () => (counted ??= truncated ? session.query<{ n: number }>(countSql, countParams).then((r) => r[0].n) : Promise.resolve(rows.length));
+  return { rows, truncated, totalGroups };
+}
+
+/** Dimensions other than year identify "the same group" across years. */
+export function groupKey(row: ComparisonRow, groupBy: readonly Dimension[], yearShift = 0): string {
+  return groupBy.map((d) => (d === 'year' ? Number(row.year) + yearShift : String(row[d] ?? ''))).join('\u0001');
+}

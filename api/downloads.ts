@@ -1,0 +1,239 @@
+/**
+ * The release's files over HTTP:
+ *
+ *   /downloads/                       an HTML page listing the tables (description, sizes)
+ *   /downloads/catalog.json           the same as JSON, with every file, its size and sha256
+ *   /downloads/<version>/<path>       a file of the served release (immutable: cached for a year)
+ *   /downloads/latest/<path>          the same file under a name that moves with new releases
+ *
+ * Only the files listed at startup are served, so no path — `..`, encoded or not — reaches
+ * anything else. Single byte ranges are honoured (Parquet readers fetch the footer first).
+ */
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { Plugin } from 'graphql-yoga';
+import { TABLES, WIDE_TABLE } from '../pipeline/release/schema.ts';
+import { etagMatches } from './caching.ts';
+import { ApiError, errorBody } from './errors.ts';
+import type { Release, ReleaseFile } from './release.ts';
+
+const CONTENT_TYPES: [RegExp, string][] = [
+  [/\.parquet$/, 'application/vnd.apache.parquet'],
+  [/\.csv$/, 'text/csv; charset=utf-8'],
+  [/\.json$/, 'application/json; charset=utf-8'],
+  [/\.md$/, 'text/markdown; charset=utf-8'],
+  [/\.(cff|ya?ml)$/, 'application/yaml; charset=utf-8'],
+  [/(^|\/)SHA256SUMS$|\.txt$/, 'text/plain; charset=utf-8'],
+];
+
+export function contentType(path: string): string {
+  return CONTENT_TYPES.find(([re]) => re.test(path))?.[1] ?? 'application/octet-stream';
+}
+
+interface CatalogTable {
+  name: string;
+  zh: string;
+  description: string;
+  files: { format: 'parquet' | 'csv'; path: string; url: string; bytes: number; sha256: string | null }[];
+  partitioned: string | null;
+}
+
+export interface Catalog {
+  version: string;
+  builtAt: string;
+  license: string | null;
+  tables: CatalogTable[];
+  files: { path: string; url: string; bytes: number; contentType: string; sha256: string | null }[];
+}
+
+function readSums(release: Release): Map<string, string> {
+  const file = join(release.dir, 'SHA256SUMS');
+  const sums = new Map<string, string>();
+  if (!existsSync(file)) return sums;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^([0-9a-f]{64})\s+\*?(.+)$/.exec(line.trim());
+    if (m) sums.set(m[2], m[1]);
+  }
+  return sums;
+}
+
+const catalogs = new WeakMap<Release, Map<string, Catalog>>();
+
+/** The catalog of a release for a base URL (built once: a release never changes). */
+export function buildCatalog(release: Release, baseUrl: string): Catalog {
+  let byBase = catalogs.get(release);
+  if (!byBase) catalogs.set(release, (byBase = new Map()));
+  let catalog = byBase.get(baseUrl);
+  if (!catalog) byBase.set(baseUrl, (catalog = makeCatalog(release, baseUrl)));
+  return catalog;
+}
+
+function makeCatalog(release: Release, baseUrl: string): Catalog {
+  const sums = readSums(release);
+  const url = (p: string) => `${baseUrl}/downloads/${release.version}/${p}`;
+  const byPath = new Map(release.files.map((f) => [f.path, f]));
+  const wide = { name: WIDE_TABLE, zh: '申请情况宽表', description: 'Table 3 in wide form: one row per report and applicant type, one column per outcome row (printed values)', partitioned: false };
+  const tables = [...TABLES.map((t) => ({ name: t.name, zh: t.zh, description: t.description, partitioned: !!t.partitioned })), wide].map((t) => ({
+    name: t.name,
+    zh: t.zh,
+    description: t.description,
+    files: (['parquet', 'csv'] as const)
+      .map((format) => byPath.get(`${t.name}.${format}`))
+      .filter((f): f is ReleaseFile => !!f)
+      .map((f) => ({ format: f.path.endsWith('.csv') ? ('csv' as const) : ('parquet' as const), path: f.path, url: url(f.path), bytes: f.bytes, sha256: sums.get(f.path) ?? null })),
+    partitioned: t.partitioned ? `${baseUrl}/downloads/${release.version}/partitioned/${t.name}/` : null,
+  }));
+  let license: string | null = null;
+  try {
+    license = JSON.parse(readFileSync(join(release.dir, 'datapackage.json'), 'utf8')).licenses?.[0]?.name ?? null;
+  } catch {
+    // no datapackage.json in this release
+  }
+  return {
+    version: release.version,
+    builtAt: release.builtAt,
+    license,
+    tables,
+    files: release.files.map((f) => ({ path: f.path, url: url(f.path), bytes: f.bytes, contentType: contentType(f.path), sha256: sums.get(f.path) ?? null })),
+  };
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+export function catalogHtml(c: Catalog): string {
+  const rows = c.tables
+    .map(
+      (t) => `<tr><td><code>${escapeHtml(t.name)}</code><br>${escapeHtml(t.zh)}</td><td>${escapeHtml(t.description)}</td><td>${t.files
+        .map((f) => `<a href="${escapeHtml(f.url)}">${f.format}</a> ${formatBytes(f.bytes)}`)
+        .join('<br>')}</td></tr>`,
+    )
+    .join('\n');
+  const others = c.files
+    .filter((f) => !f.path.includes('/') && !c.tables.some((t) => t.files.some((x) => x.path === f.path)))
+    .map((f) => `<li><a href="${escapeHtml(f.url)}">${escapeHtml(f.path)}</a> ${formatBytes(f.bytes)}</li>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>Gongkai 公开 — release ${escapeHtml(c.version)}</title>
+<style>body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.4rem .6rem;text-align:left;vertical-align:top}</style>
+</head><body>
+<h1>Gongkai 公开 — release ${escapeHtml(c.version)}</h1>
+<p>Built ${escapeHtml(c.builtAt)}${c.license ? `, licence ${escapeHtml(c.license)}` : ''}. Machine-readable: <a href="catalog.json">catalog.json</a>. The same files under <code>/downloads/latest/</code>. Query them with the <a href="/graphql">GraphQL API</a>.</p>
+<table><thead><tr><th>table</th><th>what it holds</th><th>files</th></tr></thead><tbody>
+${rows}
+</tbody></table>
+<h2>Documentation and checksums</h2><ul>
+${others}
+</ul></body></html>
+`;
+}
+
+/** Splits /downloads/<version>/<path> safely: null for anything that is not a plain relative path. */
+export function parseDownloadPath(pathname: string): { version: string; path: string } | null {
+  const rest = pathname.slice('/downloads/'.length);
+  const parts = rest.split('/');
+  if (parts.length < 2) return null;
+  let decoded: string[];
+  try {
+    decoded = parts.map((p) => decodeURIComponent(p));
+  } catch {
+    return null;
+  }
+  if (decoded.some((p) => p === '' || p === '.' || p === '..' || p.includes('\\') || p.includes('/') || p.includes('\0'))) return null;
+  return { version: decoded[0], path: decoded.slice(1).join('/') };
+}
+
+function parseRange(header: string | null, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null; // several ranges or a malformed one: the whole file
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    start = Math.max(0, size - Number(m[2]));
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (start >= size || start > end) return 'unsatisfiable';
+  return { start, end };
+}
+
+export function downloadsPlugin(release: Release, options: { maxAgeSeconds: number; publicUrl: string | null }): Plugin {
+  const files = new Map(release.files.map((f) => [f.path, f]));
+  const fail = (err: ApiError, Response: typeof globalThis.Response) =>
+    new Response(errorBody(err), { status: err.status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname !== '/downloads' && !url.pathname.startsWith('/downloads/')) return;
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        endResponse(new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
+        return;
+      }
+      const base = (options.publicUrl ?? url.origin).replace(/\/+$/, '');
+      const head = request.method === 'HEAD';
+      if (url.pathname === '/downloads' || url.pathname === '/downloads/') {
+        const html = catalogHtml(buildCatalog(release, base));
+        endResponse(new fetchAPI.Response(head ? null : html, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': `public, max-age=${options.maxAgeSeconds}` } }));
+        return;
+      }
+      if (url.pathname === '/downloads/catalog.json') {
+        const json = `${JSON.stringify(buildCatalog(release, base), null, 2)}\n`;
+        endResponse(new fetchAPI.Response(head ? null : json, { headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': `public, max-age=${options.maxAgeSeconds}` } }));
+        return;
+      }
+      const parsed = parseDownloadPath(url.pathname);
+      if (!parsed) {
+        endResponse(fail(new ApiError('BAD_USER_INPUT', `Not a download path: ${url.pathname}. Files are at /downloads/<version>/<file> (see /downloads/catalog.json)`), fetchAPI.Response));
+        return;
+      }
+      if (parsed.version !== release.version && parsed.version !== 'latest') {
+        endResponse(fail(new ApiError('NOT_FOUND', `This server serves release ${release.version}: use /downloads/${release.version}/… or /downloads/latest/…`), fetchAPI.Response));
+        return;
+      }
+      const file = files.get(parsed.path);
+      if (!file) {
+        endResponse(fail(new ApiError('NOT_FOUND', `Release ${release.version} has no file ${parsed.path} (see /downloads/catalog.json)`), fetchAPI.Response));
+        return;
+      }
+      const etag = `"${release.version}:${file.path}"`;
+      const immutable = parsed.version !== 'latest';
+      const headers: Record<string, string> = {
+        'content-type': contentType(file.path),
+        'accept-ranges': 'bytes',
+        etag,
+        'cache-control': immutable ? 'public, max-age=31536000, immutable' : `public, max-age=${options.maxAgeSeconds}`,
+        'content-disposition': `inline; filename="${file.path.split('/').pop()}"`,
+      };
+      if (etagMatches(request.headers.get('if-none-match'), etag)) {
+        endResponse(new fetchAPI.Response(null, { status: 304, headers: { etag, 'cache-control': headers['cache-control'] } }));
+        return;
+      }
+      const abs = join(release.dir, file.path);
+      const range = parseRange(request.headers.get('range'), file.bytes);
+      if (range === 'unsatisfiable') {
+        endResponse(new fetchAPI.Response(null, { status: 416, headers: { 'content-range': `bytes */${file.bytes}` } }));
+        return;
+      }
+      const { start, end } = range ?? { start: 0, end: file.bytes - 1 };
+      const length = file.bytes === 0 ? 0 : end - start + 1;
+      if (range) headers['content-range'] = `bytes ${start}-${end}/${file.bytes}`;
+      headers['content-length'] = String(length);
+      const body = head || length === 0 ? null : (Readable.toWeb(createReadStream(abs, { start, end })) as ReadableStream<Uint8Array>);
+      endResponse(new fetchAPI.Response(body, { status: range ? 206 : 200, headers }));
+    },
+  };
+}

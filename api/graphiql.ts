@@ -1,0 +1,30 @@
+/**
+ * GraphiQL, served offline (@graphql-yoga/render-graphiql inlines the whole editor: no CDN),
+ * opening with the example queries of docs/queries/ as tabs.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export const EXAMPLES_DIR = fileURLToPath(new URL('../docs/queries/', import.meta.url));
+
+export interface Example {
+  file: string;
+  query: string;
+}
+
+export function loadExamples(dir = EXAMPLES_DIR): Example[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((file) => ({ file, query: readFileSync(join(dir, file), 'utf8') }));
+}
+
+export function graphiqlOptions(version: string, examples: Example[]) {
+  return {
+    title: `Gongkai 公开 — GraphQL API (release ${version})`,
+    defaultQuery: examples[0]?.query ?? '{ release { version builtAt counts { reports } } }',
+    defaultTabs: examples.map((e) => ({ query: e.query })),
+  };
+}

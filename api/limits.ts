@@ -1,0 +1,51 @@
+/**
+ * Every limit of the public API in one place, with its default. createApi({ limits }) overrides
+ * any of them (tests use tiny values to see each refusal); docs/api.md lists them and a test
+ * keeps that list in step with these numbers.
+ */
+export interface Limits {
+  /** Deepest selection nesting (graphql-armor maxDepth). */
+  maxDepth: number;
+  /** Aliases per operation (graphql-armor maxAliases). */
+  maxAliases: number;
+  /** Tokens per document (graphql-armor maxTokens). */
+  maxTokens: number;
+  /** Directives per operation (graphql-armor maxDirectives). */
+  maxDirectives: number;
+  /** Static cost of the document (graphql-armor costLimit: objects 2, scalars 1, × 1.5 per level). */
+  maxCost: number;
+  /** Complexity with list sizes: a connection costs its page size × its selection (Pothos complexity). */
+  maxComplexity: number;
+  /** Page size of every connection (`first`/`last`). */
+  defaultPageSize: number;
+  maxPageSize: number;
+  /** Rows of one comparison (`limit`). */
+  defaultComparisonRows: number;
+  maxComparisonRows: number;
+  /** Wall time of one request's database work; a query still running is interrupted. */
+  queryTimeoutMs: number;
+  /** Requests per client per window (token bucket: the bucket refills evenly over the window). */
+  rateLimit: { requests: number; windowSeconds: number };
+  /** Cache-Control max-age of GET query results and of /downloads/latest. */
+  cacheMaxAgeSeconds: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxTokens: 2000,
+  maxDirectives: 10,
+  maxCost: 5000,
+  maxComplexity: 20000,
+  defaultPageSize: 20,
+  maxPageSize: 100,
+  defaultComparisonRows: 1000,
+  maxComparisonRows: 5000,
+  queryTimeoutMs: 5000,
+  rateLimit: { requests: 300, windowSeconds: 60 },
+  cacheMaxAgeSeconds: 300,
+};
+
+export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
+  return { ...DEFAULT_LIMITS, ...overrides, rateLimit: { ...DEFAULT_LIMITS.rateLimit, ...(overrides.rateLimit ?? {}) } };
+}

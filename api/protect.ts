@@ -1,0 +1,122 @@
+/**
+ * Public-API protection: graphql-armor's limits (depth, aliases, tokens, directives, static
+ * cost, hidden field suggestions) with coded errors, and a per-client rate limit.
+ */
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import type { GraphQLError, ValidationContext } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { IncomingMessage } from 'node:http';
+import { ApiError, errorBody } from './errors.ts';
+import type { Limits } from './limits.ts';
+
+/**
+ * armor reports "Syntax Error: Query depth limit of 5 exceeded, found 7." with no code; this
+ * turns each refusal into a QUERY_TOO_COMPLEX error naming the limit.
+ */
+function refuse(limit: string) {
+  return (ctx: ValidationContext | null, err: GraphQLError) => {
+    const message = err.message.replace(/^Syntax Error: /, '').replace(/\.$/, '');
+    const coded = new ApiError('QUERY_TOO_COMPLEX', `Query refused: ${message}. See the limits in /docs/api.md.`, { limit });
+    if (ctx) ctx.reportError(coded);
+    else throw coded;
+  };
+}
+
+export function armorPlugin(limits: Limits): Plugin {
+  return EnvelopArmorPlugin({
+    maxDepth: { n: limits.maxDepth, onReject: [refuse('depth')], propagateOnRejection: false },
+    maxAliases: { n: limits.maxAliases, onReject: [refuse('aliases')], propagateOnRejection: false },
+    maxTokens: { n: limits.maxTokens, onReject: [refuse('tokens')], propagateOnRejection: false },
+    maxDirectives: { n: limits.maxDirectives, onReject: [refuse('directives')], propagateOnRejection: false },
+    costLimit: { maxCost: limits.maxCost, onReject: [refuse('cost')], propagateOnRejection: false },
+    blockFieldSuggestion: { enabled: true },
+  }) as Plugin;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rate limit
+
+/**
+ * A token bucket per client: `requests` tokens, refilled evenly over `windowSeconds`. A client
+ * is its IP address: the socket's, or — only when the server sits behind a proxy it trusts —
+ * the first address of X-Forwarded-For.
+ */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly perMs: number;
+
+  constructor(
+    readonly capacity: number,
+    windowSeconds: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.perMs = capacity / (windowSeconds * 1000);
+  }
+
+  /** Takes a token: ok, or how long until one is back. */
+  take(key: string): { ok: boolean; remaining: number; retryAfterSeconds: number } {
+    const t = this.now();
+    const b = this.buckets.get(key) ?? { tokens: this.capacity, at: t };
+    b.tokens = Math.min(this.capacity, b.tokens + (t - b.at) * this.perMs);
+    b.at = t;
+    this.buckets.set(key, b);
+    if (this.buckets.size > 50_000) this.prune(t);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return { ok: true, remaining: Math.floor(b.tokens), retryAfterSeconds: 0 };
+    }
+    return { ok: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / this.perMs / 1000)) };
+  }
+
+  /** Forgets clients whose bucket has filled up again. */
+  private prune(t: number): void {
+    for (const [k, b] of this.buckets) if (b.tokens + (t - b.at) * this.perMs >= this.capacity) this.buckets.delete(k);
+  }
+}
+
+export function clientKey(request: Request, serverContext: unknown, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
+  return req?.socket?.remoteAddress ?? 'local';
+}
+
+/** Paths never rate-limited: the health check. */
+const EXEMPT = new Set(['/health']);
+
+export function rateLimitPlugin(limits: Limits, trustProxy: boolean): Plugin {
+  const limiter = new RateLimiter(limits.rateLimit.requests, limits.rateLimit.windowSeconds);
+  const remaining = new WeakMap<Request, number>();
+  return {
+    onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
+      if (request.method === 'OPTIONS' || EXEMPT.has(url.pathname)) return;
+      const r = limiter.take(clientKey(request, serverContext, trustProxy));
+      if (r.ok) {
+        remaining.set(request, r.remaining);
+        return;
+      }
+      const err = new ApiError('RATE_LIMITED', `Too many requests: at most ${limits.rateLimit.requests} per ${limits.rateLimit.windowSeconds} s per client. Retry after ${r.retryAfterSeconds} s.`, {
+        retryAfterSeconds: r.retryAfterSeconds,
+      });
+      endResponse(
+        new fetchAPI.Response(errorBody(err), {
+          status: 429,
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'retry-after': String(r.retryAfterSeconds),
+            'ratelimit-limit': String(limits.rateLimit.requests),
+            'ratelimit-remaining': '0',
+          },
+        }),
+      );
+    },
+    onResponse({ request, response }) {
+      const left = remaining.get(request);
+      if (left === undefined) return;
+      response.headers.set('ratelimit-limit', String(limits.rateLimit.requests));
+      response.headers.set('ratelimit-remaining', String(left));
+    },
+  };
+}

@@ -1,0 +1,277 @@
+/**
+ * API latency and throughput on a large release.
+ *
+ *   npx tsx bench/api.ts --release /tmp/r100k/latest [--iterations 200] [--seconds 10] [--concurrency 32] [--threads N]
+ *
+ * 1. Each example of docs/queries through HTTP (a real server on a port, POST, keep-alive),
+ *    interleaved with the same question asked as hand-written SQL straight to the server's
+ *    DuckDB (the same in-memory tables, its own connection): p50/p99 of both, and
+ *    ratio = HTTP p50 ÷ SQL p50, the overhead of HTTP + GraphQL + JSON on top of the query.
+ *    For context, the same SQL over the release's Parquet files (what a DuckDB user would run
+ *    without the API's summary tables).
+ * 2. Throughput: `concurrency` clients each sending the five examples in turn for `seconds`.
+ *
+ * The HTTP clients run in a worker thread, so they do not share the server's event loop; they do
+ * share the machine's cores. The rate limit is lifted for the run (the clients are one address).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { runQuery } from '../api/data/db.ts';
+import { createApi } from '../api/server.ts';
+
+const { values } = parseArgs({
+  options: {
+    release: { type: 'string', default: '/tmp/r100k/latest' },
+    iterations: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '32' },
+    threads: { type: 'string' },
+  },
+});
+const ITERATIONS = Number(values.iterations);
+const SECONDS = Number(values.seconds);
+const CONCURRENCY = Number(values.concurrency);
+
+/** The examples' questions in plain SQL. `facts` is the API's table; the Parquet variant reads the release's files. */
+interface Equivalent {
+  file: string;
+  facts: string[];
+  parquet: string[];
+}
+
+const DENIED = ['state_secret', 'prohibited_by_law', 'security_stability', 'third_party', 'internal_affairs', 'process_info', 'enforcement_file', 'admin_query'].map((r) => `denied_${r}`);
+const GROUPS: Record<string, string[]> = {
+  outcome: ['granted', 'partially_granted'],
+  denied: DENIED,
+  unavailable: ['unavailable_not_held', 'unavailable_needs_creation', 'unavailable_unclear'],
+  not_processed: ['petition', 'repeat', 'publication', 'mass_repeat', 'confirmation'].map((r) => `not_processed_${r}`),
+  other: ['other_no_correction', 'other_fee_unpaid', 'other_other', 'other_handling'],
+};
+const groupSums = (col: (r: string) => string) => Object.entries(GROUPS).map(([g, rows]) => `${rows.map((r) => `coalesce(sum(${col(r)}), 0)`).join(' + ')} AS ${g}`);
+
+const EQUIVALENTS: Equivalent[] = [
+  {
+    file: '1-luoyang-counties-2023.graphql',
+    facts: [
+      `SELECT county, count(*) AS reports, sum(app_new_received) AS new_received, sum(app_total_processed) AS total_processed,
+              (sum(app_granted) + sum(app_partially_granted)) / sum(app_total_processed) AS granted_share,
+              sum(app_unavailable_not_held) / sum(app_total_processed) AS not_held_share
+       FROM facts_printed WHERE scope = $scope AND year = $year AND city = $city AND county IS NOT NULL AND has_applications
+       GROUP BY county ORDER BY county`,
+    ],
+    parquet: [
+      `SELECT g.code, count(DISTINCT r.report_id) AS reports,
+              sum(a.value) FILTER (WHERE a.row = 'new_received') AS new_received,
+              sum(a.value) FILTER (WHERE a.row = 'total_processed') AS total_processed,
+              sum(a.value) FILTER (WHERE a.row IN ('granted', 'partially_granted')) / sum(a.value) FILTER (WHERE a.row = 'total_processed') AS granted_share,
+              sum(a.value) FILTER (WHERE a.row = 'unavailable_not_held') / sum(a.value) FILTER (WHERE a.row = 'total_processed') AS not_held_share
+       FROM reports r JOIN regions g ON g.code = r.region_code AND g.level = 'county' AND g.city = $city
+       JOIN applications a ON a.report_id = r.report_id AND a."column" = 'total'
+       WHERE r.year = $year AND r.scope = $scope GROUP BY g.code ORDER BY g.code`,
+    ],
+  },
+  {
+    file: '2-jianxi-2019-2024.graphql',
+    facts: [
+      `WITH y AS (
+         SELECT year, count(*) AS reports, sum(app_new_received) AS new_received, sum(app_total_processed) AS total_processed,
+                ${groupSums((r) => `app_${r}`).join(', ')}, ${DENIED.map((r) => `sum(app_${r}) AS ${r}`).join(', ')}
+         FROM facts_printed WHERE scope = $scope AND region_code = $district AND year BETWEEN $from - 1 AND $to AND has_applications GROUP BY year)
+       SELECT y.*, p.new_received AS previous FROM y LEFT JOIN y p ON p.year = y.year - 1 WHERE y.year >= $from ORDER BY y.year`,
+    ],
+    parquet: [
+      `WITH y AS (
+         SELECT r.year, count(DISTINCT r.report_id) AS reports, sum(a.value) FILTER (WHERE a.row = 'new_received') AS new_received,
+                sum(a.value) FILTER (WHERE a.row = 'total_processed') AS total_processed,
+                ${Object.entries(GROUPS).map(([g, rows]) => `sum(a.value) FILTER (WHERE a.row IN (${rows.map((r) => `'${r}'`).join(', ')})) AS ${g}`).join(', ')},
+                ${DENIED.map((r) => `sum(a.value) FILTER (WHERE a.row = '${r}') AS ${r}`).join(', ')}
+         FROM reports r JOIN applications a ON a.report_id = r.report_id AND a."column" = 'total'
+         WHERE r.scope = $scope AND r.region_code = $district AND r.year BETWEEN $from - 1 AND $to GROUP BY r.year)
+       SELECT y.*, p.new_received AS previous FROM y LEFT JOIN y p ON p.year = y.year - 1 WHERE y.year >= $from ORDER BY y.year`,
+    ],
+  },
+  {
+    file: '3-henan-most-reviews-2022.graphql',
+    facts: [
+      `SELECT county, count(*) AS reports, sum(rl_review_total) AS total, sum(rl_review_corrected) AS corrected, sum(rl_review_corrected) / sum(rl_review_total) AS corrected_share
+       FROM facts_printed WHERE scope = $scope AND year = $year AND province = $province AND county IS NOT NULL AND has_review
+       GROUP BY county ORDER BY total DESC, county LIMIT 10`,
+    ],
+    parquet: [
+      `SELECT g.code, count(DISTINCT r.report_id) AS reports, sum(c.value) FILTER (WHERE c."column" = 'total') AS total, sum(c.value) FILTER (WHERE c."column" = 'corrected') AS corrected
+       FROM reports r JOIN regions g ON g.code = r.region_code AND g.level = 'county' AND g.province = $province
+       JOIN review_litigation c ON c.report_id = r.report_id AND c.row = 'review'
+       WHERE r.year = $year AND r.scope = $scope GROUP BY g.code ORDER BY total DESC, g.code LIMIT 10`,
+    ],
+  },
+  {
+    file: '4-normative-documents-by-district.graphql',
+    facts: [
+      `SELECT county, year, count(*) AS reports, sum(pa_normative_documents_issued) AS issued, sum(items_published) AS items, count(items_published) AS with_items
+       FROM facts_printed WHERE scope = $scope AND city = $city AND year BETWEEN $from AND $to AND county IS NOT NULL
+       GROUP BY county, year ORDER BY county, year`,
+    ],
+    parquet: [
+      `WITH docs AS (SELECT report_id, max(value) AS issued FROM proactive WHERE row = 'normative_documents' AND "column" IN ('issued', 'made') GROUP BY report_id)
+       SELECT g.code, r.year, count(*) AS reports, sum(d.issued) AS issued, sum(r.proactive_items_published) AS items, count(r.proactive_items_published) AS with_items
+       FROM reports r JOIN regions g ON g.code = r.region_code AND g.level = 'county' AND g.city = $city
+       LEFT JOIN docs d ON d.report_id = r.report_id
+       WHERE r.scope = $scope AND r.year BETWEEN $from AND $to GROUP BY g.code, r.year ORDER BY g.code, r.year`,
+    ],
+  },
+  {
+    file: '5-identity-failures.graphql',
+    facts: [
+      `SELECT city, year, count(*) AS reports, count(*) FILTER (WHERE check_identity IN ('pass', 'fail')) AS assessed, count(*) FILTER (WHERE check_identity = 'fail') AS failing
+       FROM facts_printed WHERE scope = $scope AND province = $province AND year BETWEEN $from AND $to AND city IS NOT NULL GROUP BY city, year ORDER BY city, year`,
+      `SELECT report_id, agency, year, region_code, source_path, source_url, sha256 FROM report_index
+       WHERE province = $province AND year BETWEEN $from AND $to AND scope = $scope AND fails_identity
+       ORDER BY year, region_code, agency_id, report_id LIMIT 21`,
+      `SELECT count(*) FROM report_index WHERE province = $province AND year BETWEEN $from AND $to AND scope = $scope AND fails_identity`,
+      `SELECT c.report_id, c."column", c.expected, c.actual FROM check_issues c
+       WHERE c."check" = 'identity' AND c.status = 'fail' AND c.report_id IN (
+         SELECT report_id FROM report_index WHERE province = $province AND year BETWEEN $from AND $to AND scope = $scope AND fails_identity
+         ORDER BY year, region_code, agency_id, report_id LIMIT 20)`,
+    ],
+    parquet: [
+      `WITH per AS (SELECT report_id, bool_or(status = 'fail') AS fail, bool_or(status = 'pass') AS pass FROM checks WHERE "check" = 'identity' GROUP BY report_id)
+       SELECT g.city, r.year, count(*) AS reports, count(*) FILTER (WHERE per.fail OR per.pass) AS assessed, count(*) FILTER (WHERE per.fail) AS failing
+       FROM reports r JOIN regions g ON g.code = r.region_code AND g.province = $province AND g.city IS NOT NULL LEFT JOIN per ON per.report_id = r.report_id
+       WHERE r.scope = $scope AND r.year BETWEEN $from AND $to GROUP BY g.city, r.year ORDER BY g.city, r.year`,
+      `WITH failing AS (
+         SELECT r.report_id, r.year, r.region_code, r.agency_id FROM reports r JOIN regions g ON g.code = r.region_code AND g.province = $province
+         WHERE r.scope = $scope AND r.year BETWEEN $from AND $to AND r.report_id IN (SELECT report_id FROM checks WHERE "check" = 'identity' AND status = 'fail'))
+       SELECT f.report_id, c."column", c.expected, c.actual, (SELECT count(*) FROM failing) AS total
+       FROM (SELECT * FROM failing ORDER BY year, region_code, agency_id, report_id LIMIT 21) f
+       JOIN checks c ON c.report_id = f.report_id AND c."check" = 'identity' AND c.status = 'fail'`,
+    ],
+  },
+];
+
+/** The examples' default variables, as SQL parameters. */
+const PARAMS: Record<string, Record<string, string | number>> = {
+  '1-luoyang-counties-2023.graphql': { scope: 'agency', year: 2023, city: '410300' },
+  '2-jianxi-2019-2024.graphql': { scope: 'agency', district: '410305', from: 2019, to: 2024 },
+  '3-henan-most-reviews-2022.graphql': { scope: 'agency', year: 2022, province: '410000' },
+  '4-normative-documents-by-district.graphql': { scope: 'agency', city: '410300', from: 2019, to: 2024 },
+  '5-identity-failures.graphql': { scope: 'agency', province: '410000', from: 2019, to: 2024 },
+};
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const ms = (x: number) => x.toFixed(1);
+
+const started = performance.now();
+const api = await createApi({ release: values.release, limits: { rateLimit: { requests: 1e9, windowSeconds: 1 } }, logErrors: true, threads: values.threads ? Number(values.threads) : undefined });
+const startupMs = performance.now() - started;
+const server = createServer(api.yoga);
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+const sqlCon = await api.state.db.instance.connect();
+// A plain DuckDB over the release's files, as a user without the API would query them.
+for (const t of ['reports', 'regions', 'applications', 'proactive', 'review_litigation', 'checks']) {
+  await sqlCon.run(`CREATE OR REPLACE TEMP VIEW ${t} AS SELECT * FROM read_parquet('${join(api.state.release.dir, `${t}.parquet`).replace(/'/g, "''")}')`);
+}
+
+const examples = readdirSync('docs/queries')
+  .filter((f) => f.endsWith('.graphql'))
+  .sort()
+  .map((file) => ({ file, body: JSON.stringify({ query: readFileSync(join('docs/queries', file), 'utf8') }) }));
+
+/** The HTTP client: a worker thread that sends one example, or keeps `concurrency` requests in flight. */
+const CLIENT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { url, bodies } = workerData;
+async function one(i) {
+  const t = performance.now();
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[i] });
+  const text = await res.text();
+  if (res.status !== 200 || text.startsWith('{"errors"')) throw new Error('HTTP ' + res.status + ': ' + text.slice(0, 300));
+  return performance.now() - t;
+}
+parentPort.on('message', async (m) => {
+  try {
+    if (m.kind === 'one') return parentPort.postMessage({ ms: await one(m.i) });
+    const latencies = [];
+    const until = performance.now() + m.seconds * 1000;
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: m.concurrency }, async (_, c) => {
+      for (let i = c; performance.now() < until; i++) latencies.push(await one(i % bodies.length));
+    }));
+    parentPort.postMessage({ latencies, seconds: (performance.now() - t0) / 1000 });
+  } catch (e) {
+    parentPort.postMessage({ error: String(e && e.message || e) });
+  }
+});`;
+
+const client = new Worker(CLIENT, { eval: true, workerData: { url, bodies: examples.map((e) => e.body) } });
+function ask<T>(message: object): Promise<T> {
+  return new Promise((resolve, reject) => {
+    client.once('message', (m: T & { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m)));
+    client.postMessage(message);
+  });
+}
+const http = async (i: number) => (await ask<{ ms: number }>({ kind: 'one', i })).ms;
+
+async function sql(statements: string[], params: Record<string, string | number>): Promise<number> {
+  const t = performance.now();
+  for (const s of statements) {
+    const used = Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}\\b`).test(s)));
+    await runQuery(sqlCon, s, used);
+  }
+  return performance.now() - t;
+}
+
+const release = api.state.release;
+console.log(`# API latency — ${release.counts.reports.toLocaleString('en')} reports (release ${release.version}), node ${process.version}\n`);
+console.log(`startup ${(startupMs / 1000).toFixed(1)} s (views and summary tables ${(api.state.db.startupMs / 1000).toFixed(1)} s), RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB\n`);
+
+// Warm up every path.
+for (const [i, e] of examples.entries()) {
+  const eq = EQUIVALENTS.find((x) => x.file === e.file)!;
+  for (let k = 0; k < 5; k++) {
+    await http(i);
+    await sql(eq.facts, PARAMS[e.file]);
+  }
+  await sql(eq.parquet, PARAMS[e.file]);
+}
+
+const times: Record<string, { http: number[]; sql: number[]; parquet: number[] }> = {};
+for (let i = 0; i < ITERATIONS; i++) {
+  for (const [k, e] of examples.entries()) {
+    const eq = EQUIVALENTS.find((x) => x.file === e.file)!;
+    const t = (times[e.file] ??= { http: [], sql: [], parquet: [] });
+    t.http.push(await http(k));
+    t.sql.push(await sql(eq.facts, PARAMS[e.file]));
+    if (i < Math.max(10, ITERATIONS / 10)) t.parquet.push(await sql(eq.parquet, PARAMS[e.file]));
+  }
+}
+
+console.log(`## Latency, ${ITERATIONS} runs each, one client (ms)\n`);
+console.log('| example | HTTP p50 | HTTP p99 | SQL p50 | SQL p99 | ratio (p50) | SQL on Parquet p50 |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+for (const e of examples) {
+  const t = times[e.file];
+  console.log(`| ${e.file.replace('.graphql', '')} | ${ms(pct(t.http, 50))} | ${ms(pct(t.http, 99))} | ${ms(pct(t.sql, 50))} | ${ms(pct(t.sql, 99))} | ${(pct(t.http, 50) / pct(t.sql, 50)).toFixed(2)} | ${ms(pct(t.parquet, 50))} |`);
+}
+
+// Throughput: CONCURRENCY clients, each cycling through the examples.
+const load = await ask<{ latencies: number[]; seconds: number }>({ kind: 'load', concurrency: CONCURRENCY, seconds: SECONDS });
+const latencies = load.latencies;
+const done = latencies.length;
+const elapsed = load.seconds;
+console.log(`\n## Throughput, ${CONCURRENCY} concurrent clients, ${SECONDS} s, the five examples in turn\n`);
+console.log(`${done} requests in ${elapsed.toFixed(1)} s: **${(done / elapsed).toFixed(0)} requests/s**; latency p50 ${ms(pct(latencies, 50))} ms, p99 ${ms(pct(latencies, 99))} ms`);
+console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+
+await client.terminate();
+sqlCon.closeSync();
+server.close();
+server.closeAllConnections();
+await api.close();

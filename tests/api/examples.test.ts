@@ -1,0 +1,181 @@
+/**
+ * The five examples of docs/queries run exactly as committed (their variables' defaults select
+ * demo data), and every number they return equals plain SQL over the release's Parquet files.
+ */
+import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPLICATIONS_2021, OUTCOME_GROUPS } from '../../pipeline/model/codes.ts';
+import type { Api } from '../../api/server.ts';
+import { close12, example, expectedSql, gql, startApi } from './helpers.ts';
+
+let api: Api;
+let db: Awaited<ReturnType<typeof expectedSql>>;
+
+beforeAll(async () => {
+  api = await startApi();
+  db = await expectedSql();
+});
+afterAll(async () => {
+  db.close();
+  await api.close();
+});
+
+async function run(file: string) {
+  const r = await gql(api, example(file));
+  expect(r.body.errors).toBeUndefined();
+  expect(r.status).toBe(200);
+  return r.body.data!;
+}
+
+describe('docs/queries', () => {
+  it('holds the five examples, one operation each', () => {
+    const files = readdirSync('docs/queries').filter((f) => f.endsWith('.graphql'));
+    expect(files).toHaveLength(5);
+    for (const f of files) expect(example(f).match(/^\s*(query|mutation|subscription)\b/gm)).toHaveLength(1);
+  });
+
+  it('1: each county of 洛阳市 in 2023 — new applications, share granted, share not held', async () => {
+    const data = await run('1-luoyang-counties-2023.graphql');
+    const expected = await db.sql<{ code: string; name: string; reports: number; new_received: number; total_processed: number; granted_share: number; not_held_share: number }>(`
+      SELECT g.code, g.name, count(DISTINCT r.report_id) AS reports,
+             sum(a.value) FILTER (WHERE a.row = 'new_received') AS new_received,
+             sum(a.value) FILTER (WHERE a.row = 'total_processed') AS total_processed,
+             sum(a.value) FILTER (WHERE a.row IN ('granted', 'partially_granted')) / sum(a.value) FILTER (WHERE a.row = 'total_processed') AS granted_share,
+             sum(a.value) FILTER (WHERE a.row = 'unavailable_not_held') / sum(a.value) FILTER (WHERE a.row = 'total_processed') AS not_held_share
+      FROM counted r
+      JOIN regions g ON g.code = r.region_code AND g.level = 'county' AND g.city = '410300'
+      JOIN applications a ON a.report_id = r.report_id AND a."column" = 'total'
+      WHERE r.year = 2023 AND r.scope = 'agency'
+      GROUP BY g.code, g.name ORDER BY g.code`);
+    expect(expected.length).toBe(14);
+    const groups = data.applicationComparison.groups;
+    expect(groups.map((g: any) => g.region.code)).toEqual(expected.map((e) => e.code));
+    groups.forEach((g: any, i: number) => {
+      const e = expected[i];
+      expect(g.region.name).toBe(e.name);
+      expect([g.reports, g.newReceived, g.totalProcessed]).toEqual([e.reports, e.new_received, e.total_processed]);
+      expect(close12(g.grantedShare, e.granted_share)).toBe(true);
+      expect(close12(g.notHeldShare, e.not_held_share)).toBe(true);
+    });
+    expect(groups.find((g: any) => g.region.code === '410305').region.name).toBe('涧西区');
+    expect(data.applicationComparison.csvUrl).toMatch(/^http:\/\/api\.test\/export\/comparison\.csv\?field=applicationComparison&/);
+  });
+
+  it('2: 涧西区 2019–2024 — new applications, outcome groups and the top denial reasons per year', async () => {
+    const data = await run('2-jianxi-2019-2024.graphql');
+    const cells = await db.sql<{ year: number; row: string; v: number | null; reports: number }>(`
+      SELECT r.year, a.row, sum(a.value) AS v, count(DISTINCT r.report_id) AS reports
+      FROM counted r JOIN applications a ON a.report_id = r.report_id AND a."column" = 'total'
+      WHERE r.region_code = '410305' AND r.scope = 'agency' AND r.year BETWEEN 2019 AND 2024
+      GROUP BY r.year, a.row`);
+    const at = (year: number, row: string) => cells.find((c) => c.year === year && c.row === row)?.v ?? null;
+    const groups = data.applicationComparison.groups;
+    expect(groups.map((g: any) => g.year)).toEqual([2019, 2020, 2021, 2022, 2023, 2024]);
+    const groupOf = new Map([...APPLICATIONS_2021.rows.map((r) => [r.code, r.group] as const), ['other_handling', 'other']]);
+    for (const g of groups) {
+      const total = at(g.year, 'total_processed')!;
+      expect(g.reports).toBe(cells.find((c) => c.year === g.year)!.reports);
+      expect(g.newReceived).toBe(at(g.year, 'new_received'));
+      expect(g.totalProcessed).toBe(total);
+      const prev = g.year > 2019 ? at(g.year - 1, 'new_received') : null;
+      expect(g.change.previous).toBe(prev);
+      expect(g.change.absolute).toBe(prev == null ? null : g.newReceived - prev);
+      // outcome groups: the five groups after intake, each the sum of its rows
+      const buckets = OUTCOME_GROUPS.filter((x) => x.code !== 'intake' && x.code !== 'total').map((x) => x.code);
+      expect(g.outcomeGroups.map((o: any) => o.group.code)).toEqual(buckets);
+      for (const o of g.outcomeGroups) {
+        const sum = cells.filter((c) => c.year === g.year && groupOf.get(c.row) === o.group.code).reduce((s, c) => s + (c.v ?? 0), 0);
+        expect(o.applications).toBe(sum);
+        expect(close12(o.share, sum / total)).toBe(true);
+      }
+      // top 3 denial reasons: largest first, ties in template order
+      const denied = APPLICATIONS_2021.rows
+        .filter((r) => r.group === 'denied')
+        .map((r, i) => ({ code: r.code, zh: r.zh, v: at(g.year, r.code) ?? 0, i }))
+        .sort((a, b) => b.v - a.v || a.i - b.i)
+        .slice(0, 3);
+      expect(g.topDenialReasons.map((o: any) => [o.outcome.code, o.outcome.zh, o.applications])).toEqual(denied.map((d) => [d.code, d.zh, d.v]));
+    }
+  });
+
+  it('3: the 10 counties of 河南省 with the most reviews in 2022, and how many were corrected', async () => {
+    const data = await run('3-henan-most-reviews-2022.graphql');
+    const expected = await db.sql<{ code: string; parent_name: string; total: number; corrected: number; reports: number }>(`
+      SELECT g.code, p.name AS parent_name, count(DISTINCT r.report_id) AS reports,
+             sum(c.value) FILTER (WHERE c."column" = 'total') AS total,
+             sum(c.value) FILTER (WHERE c."column" = 'corrected') AS corrected
+      FROM counted r
+      JOIN regions g ON g.code = r.region_code AND g.level = 'county' AND g.province = '410000'
+      JOIN regions p ON p.code = g.parent
+      JOIN review_litigation c ON c.report_id = r.report_id AND c.row = 'review'
+      WHERE r.year = 2022 AND r.scope = 'agency'
+      GROUP BY g.code, p.name ORDER BY total DESC, g.code LIMIT 10`);
+    const groups = data.reviewComparison.groups;
+    expect(groups).toHaveLength(10);
+    groups.forEach((g: any, i: number) => {
+      const e = expected[i];
+      expect([g.rank, g.region.code, g.region.parent.name, g.reports, g.review.total, g.review.corrected]).toEqual([i + 1, e.code, e.parent_name, e.reports, e.total, e.corrected]);
+      expect(close12(g.review.correctedShare, e.total ? e.corrected / e.total : null)).toBe(true);
+    });
+  });
+
+  it('4: normative documents issued (issued ≈ made) and items published per district of 洛阳市 and year', async () => {
+    const data = await run('4-normative-documents-by-district.graphql');
+    const expected = await db.sql<{ code: string; year: number; reports: number; issued: number; items: number; with_items: number }>(`
+      WITH docs AS (
+        SELECT report_id, max(value) AS issued FROM proactive
+        WHERE row = 'normative_documents' AND "column" IN ('issued', 'made') GROUP BY report_id)
+      SELECT g.code, r.year, count(*) AS reports, sum(d.issued) AS issued,
+             sum(r.proactive_items_published) AS items, count(r.proactive_items_published) AS with_items
+      FROM counted r
+      JOIN regions g ON g.code = r.region_code AND g.level = 'county' AND g.city = '410300'
+      LEFT JOIN docs d ON d.report_id = r.report_id
+      WHERE r.scope = 'agency' AND r.year BETWEEN 2019 AND 2024
+      GROUP BY g.code, r.year ORDER BY g.code, r.year`);
+    const c = data.proactiveComparison;
+    expect(c.totalGroups).toBe(expected.length);
+    expect(c.groups.map((g: any) => [g.region.code, g.year, g.reports, g.normativeDocumentsIssued, g.itemsPublished, g.reportsWithItemsPublished])).toEqual(
+      expected.map((e) => [e.code, e.year, e.reports, e.issued, e.items, e.with_items]),
+    );
+    // Both layouts contribute: 2019–2020 print 本年新制作数量 (made), 2021 on 本年制发件数 (issued).
+    expect(c.groups.filter((g: any) => g.year <= 2020 && g.normativeDocumentsIssued > 0).length).toBeGreaterThan(0);
+    expect(c.groups.filter((g: any) => g.year >= 2021 && g.normativeDocumentsIssued > 0).length).toBeGreaterThan(0);
+  });
+
+  it('5: reports failing the accounting identity, by city and year, and the first page of them', async () => {
+    const data = await run('5-identity-failures.graphql');
+    const expected = await db.sql<{ city: string; year: number; reports: number; assessed: number; failing: number }>(`
+      WITH per AS (
+        SELECT report_id, bool_or(status = 'fail') AS fail, bool_or(status = 'pass') AS pass
+        FROM checks WHERE "check" = 'identity' GROUP BY report_id)
+      SELECT g.city, r.year, count(*) AS reports,
+             count(*) FILTER (WHERE per.fail OR per.pass) AS assessed,
+             count(*) FILTER (WHERE per.fail) AS failing
+      FROM counted r
+      JOIN regions g ON g.code = r.region_code AND g.province = '410000' AND g.city IS NOT NULL
+      LEFT JOIN per ON per.report_id = r.report_id
+      WHERE r.scope = 'agency' AND r.year BETWEEN 2019 AND 2024
+      GROUP BY g.city, r.year ORDER BY g.city, r.year`);
+    const groups = data.checkComparison.groups;
+    expect(groups.map((g: any) => [g.region.code, g.year, g.reports, g.assessed, g.failing])).toEqual(expected.map((e) => [e.city, e.year, e.reports, e.assessed, e.failing]));
+    for (const g of groups) expect(close12(g.failingShare, g.assessed ? g.failing / g.assessed : null)).toBe(true);
+    expect(groups.reduce((s: number, g: any) => s + g.failing, 0)).toBeGreaterThan(0);
+
+    const failing = await db.sql<{ report_id: string; n: number }>(`
+      SELECT r.report_id, count(*) AS n FROM reports r
+      JOIN regions g ON g.code = r.region_code AND g.province = '410000'
+      JOIN checks c ON c.report_id = r.report_id AND c."check" = 'identity' AND c.status = 'fail'
+      WHERE r.scope = 'agency' AND r.year BETWEEN 2019 AND 2024
+      GROUP BY r.report_id, r.year, r.region_code, r.agency_id ORDER BY r.year, r.region_code, r.agency_id, r.report_id`);
+    const page = data.reports;
+    expect(page.totalCount).toBe(failing.length);
+    expect(page.edges.map((e: any) => e.node.id)).toEqual(failing.slice(0, 20).map((f) => f.report_id));
+    expect(page.pageInfo.hasNextPage).toBe(failing.length > 20);
+    for (const e of page.edges) {
+      const n = failing.find((f) => f.report_id === e.node.id)!.n;
+      expect(e.node.checks).toHaveLength(n);
+      for (const c of e.node.checks) expect(c.expected).not.toBe(c.actual);
+      expect(e.node.source.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+});

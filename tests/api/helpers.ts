@@ -1,0 +1,57 @@
+/**
+ * API tests run in-process against the demo release the global setup built: `api.fetch(request)`
+ * with masking on, so a test sees what a user sees. Expected numbers come from plain SQL over the
+ * same Parquet files in a separate DuckDB instance (`expectedSql`), never from the API's code.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { openDuck, query } from '../../pipeline/release/duck.ts';
+import { createApi, type Api, type ApiOptions } from '../../api/server.ts';
+
+export const BASE = 'http://api.test';
+
+export function startApi(options: Partial<ApiOptions> = {}): Promise<Api> {
+  return createApi({ release: inject('demoRelease'), logErrors: false, threads: 2, ...options });
+}
+
+export interface GqlResult<T = Record<string, any>> {
+  status: number;
+  headers: Headers;
+  body: { data?: T | null; errors?: { message: string; extensions?: Record<string, any> }[] };
+}
+
+export async function gql<T = Record<string, any>>(api: Api, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GqlResult<T>> {
+  const res = await api.fetch(
+    new Request(`${BASE}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) }),
+  );
+  return { status: res.status, headers: res.headers, body: await res.json() };
+}
+
+export function get(api: Api, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Response> {
+  return api.fetch(new Request(`${BASE}${path}`, { method, headers }));
+}
+
+export const example = (file: string) => readFileSync(join('docs/queries', file), 'utf8');
+
+/** An independent DuckDB over the release's Parquet files, for expected values. */
+export async function expectedSql(): Promise<{ sql: <T = Record<string, any>>(text: string) => Promise<T[]>; close: () => void }> {
+  const dir = inject('demoRelease');
+  const { instance, connection } = await openDuck(':memory:');
+  for (const t of ['reports', 'regions', 'applications', 'proactive', 'review_litigation', 'checks', 'coverage', 'agencies', 'warnings']) {
+    await connection.run(`CREATE VIEW ${t} AS SELECT * FROM read_parquet('${join(dir, `${t}.parquet`)}')`);
+  }
+  // The rule the API documents: one report per agency, scope and year (coverage.report_id).
+  await connection.run(`CREATE VIEW counted AS SELECT * FROM reports WHERE report_id IN (SELECT report_id FROM coverage)`);
+  return {
+    sql: <T,>(text: string) => query<T>(connection, text),
+    close: () => {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** Floats from two computations agree to 12 digits. */
+export const close12 = (a: number | null | undefined, b: number | null | undefined) =>
+  a == null || b == null ? a === b || (a == null && b == null) : Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b));

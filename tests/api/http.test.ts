@@ -1,0 +1,137 @@
+/**
+ * HTTP behaviour of the public API: GET queries with ETag and 304, CORS, the per-client rate
+ * limit, GraphiQL served without a CDN, and the small routes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Api } from '../../api/server.ts';
+import { BASE, example, get, gql, startApi } from './helpers.ts';
+
+let api: Api;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api.close();
+});
+
+const getQuery = (query: string, headers: Record<string, string> = {}, variables?: Record<string, unknown>) =>
+  get(api, `/graphql?query=${encodeURIComponent(query)}${variables ? `&variables=${encodeURIComponent(JSON.stringify(variables))}` : ''}`, { accept: 'application/json', ...headers });
+
+describe('GET queries and caching', () => {
+  it('answers a GET query with an ETag tied to the release version, and 304 when it matches', async () => {
+    const version = api.state.release.version;
+    const q = example('1-luoyang-counties-2023.graphql');
+    const first = await getQuery(q);
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(new RegExp(`^W/"${version.replace(/\./g, '\\.')}-[\\w-]{22}"$`));
+    expect(first.headers.get('cache-control')).toBe('public, max-age=300');
+    const body = await first.json();
+    expect(body.data.applicationComparison.groups).toHaveLength(14);
+
+    const again = await getQuery(q, { 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(etag);
+    expect(await again.text()).toBe('');
+
+    // another query string is another ETag; a stale ETag gets the full answer
+    const other = await getQuery(q, { 'if-none-match': etag }, { year: 2022 });
+    expect(other.status).toBe(200);
+    expect(other.headers.get('etag')).not.toBe(etag);
+    const stale = await getQuery(q, { 'if-none-match': 'W/"2000-01-01.1-xxxxxxxxxxxxxxxxxxxxxx"' });
+    expect(stale.status).toBe(200);
+  });
+
+  it('does not cache answers with errors, or POSTs', async () => {
+    const bad = await getQuery('{ reports(first: 500) { totalCount } }');
+    expect(bad.headers.get('cache-control')).toBe('no-store');
+    expect(bad.headers.get('etag')).toBeNull();
+    const post = await gql(api, '{ release { version } }');
+    expect(post.headers.get('etag')).toBeNull();
+  });
+
+  it('refuses mutations over GET', async () => {
+    const res = await getQuery('mutation { x }');
+    expect(res.status).toBe(405);
+  });
+});
+
+describe('CORS', () => {
+  it('answers a preflight from any origin', async () => {
+    const res = await get(api, '/graphql', { origin: 'https://example.org', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' }, 'OPTIONS');
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://example.org');
+    expect(res.headers.get('access-control-allow-methods')).toBe('GET, POST, HEAD, OPTIONS');
+    expect(res.headers.get('access-control-allow-headers')).toContain('content-type');
+    expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(res.headers.get('access-control-max-age')).toBe('86400');
+  });
+
+  it('lets pages on other origins read answers, ETags and downloads', async () => {
+    const r = await gql(api, '{ release { version } }', {}, { origin: 'https://newsroom.example' });
+    expect(r.headers.get('access-control-allow-origin')).toBe('https://newsroom.example');
+    expect(r.headers.get('access-control-expose-headers')).toContain('etag');
+    const d = await get(api, '/downloads/latest/release.json', { origin: 'https://newsroom.example' });
+    expect(d.headers.get('access-control-allow-origin')).toBe('https://newsroom.example');
+  });
+});
+
+describe('rate limit', () => {
+  it('answers 429 with Retry-After past the limit, per client', async () => {
+    const limited = await startApi({ limits: { rateLimit: { requests: 3, windowSeconds: 60 } }, trustProxy: true });
+    try {
+      const ask = (ip: string) => gql(limited, '{ release { version } }', {}, { 'x-forwarded-for': `${ip}, 10.0.0.1` });
+      for (let i = 0; i < 3; i++) {
+        const ok = await ask('203.0.113.7');
+        expect(ok.status).toBe(200);
+        expect(ok.headers.get('ratelimit-remaining')).toBe(String(2 - i));
+      }
+      const over = await ask('203.0.113.7');
+      expect(over.status).toBe(429);
+      expect(over.headers.get('retry-after')).toBe('20');
+      expect(over.body.errors![0]).toEqual({
+        message: 'Too many requests: at most 3 per 60 s per client. Retry after 20 s.',
+        extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 20 },
+      });
+      // another client is not affected; downloads count too
+      expect((await ask('198.51.100.2')).status).toBe(200);
+      const dl = await limited.fetch(new Request(`${BASE}/downloads/catalog.json`, { headers: { 'x-forwarded-for': '203.0.113.7' } }));
+      expect(dl.status).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For unless the proxy is trusted', async () => {
+    const limited = await startApi({ limits: { rateLimit: { requests: 2, windowSeconds: 60 } } });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await gql(limited, '{ release { version } }', {}, { 'x-forwarded-for': `192.0.2.${i}` })).status);
+      expect(statuses).toEqual([200, 200, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('GraphiQL and routes', () => {
+  it('serves GraphiQL to browsers, self-contained, with the examples as tabs', async () => {
+    const res = await get(api, '/graphql', { accept: 'text/html' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html.length).toBeGreaterThan(1_000_000); // the editor is inlined
+    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)=["']?https?:/i);
+    expect(html).not.toContain('unpkg.com');
+    expect(html).toContain('JianxiByYear');
+    expect(html).toContain('HenanMostReviews2022');
+    expect(html).toContain(`release ${api.state.release.version}`);
+  });
+
+  it('redirects / to GraphiQL and answers /health', async () => {
+    const root = await get(api, '/');
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe(`${BASE}/graphql`);
+    expect((await get(api, '/health')).status).toBe(200);
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * Every limit refuses with a clear message and a code: too deep, too many aliases, too costly
+ * (static cost and page-size complexity), too many tokens, too large a page or comparison, a
+ * query past its time; and wrong arguments are BAD_USER_INPUT naming the argument.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Api } from '../../api/server.ts';
+import { DEFAULT_LIMITS } from '../../api/limits.ts';
+import { example, gql, startApi } from './helpers.ts';
+
+let api: Api;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api.close();
+});
+
+const codeOf = (r: Awaited<ReturnType<typeof gql>>) => r.body.errors?.map((e) => e.extensions?.code);
+
+describe('query limits', () => {
+  it('refuses a query deeper than maxDepth', async () => {
+    let sel = 'code';
+    for (let i = 0; i < DEFAULT_LIMITS.maxDepth; i++) sel = `children { ${sel} }`;
+    const r = await gql(api, `{ region(code: "410000") { ${sel} } }`);
+    expect(r.body.data).toBeUndefined();
+    expect(codeOf(r)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(r.body.errors![0].message).toMatch(/depth limit of 10 exceeded, found 12/);
+    expect(r.body.errors![0].extensions!.limit).toBe('depth');
+  });
+
+  it('answers 400 for a refused query under the GraphQL-over-HTTP media type', async () => {
+    let sel = 'code';
+    for (let i = 0; i < DEFAULT_LIMITS.maxDepth; i++) sel = `children { ${sel} }`;
+    const r = await gql(api, `{ region(code: "410000") { ${sel} } }`, {}, { accept: 'application/graphql-response+json' });
+    expect(r.status).toBe(400);
+    expect(codeOf(r)).toEqual(['QUERY_TOO_COMPLEX']);
+  });
+
+  it('refuses more aliases than maxAliases', async () => {
+    const fields = Array.from({ length: DEFAULT_LIMITS.maxAliases + 1 }, (_, i) => `v${i}: release { version }`).join(' ');
+    const r = await gql(api, `{ ${fields} }`);
+    expect(codeOf(r)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(r.body.errors![0].message).toBe(`Query refused: Aliases limit of ${DEFAULT_LIMITS.maxAliases} exceeded, found ${DEFAULT_LIMITS.maxAliases + 1}. See the limits in /docs/api.md.`);
+  });
+
+  it('refuses a query whose static cost passes maxCost (literal page sizes multiply it)', async () => {
+    const big = await gql(api, '{ agencies(first: 100) { edges { node { reports(first: 100) { edges { node { id } } } } } } }');
+    expect(codeOf(big)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(big.body.errors![0].message).toMatch(/^Query refused: Query Cost limit of 5000 exceeded, found [\d.]+\./);
+    const strict = await startApi({ limits: { maxCost: 20 } });
+    try {
+      const r = await gql(strict, example('1-luoyang-counties-2023.graphql'));
+      expect(r.body.data).toBeUndefined();
+      expect(codeOf(r)).toEqual(['QUERY_TOO_COMPLEX']);
+      expect(r.body.errors![0].extensions!.limit).toBe('cost');
+      expect(r.body.errors![0].message).toMatch(/^Query refused: Query Cost limit of 20 exceeded, found [\d.]+\. See the limits in \/docs\/api\.md\.$/);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('refuses a query whose page sizes multiply past maxComplexity', async () => {
+    // Page sizes given as variables: the static cost cannot see them, the complexity limit can.
+    const nested = 'query ($n: Int) { agencies(first: $n) { edges { node { reports(first: $n) { edges { node { id cells(table: APPLICATIONS) { value } } } } } } } }';
+    const r = await gql(api, nested, { n: 100 });
+    expect(r.body.data).toBeNull();
+    expect(codeOf(r)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(r.body.errors![0].extensions!.limit).toBe('complexity');
+    expect(r.body.errors![0].message).toMatch(/^Query complexity \d+ exceeds the limit of 20000: a connection costs its page size \(first\) times its selection/);
+    // the same shape with small pages is fine
+    const ok = await gql(api, nested, { n: 2 });
+    expect(ok.body.errors).toBeUndefined();
+    expect(ok.body.data!.agencies.edges).toHaveLength(2);
+  });
+
+  it('refuses a document with more than maxTokens tokens', async () => {
+    const r = await gql(api, `{ release { ${'version '.repeat(DEFAULT_LIMITS.maxTokens)} } }`);
+    expect(codeOf(r)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(r.body.errors![0].message).toMatch(/Token limit of 2000 exceeded/);
+  });
+
+  it('hides field suggestions', async () => {
+    const r = await gql(api, '{ release { versio } }');
+    expect(r.body.errors![0].message).toBe('Cannot query field "versio" on type "Release". [Suggestion hidden]');
+  });
+
+  it('lets every example through the limits', async () => {
+    for (const f of ['1-luoyang-counties-2023.graphql', '2-jianxi-2019-2024.graphql', '3-henan-most-reviews-2022.graphql', '4-normative-documents-by-district.graphql', '5-identity-failures.graphql']) {
+      const r = await gql(api, example(f));
+      expect(r.body.errors, f).toBeUndefined();
+    }
+  });
+});
+
+describe('page sizes', () => {
+  it('defaults to 20 and allows up to 100', async () => {
+    const r = await gql(api, '{ a: reports { edges { cursor } } b: reports(first: 100) { edges { cursor } } }');
+    expect(r.body.data!.a.edges).toHaveLength(DEFAULT_LIMITS.defaultPageSize);
+    expect(r.body.data!.b.edges).toHaveLength(DEFAULT_LIMITS.maxPageSize);
+  });
+
+  it('refuses first above 100, negative sizes and foreign cursors', async () => {
+    for (const [args, message] of [
+      ['first: 101', '"first" must be between 0 and 100 (the maximum page size), got 101'],
+      ['first: -1', '"first" must be between 0 and 100 (the maximum page size), got -1'],
+      ['after: "bm90LWEtY3Vyc29y"', '"after" is not a cursor from this API: use pageInfo.endCursor (or startCursor) of a previous page'],
+      ['last: 5', '"last" needs "before" (or "first"): page backwards from a cursor'],
+    ]) {
+      const r = await gql(api, `{ reports(${args}) { totalCount } }`);
+      expect(codeOf(r), args).toEqual(['BAD_USER_INPUT']);
+      expect(r.body.errors![0].message).toBe(message);
+    }
+  });
+
+  it('bounds comparison rows by limit (at most 5000) and says when it cut', async () => {
+    const r = await gql(api, '{ applicationComparison(groupBy: [REGION, YEAR], limit: 7) { totalGroups truncated groups { year } } }');
+    expect(r.body.data!.applicationComparison.groups).toHaveLength(7);
+    expect(r.body.data!.applicationComparison.truncated).toBe(true);
+    expect(r.body.data!.applicationComparison.totalGroups).toBeGreaterThan(7);
+    const bad = await gql(api, '{ applicationComparison(limit: 5001) { totalGroups } }');
+    expect(bad.body.errors![0].message).toBe('"limit" must be between 1 and 5000, got 5001');
+  });
+});
+
+describe('bad arguments', () => {
+  const cases: [string, string, string][] = [
+    ['{ applicationComparison(filter: { region: "4103" }) { totalGroups } }', 'filter.region', '"filter.region" must be a 6-digit GB/T 2260 code such as 410305 (涧西区), got "4103"'],
+    ['{ applicationComparison(filter: { region: "999999" }) { totalGroups } }', 'filter.region', 'No region 999999 in this release: list them with regions(level: …, parent: …, nameSearch: …)'],
+    ['{ applicationComparison(filter: { year: 2023, yearFrom: 2020 }) { totalGroups } }', 'filter.year', 'Give either "filter.year" or "filter.yearFrom"/"filter.yearTo", not both'],
+    ['{ applicationComparison(filter: { yearFrom: 2024, yearTo: 2019 }) { totalGroups } }', 'filter.yearFrom', '"filter.yearFrom" (2024) is after "filter.yearTo" (2019)'],
+    ['{ applicationComparison(filter: { year: 1850 }) { totalGroups } }', 'filter.year', '"filter.year" must be a year between 2000 and 2100, got 1850'],
+    ['{ applicationComparison(groupBy: [YEAR, YEAR]) { totalGroups } }', 'groupBy', '"groupBy" lists YEAR twice'],
+    ['{ applicationComparison(groupBy: [REGION], rank: { by: NEW_RECEIVED, within: [YEAR] }) { totalGroups } }', 'rank.within', '"rank.within" may only name dimensions of groupBy; YEAR is not in groupBy'],
+    ['{ applicationComparison(groupBy: [REGION], rank: { by: OUTCOME_SHARE }) { totalGroups } }', 'rank.by', '"rank.by" OUTCOME_SHARE needs OUTCOME or OUTCOME_GROUP in groupBy'],
+    ['{ applicationComparison(groupBy: [YEAR], outcomeGroups: [DENIED]) { totalGroups } }', 'outcomeGroups', '"outcomeGroups" applies only when groupBy has OUTCOME or OUTCOME_GROUP'],
+    ['{ applicationComparison(groupBy: [APPLICANT_TYPE], applicant: COMMERCIAL) { totalGroups } }', 'applicant', '"applicant" must stay TOTAL when grouping by APPLICANT_TYPE'],
+    ['{ reviewComparison(rank: { by: REVIEW_TOTAL, top: 0 }) { totalGroups } }', 'rank.top', '"rank.top" must be between 1 and 5000, got 0'],
+    ['{ reports(filter: { region: "410305", yearTo: 1999 }) { totalCount } }', 'filter.yearTo', '"filter.yearTo" must be a year between 2000 and 2100, got 1999'],
+    ['{ regions(parent: "12") { totalCount } }', 'parent', '"parent" must be a 6-digit GB/T 2260 code such as 410305 (涧西区), got "12"'],
+  ];
+  it.each(cases)('%s → BAD_USER_INPUT on %s', async (query, argument, message) => {
+    const r = await gql(api, query);
+    expect(codeOf(r)).toEqual(['BAD_USER_INPUT']);
+    expect(r.body.errors![0].extensions!.argument).toBe(argument);
+    expect(r.body.errors![0].message).toBe(message);
+  });
+
+  it('refuses an unknown cell row with the known ones listed', async () => {
+    const r = await gql(api, '{ reports(first: 1) { edges { node { cells(table: APPLICATIONS, rows: ["nope"]) { value } } } } }');
+    expect(codeOf(r)).toEqual(['BAD_USER_INPUT']);
+    expect(r.body.errors![0].message).toMatch(/^"rows": applications has no row "nope" \(known: new_received, carried_over, /);
+  });
+
+  it('refuses values outside an enum before running anything: scopes cannot be mixed', async () => {
+    const r = await gql(api, '{ applicationComparison(scope: ALL) { totalGroups } }');
+    expect(codeOf(r)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(r.body.errors![0].message).toBe('Value "ALL" does not exist in "Scope" enum.');
+    const grouped = await gql(api, '{ applicationComparison(groupBy: [SCOPE]) { totalGroups } }');
+    expect(codeOf(grouped)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+
+  it('masks unexpected errors', async () => {
+    const r = await gql(api, '{ report(id: "r000000000000") { id } }');
+    expect(r.body).toEqual({ data: { report: null } });
+  });
+});
+
+describe('query timeout', () => {
+  it('stops a query past queryTimeoutMs with TIMEOUT, and the server keeps answering', async () => {
+    const slow = await startApi({ limits: { queryTimeoutMs: 1 } });
+    try {
+      const r = await gql(slow, '{ applicationComparison(groupBy: [REGION, YEAR, APPLICANT_TYPE, OUTCOME], regionLevel: COUNTY) { totalGroups } }');
+      expect(codeOf(r)).toEqual(['TIMEOUT']);
+      expect(r.body.errors![0].message).toBe('The query took longer than 1 ms and was stopped. Narrow the filter (years, region) or ask for fewer rows.');
+      const again = await gql(slow, '{ release { version } }');
+      expect(again.body.data!.release.version).toMatch(/^\d{4}-\d{2}-\d{2}\.\d+$/);
+    } finally {
+      await slow.close();
+    }
+  });
+});
