@@ -31,3 +31,17 @@ describe('README SQL examples run against the demo release', () => {
     connection.closeSync();
   });
 });
+
+describe('the README GraphQL example', () => {
+  const query = /```graphql\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  it('is the first of docs/queries, and runs', async () => {
+    const { startApi, gql, example } = await import('../api/helpers.ts');
+    const strip = (q: string) => q.replace(/#.*$/gm, '').replace(/\s+/g, '');
+    expect(strip(query)).toBe(strip(example('1-luoyang-counties-2023.graphql')));
+    const api = await startApi();
+    const r = await gql<{ applicationComparison: { groups: { region: { name: string } }[] } }>(api, query);
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data!.applicationComparison.groups.map((g) => g.region.name)).toContain('涧西区');
+    await api.close();
+  });
+});
