@@ -98,7 +98,7 @@ describe('runSynth', () => {
   it('checks its options', async () => {
     await expect(runSynth({ ...options, out: fresh(), provinces: ['4'] })).rejects.toThrow(/two-digit province code/);
     await expect(runSynth({ ...options, out: fresh(), years: [2018, 2020] })).rejects.toThrow(/2019/);
-    await expect(runSynth({ ...options, out: fresh(), styles: ['docx'] })).rejects.toThrow(/unknown style/);
+    await expect(runSynth({ ...options, out: fresh(), styles: ['rtf' as never] })).rejects.toThrow(/unknown style/);
   });
 
   it('generates at a useful speed (a sanity figure, not a timing assertion)', () => {
