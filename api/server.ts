@@ -13,6 +13,7 @@ import { getCachePlugin } from './caching.ts';
 import { createContext, type ApiContext, type ApiState } from './context.ts';
 import { Database } from './data/db.ts';
 import { RegionIndex } from './data/regions.ts';
+import { chartsPlugin } from './charts/routes.ts';
 import { downloadsPlugin } from './downloads.ts';
 import { exportPlugin } from './export.ts';
 import { graphiqlOptions, loadExamples } from './graphiql.ts';
@@ -81,6 +82,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
       { onRequest: ({ url, endResponse, fetchAPI }) => (url.pathname === '/' ? endResponse(fetchAPI.Response.redirect(new URL(ENDPOINT, url).toString(), 302)) : undefined) },
       downloadsPlugin(release, { maxAgeSeconds: limits.cacheMaxAgeSeconds, publicUrl: state.publicUrl }),
       exportPlugin(state, schema),
+      chartsPlugin(state),
       getCachePlugin({ version: release.version, endpoint: ENDPOINT, maxAgeSeconds: limits.cacheMaxAgeSeconds }),
       armorPlugin(limits),
       closeSessionPlugin,
