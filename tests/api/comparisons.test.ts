@@ -3,30 +3,17 @@
  * unless includeDerived, every grouping dimension, rankings within a dimension, year over year
  * with and without a year dimension — each against plain SQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Api } from '../../api/server.ts';
-import { close12, expectedSql, gql, startApi } from './helpers.ts';
+import { close12, gql, useApi } from './helpers.ts';
 
-let api: Api;
-let db: Awaited<ReturnType<typeof expectedSql>>;
-beforeAll(async () => {
-  api = await startApi();
-  db = await expectedSql();
-});
-afterAll(async () => {
-  db.close();
-  await api.close();
-});
+const ctx = useApi();
 
-async function data(query: string, variables: Record<string, unknown> = {}) {
-  const r = await gql(api, query, variables);
-  expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
-  return r.body.data!;
-}
+const data = ctx.data;
 
 /** Table 3 sums over counted reports of one scope, optionally with derived values. */
 async function appSums(where: string, scope: string, value = 'a.value') {
-  const [row] = await db.sql<{ reports: number; new_received: number; total_processed: number }>(`
+  const [row] = await ctx.db().sql<{ reports: number; new_received: number; total_processed: number }>(`
     SELECT count(DISTINCT r.report_id) AS reports,
            sum(${value}) FILTER (WHERE a.row = 'new_received') AS new_received,
            sum(${value}) FILTER (WHERE a.row = 'total_processed') AS total_processed
@@ -72,7 +59,7 @@ describe('printed and derived values', () => {
 describe('dimensions', () => {
   it('groups by applicant type in template order', async () => {
     const d = await data('{ applicationComparison(filter: { region: "410305" }, groupBy: [APPLICANT_TYPE]) { groups { applicantType { code zh } newReceived } } }');
-    const expected = await db.sql<{ col: string; v: number }>(`
+    const expected = await ctx.db().sql<{ col: string; v: number }>(`
       SELECT a."column" AS col, sum(a.value) AS v FROM counted r JOIN applications a ON a.report_id = r.report_id AND a.row = 'new_received'
       WHERE r.region_code = '410305' AND r.scope = 'agency' AND a."column" <> 'total' GROUP BY 1`);
     const order = ['natural_person', 'commercial', 'research', 'public_interest', 'legal_services', 'other_org'];
@@ -83,7 +70,7 @@ describe('dimensions', () => {
 
   it('groups by agency kind and agency level, and filters by them', async () => {
     const d = await data('{ applicationComparison(filter: { region: "410300", year: 2022, agencyLevels: [COUNTY, TOWNSHIP] }, groupBy: [AGENCY_KIND, AGENCY_LEVEL]) { groups { agencyKind agencyLevel reports newReceived } } }');
-    const expected = await db.sql<{ kind: string; level: string; reports: number; v: number }>(`
+    const expected = await ctx.db().sql<{ kind: string; level: string; reports: number; v: number }>(`
       SELECT r.agency_kind AS kind, r.level, count(DISTINCT r.report_id) AS reports, sum(a.value) AS v
       FROM counted r JOIN regions g ON g.code = r.region_code JOIN applications a ON a.report_id = r.report_id AND a.row = 'new_received' AND a."column" = 'total'
       WHERE (g.code = '410300' OR g.city = '410300') AND r.year = 2022 AND r.scope = 'agency' AND r.level IN ('county', 'township')
@@ -99,7 +86,7 @@ describe('dimensions', () => {
       topDenied: applicationComparison(filter: { region: "410305", yearFrom: 2022, yearTo: 2023 }, groupBy: [YEAR, OUTCOME], outcomeGroups: [DENIED],
                  rank: { by: OUTCOME_APPLICATIONS, top: 2, within: [YEAR] }) { groups { year rank outcome { code } outcomeGroup { code } outcomeApplications } }
     }`);
-    const cells = await db.sql<{ year: number; row: string; v: number }>(`
+    const cells = await ctx.db().sql<{ year: number; row: string; v: number }>(`
       SELECT r.year, a.row, sum(a.value) AS v FROM counted r JOIN applications a ON a.report_id = r.report_id AND a."column" = 'total'
       WHERE r.region_code = '410305' AND r.scope = 'agency' AND r.year IN (2022, 2023) GROUP BY 1, 2`);
     const sum = (year: number, prefix: string) => cells.filter((c) => c.year === year && c.row.startsWith(prefix)).reduce((s, c) => s + c.v, 0);
@@ -125,7 +112,7 @@ describe('dimensions', () => {
 
   it('groups by city, ranks in ascending order and bounds the rows', async () => {
     const d = await data('{ proactiveComparison(filter: { region: "410000", year: 2021 }, groupBy: [REGION], regionLevel: CITY, rank: { by: LICENSING_DECISIONS, top: 3, order: ASC }) { totalGroups groups { rank region { code level } licensingDecisions } } }');
-    const expected = await db.sql<{ city: string; v: number }>(`
+    const expected = await ctx.db().sql<{ city: string; v: number }>(`
       SELECT g.city, sum(p.value) AS v FROM counted r JOIN regions g ON g.code = r.region_code
       LEFT JOIN proactive p ON p.report_id = r.report_id AND p.row = 'licensing' AND p."column" = 'decisions'
       WHERE g.province = '410000' AND g.city IS NOT NULL AND r.year = 2021 AND r.scope = 'agency' GROUP BY 1 ORDER BY v ASC NULLS LAST, g.city LIMIT 3`);
@@ -154,7 +141,7 @@ describe('year over year', () => {
   it('matches each group to the same group a year earlier when grouped by year and region', async () => {
     const d = await data(`{ reviewComparison(filter: { region: "410300", yearFrom: 2020, yearTo: 2021 }, groupBy: [REGION, YEAR]) { groups {
       region { code } year review { total } previous { year review { total } } change(measure: REVIEW_TOTAL) { previous absolute } } } }`);
-    const totals = await db.sql<{ code: string; year: number; v: number }>(`
+    const totals = await ctx.db().sql<{ code: string; year: number; v: number }>(`
       SELECT g.code, r.year, sum(c.value) AS v FROM counted r JOIN regions g ON g.code = r.region_code AND g.level = 'county' AND g.city = '410300'
       JOIN review_litigation c ON c.report_id = r.report_id AND c.row = 'review' AND c."column" = 'total'
       WHERE r.scope = 'agency' AND r.year BETWEEN 2019 AND 2021 GROUP BY 1, 2`);
@@ -179,7 +166,7 @@ describe('year over year', () => {
 describe('check comparison', () => {
   it('counts reports failing another check, by agency kind', async () => {
     const d = await data('{ checkComparison(check: OUTCOME_SUM, groupBy: [AGENCY_KIND], filter: { region: "410000" }) { groups { agencyKind reports failing assessed } } }');
-    const expected = await db.sql<{ kind: string; reports: number; failing: number }>(`
+    const expected = await ctx.db().sql<{ kind: string; reports: number; failing: number }>(`
       WITH per AS (SELECT report_id, bool_or(status = 'fail') AS fail FROM checks WHERE "check" = 'outcome_sum' GROUP BY 1)
       SELECT r.agency_kind AS kind, count(*) AS reports, count(*) FILTER (WHERE per.fail) AS failing
       FROM counted r JOIN regions g ON g.code = r.region_code LEFT JOIN per ON per.report_id = r.report_id

@@ -3,25 +3,15 @@
  * demo data), and every number they return equals plain SQL over the release's Parquet files.
  */
 import { readdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APPLICATIONS_2021, OUTCOME_GROUPS } from '../../pipeline/model/codes.ts';
 import type { Api } from '../../api/server.ts';
-import { close12, example, expectedSql, gql, startApi } from './helpers.ts';
+import { close12, example, gql, useApi } from './helpers.ts';
 
-let api: Api;
-let db: Awaited<ReturnType<typeof expectedSql>>;
-
-beforeAll(async () => {
-  api = await startApi();
-  db = await expectedSql();
-});
-afterAll(async () => {
-  db.close();
-  await api.close();
-});
+const ctx = useApi();
 
 async function run(file: string) {
-  const r = await gql(api, example(file));
+  const r = await gql(ctx.api(), example(file));
   expect(r.body.errors).toBeUndefined();
   expect(r.status).toBe(200);
   return r.body.data!;
@@ -36,7 +26,7 @@ describe('docs/queries', () => {
 
   it('1: each county of 洛阳市 in 2023 — new applications, share granted, share not held', async () => {
     const data = await run('1-luoyang-counties-2023.graphql');
-    const expected = await db.sql<{ code: string; name: string; reports: number; new_received: number; total_processed: number; granted_share: number; not_held_share: number }>(`
+    const expected = await ctx.db().sql<{ code: string; name: string; reports: number; new_received: number; total_processed: number; granted_share: number; not_held_share: number }>(`
       SELECT g.code, g.name, count(DISTINCT r.report_id) AS reports,
              sum(a.value) FILTER (WHERE a.row = 'new_received') AS new_received,
              sum(a.value) FILTER (WHERE a.row = 'total_processed') AS total_processed,
@@ -63,7 +53,7 @@ describe('docs/queries', () => {
 
   it('2: 涧西区 2019–2024 — new applications, outcome groups and the top denial reasons per year', async () => {
     const data = await run('2-jianxi-2019-2024.graphql');
-    const cells = await db.sql<{ year: number; row: string; v: number | null; reports: number }>(`
+    const cells = await ctx.db().sql<{ year: number; row: string; v: number | null; reports: number }>(`
       SELECT r.year, a.row, sum(a.value) AS v, count(DISTINCT r.report_id) AS reports
       FROM counted r JOIN applications a ON a.report_id = r.report_id AND a."column" = 'total'
       WHERE r.region_code = '410305' AND r.scope = 'agency' AND r.year BETWEEN 2019 AND 2024
@@ -100,7 +90,7 @@ describe('docs/queries', () => {
 
   it('3: the 10 counties of 河南省 with the most reviews in 2022, and how many were corrected', async () => {
     const data = await run('3-henan-most-reviews-2022.graphql');
-    const expected = await db.sql<{ code: string; parent_name: string; total: number; corrected: number; reports: number }>(`
+    const expected = await ctx.db().sql<{ code: string; parent_name: string; total: number; corrected: number; reports: number }>(`
       SELECT g.code, p.name AS parent_name, count(DISTINCT r.report_id) AS reports,
              sum(c.value) FILTER (WHERE c."column" = 'total') AS total,
              sum(c.value) FILTER (WHERE c."column" = 'corrected') AS corrected
@@ -121,7 +111,7 @@ describe('docs/queries', () => {
 
   it('4: normative documents issued (issued ≈ made) and items published per district of 洛阳市 and year', async () => {
     const data = await run('4-normative-documents-by-district.graphql');
-    const expected = await db.sql<{ code: string; year: number; reports: number; issued: number; items: number; with_items: number }>(`
+    const expected = await ctx.db().sql<{ code: string; year: number; reports: number; issued: number; items: number; with_items: number }>(`
       WITH docs AS (
         SELECT report_id, max(value) AS issued FROM proactive
         WHERE row = 'normative_documents' AND "column" IN ('issued', 'made') GROUP BY report_id)
@@ -144,7 +134,7 @@ describe('docs/queries', () => {
 
   it('5: reports failing the accounting identity, by city and year, and the first page of them', async () => {
     const data = await run('5-identity-failures.graphql');
-    const expected = await db.sql<{ city: string; year: number; reports: number; assessed: number; failing: number }>(`
+    const expected = await ctx.db().sql<{ city: string; year: number; reports: number; assessed: number; failing: number }>(`
       WITH per AS (
         SELECT report_id, bool_or(status = 'fail') AS fail, bool_or(status = 'pass') AS pass
         FROM checks WHERE "check" = 'identity' GROUP BY report_id)
@@ -161,7 +151,7 @@ describe('docs/queries', () => {
     for (const g of groups) expect(close12(g.failingShare, g.assessed ? g.failing / g.assessed : null)).toBe(true);
     expect(groups.reduce((s: number, g: any) => s + g.failing, 0)).toBeGreaterThan(0);
 
-    const failing = await db.sql<{ report_id: string; n: number }>(`
+    const failing = await ctx.db().sql<{ report_id: string; n: number }>(`
       SELECT r.report_id, count(*) AS n FROM reports r
       JOIN regions g ON g.code = r.region_code AND g.province = '410000'
       JOIN checks c ON c.report_id = r.report_id AND c."check" = 'identity' AND c.status = 'fail'

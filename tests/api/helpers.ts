@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { openDuck, query } from '../../pipeline/release/duck.ts';
 import { createApi, type Api, type ApiOptions } from '../../api/server.ts';
 
@@ -55,3 +55,31 @@ export async function expectedSql(): Promise<{ sql: <T = Record<string, any>>(te
 /** Floats from two computations agree to 12 digits. */
 export const close12 = (a: number | null | undefined, b: number | null | undefined) =>
   a == null || b == null ? a === b || (a == null && b == null) : Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b));
+
+export type Sql = Awaited<ReturnType<typeof expectedSql>>;
+
+/**
+ * A test file's API and its independent SQL, opened before the file's tests and closed after.
+ * `data` runs a query and expects no errors.
+ */
+export function useApi(): { api: () => Api; db: () => Sql; data: (query: string, variables?: Record<string, unknown>) => Promise<Record<string, any>> } {
+  let api: Api;
+  let db: Sql;
+  beforeAll(async () => {
+    api = await startApi();
+    db = await expectedSql();
+  });
+  afterAll(async () => {
+    db.close();
+    await api.close();
+  });
+  return {
+    api: () => api,
+    db: () => db,
+    data: async (query, variables = {}) => {
+      const r = await gql(api, query, variables);
+      expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
+      return r.body.data!;
+    },
+  };
+}

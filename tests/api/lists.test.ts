@@ -3,26 +3,13 @@
  * to its cells (codes with zh/en labels, printed and derived values, where each row was read),
  * checks, warnings and provenance — each against plain SQL over the release.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Api } from '../../api/server.ts';
-import { expectedSql, gql, startApi } from './helpers.ts';
+import { gql, useApi } from './helpers.ts';
 
-let api: Api;
-let db: Awaited<ReturnType<typeof expectedSql>>;
-beforeAll(async () => {
-  api = await startApi();
-  db = await expectedSql();
-});
-afterAll(async () => {
-  db.close();
-  await api.close();
-});
+const ctx = useApi();
 
-async function data(query: string, variables: Record<string, unknown> = {}) {
-  const r = await gql(api, query, variables);
-  expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
-  return r.body.data!;
-}
+const data = ctx.data;
 
 describe('regions', () => {
   it('walks the hierarchy up and down from 涧西区', async () => {
@@ -36,7 +23,7 @@ describe('regions', () => {
       children: [],
     });
     const city = await data('{ region(code: "410300") { children { code } } }');
-    const expected = await db.sql<{ code: string }>("SELECT code FROM regions WHERE parent = '410300' ORDER BY code");
+    const expected = await ctx.db().sql<{ code: string }>("SELECT code FROM regions WHERE parent = '410300' ORDER BY code");
     expect(city.region.children.map((c: { code: string }) => c.code)).toEqual(expected.map((e) => e.code));
     expect(expected).toHaveLength(14);
   });
@@ -59,7 +46,7 @@ describe('agencies', () => {
     const office = d.offices.edges[0].node;
     expect(office).toMatchObject({ id: '410305.general_office', kind: 'GENERAL_OFFICE', level: 'COUNTY', region: { code: '410305' }, firstYear: 2019, lastYear: 2024, reportCount: 6 });
     expect(office.reports.edges.map((e: { node: { year: number } }) => e.node.year)).toEqual([2022, 2023, 2024]);
-    const civil = await db.sql<{ agency_id: string }>(`
+    const civil = await ctx.db().sql<{ agency_id: string }>(`
       SELECT a.agency_id FROM agencies a JOIN regions g ON g.code = a.region_code
       WHERE (g.code = '410300' OR g.city = '410300') AND contains(a.name, '民政') ORDER BY a.agency_id`);
     expect(d.civil.totalCount).toBe(civil.length);
@@ -86,7 +73,7 @@ describe('reports: pagination', () => {
       totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id } } } }`;
 
   it('pages forward through every report in a stable order, and back', async () => {
-    const expected = await db.sql<{ report_id: string }>(`
+    const expected = await ctx.db().sql<{ report_id: string }>(`
       SELECT r.report_id FROM reports r JOIN regions g ON g.code = r.region_code
       WHERE (g.code = '410300' OR g.city = '410300') AND r.year = 2023 AND r.agency_kind IN ('government', 'general_office')
       ORDER BY r.year, r.region_code, r.agency_id, r.report_id`);
@@ -118,7 +105,7 @@ describe('reports: pagination', () => {
       failed: reports(filter: { statuses: [FAILED], region: "410000" }) { totalCount }
       columnSum: reports(filter: { failingCheck: COLUMN_SUM }) { totalCount edges { node { failedChecks } } }
     }`);
-    const [counts] = await db.sql<{ summaries: number; failed: number; column_sum: number }>(`
+    const [counts] = await ctx.db().sql<{ summaries: number; failed: number; column_sum: number }>(`
       SELECT (SELECT count(*) FROM reports WHERE scope = 'region_summary') AS summaries,
              (SELECT count(*) FROM reports r JOIN regions g ON g.code = r.region_code WHERE r.status = 'failed' AND g.province = '410000') AS failed,
              (SELECT count(DISTINCT report_id) FROM checks WHERE "check" = 'column_sum' AND status = 'fail') AS column_sum`);
@@ -132,7 +119,7 @@ describe('reports: pagination', () => {
 
 describe('one report', () => {
   it('gives the seed report of 涧西区人民政府办公室 2023 with labels, locations and provenance', async () => {
-    const [seed] = await db.sql<{ report_id: string }>("SELECT report_id FROM reports WHERE source_path LIKE '%jianxi-district-office-2023.txt'");
+    const [seed] = await ctx.db().sql<{ report_id: string }>("SELECT report_id FROM reports WHERE source_path LIKE '%jianxi-district-office-2023.txt'");
     const d = await data(
       `query ($id: String!) { report(id: $id) { id agencyId agencyName year layout scope agencyKind agencyLevel region { name } proactiveItemsPublished
         source { path url sha256 format }
@@ -185,14 +172,14 @@ describe('one report', () => {
   });
 
   it('labels 2019-layout rows as the 2019 template prints them', async () => {
-    const [old] = await db.sql<{ report_id: string }>("SELECT report_id FROM reports WHERE layout = '2019' AND region_code = '410305' ORDER BY report_id LIMIT 1");
+    const [old] = await ctx.db().sql<{ report_id: string }>("SELECT report_id FROM reports WHERE layout = '2019' AND region_code = '410305' ORDER BY report_id LIMIT 1");
     const d = await data('query ($id: String!) { report(id: $id) { layout cells(table: PROACTIVE, rows: ["normative_documents"], columns: ["made"]) { row { zh } column { zh } } } }', { id: old.report_id });
     expect(d.report.layout).toBe('LAYOUT_2019');
     expect(d.report.cells).toEqual([{ row: { zh: '规范性文件' }, column: { zh: '本年新制作数量' } }]);
   });
 
   it('keeps a derived value apart from the printed one, with its rule', async () => {
-    const [cell] = await db.sql<{ report_id: string; row: string; column: string; derived_value: number; derived_rule: string; location: string }>(
+    const [cell] = await ctx.db().sql<{ report_id: string; row: string; column: string; derived_value: number; derived_rule: string; location: string }>(
       'SELECT report_id, row, "column", derived_value, derived_rule, location FROM applications WHERE derived_value IS NOT NULL ORDER BY report_id, row, "column" LIMIT 1',
     );
     const d = await data('query ($id: String!, $row: String!, $col: String!) { report(id: $id) { cells(table: APPLICATIONS, rows: [$row], columns: [$col]) { value derivedValue derivedRule location } } }', {
@@ -204,9 +191,9 @@ describe('one report', () => {
   });
 
   it('lists checks and warnings as the release holds them', async () => {
-    const [worst] = await db.sql<{ report_id: string }>("SELECT report_id FROM checks WHERE status = 'fail' GROUP BY report_id ORDER BY count(*) DESC, report_id LIMIT 1");
-    const checks = await db.sql<{ check: string; status: string; expected: number; actual: number }>(`SELECT "check", status, expected, actual FROM checks WHERE report_id = '${worst.report_id}' ORDER BY seq`);
-    const [warned] = await db.sql<{ report_id: string; n: number }>('SELECT report_id, count(*) AS n FROM warnings GROUP BY report_id ORDER BY n DESC, report_id LIMIT 1');
+    const [worst] = await ctx.db().sql<{ report_id: string }>("SELECT report_id FROM checks WHERE status = 'fail' GROUP BY report_id ORDER BY count(*) DESC, report_id LIMIT 1");
+    const checks = await ctx.db().sql<{ check: string; status: string; expected: number; actual: number }>(`SELECT "check", status, expected, actual FROM checks WHERE report_id = '${worst.report_id}' ORDER BY seq`);
+    const [warned] = await ctx.db().sql<{ report_id: string; n: number }>('SELECT report_id, count(*) AS n FROM warnings GROUP BY report_id ORDER BY n DESC, report_id LIMIT 1');
     const d = await data(
       `query ($a: String!, $b: String!) {
         a: report(id: $a) { all: checks { check { code } status expected actual } fails: checks(statuses: [FAIL]) { check { code zh } status } checksFailed }
@@ -225,9 +212,9 @@ describe('one report', () => {
 describe('release and codebook', () => {
   it('describes the release and the codes', async () => {
     const d = await data('{ release { version builtAt counts { reports } years } codebook(layout: LAYOUT_2019) { tables { code layout rows { code } } outcomeGroups { code zh } applicantTypes { code } checks { code } } }');
-    const [n] = await db.sql<{ n: number }>('SELECT count(*) AS n FROM reports');
+    const [n] = await ctx.db().sql<{ n: number }>('SELECT count(*) AS n FROM reports');
     expect(d.release.counts.reports).toBe(n.n);
-    expect(d.release.version).toBe(api.state.release.version);
+    expect(d.release.version).toBe(ctx.api().state.release.version);
     expect(d.release.years).toEqual(expect.arrayContaining([2019, 2020, 2021, 2022, 2023, 2024]));
     const apps = d.codebook.tables.find((t: { code: string }) => t.code === 'applications');
     expect(apps.layout).toBe('LAYOUT_2019');
