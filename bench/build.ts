@@ -21,7 +21,8 @@ const { values } = parseArgs({ options: { reports: { type: 'string', default: '1
 const BIG = Number(values.reports);
 const SMALL = Number(values.small);
 const work = values.work!;
-const PROVINCES = ['41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '61', '62'];
+/** Enough provinces for 100,000 reports over 2019–2024 (the generator stops at --reports). */
+const PROVINCES = ['41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '61', '62', '13', '32', '33', '34', '35', '36', '37'];
 
 async function corpus(n: number): Promise<string> {
   const dir = join(work, `corpus-${n}`);
@@ -38,7 +39,7 @@ function baseline(dir: string): number {
   return performance.now() - t;
 }
 
-interface Run { ms: number; reports: number; cached: number; maxRssMB: number; version: string }
+interface Run { ms: number; reports: number; cached: number; maxRssMB: number; version: string; phases: Record<string, number> }
 
 function runBuild(dir: string, out: string, cache: string): Run {
   const stdout = execFileSync('npx', ['tsx', 'bench/build-run.ts', out, cache, dir], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -49,6 +50,8 @@ mkdirSync(work, { recursive: true });
 const rows: string[] = [];
 for (const n of [SMALL, BIG]) {
   const dir = await corpus(n);
+  const count = findInputs([dir]).files.length;
+  if (count !== n) throw new Error(`the corpus holds ${count} reports, not ${n}: add provinces`);
   const out = join(work, `releases-${n}`);
   const cache = join(work, `cache-${n}`);
   rmSync(out, { recursive: true, force: true });
@@ -57,12 +60,13 @@ for (const n of [SMALL, BIG]) {
   const cold = runBuild(dir, out, cache);
   const warm = runBuild(dir, out, cache);
   const rate = (r: Run) => Math.round(r.reports / (r.ms / 1000));
-  rows.push(`| ${n.toLocaleString('en-US')} | cold | ${(cold.ms / 1000).toFixed(1)} s | ${rate(cold)} | ${cold.maxRssMB} MB | ${(cold.ms / base).toFixed(1)} |`);
-  rows.push(`| ${n.toLocaleString('en-US')} | cached (${warm.cached} hits) | ${(warm.ms / 1000).toFixed(1)} s | ${rate(warm)} | ${warm.maxRssMB} MB | ${(warm.ms / base).toFixed(1)} |`);
+  const phases = (r: Run) => ['parse', 'derive', 'write', 'quality', 'metadata'].map((p) => `${(r.phases[p] / 1000).toFixed(1)}`).join(' / ');
+  rows.push(`| ${n.toLocaleString('en-US')} | cold | ${(cold.ms / 1000).toFixed(1)} s | ${rate(cold)} | ${cold.maxRssMB} MB | ${(cold.ms / base).toFixed(1)} | ${phases(cold)} |`);
+  rows.push(`| ${n.toLocaleString('en-US')} | cached (${warm.cached} hits) | ${(warm.ms / 1000).toFixed(1)} s | ${rate(warm)} | ${warm.maxRssMB} MB | ${(warm.ms / base).toFixed(1)} | ${phases(warm)} |`);
   console.error(`${n}: baseline (read + hash every input) ${(base / 1000).toFixed(1)} s`);
 }
 console.log(`# release build, ${availableParallelism()} cores, node ${process.version}\n`);
-console.log('| reports | run | wall time | reports/s | peak RSS | ÷ baseline (read + hash inputs) |');
-console.log('|---:|---|---:|---:|---:|---:|');
+console.log('| reports | run | wall time | reports/s | peak RSS | ÷ baseline (read + hash inputs) | s: parse / derive / write / quality / metadata |');
+console.log('|---:|---|---:|---:|---:|---:|---|');
 for (const r of rows) console.log(r);
 if (!values.keep) rmSync(work, { recursive: true, force: true });

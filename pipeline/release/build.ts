@@ -9,17 +9,15 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { isError } from '../model/record.ts';
-import { normalizeAgency } from '../normalize/agencies.ts';
 import { ParseCache } from './cache.ts';
 import { applyReleaseChecks, carryOverChecks, deriveAgencies, deriveChanges, deriveCoverage, deriveRegions, rollupChecks } from './derive.ts';
-import { openDuck, type TypedAppender } from './duck.ts';
+import { openDuck } from './duck.ts';
 import { findInputs } from './inputs.ts';
 import { writeMetadata, type ReleaseInfo } from './metadata.ts';
 import { defaultJobs, parseAll, type ParseResult } from './pool.ts';
 import { writeQuality } from './quality.ts';
-import { createCellViews, createStaging, stagingAppender } from './staging.ts';
-import { rowsOfError, rowsOfReport, type Row } from './tables.ts';
+import { createCellViews, createStaging, STAGED } from './staging.ts';
+import { loadStagingFiles } from './staging-files.ts';
 import { cleanStaleWork, latestVersion, makeWorkDir, publish } from './versions.ts';
 import { writeTables } from './write.ts';
 
@@ -52,8 +50,6 @@ export interface BuildSummary {
   phases: Record<string, number>;
 }
 
-const STREAMED = ['reports', 'proactive_cells', 'applications_cells', 'review_litigation_cells', 'row_locations', 'checks', 'warnings', 'inputs', 'found_inputs'] as const;
-
 export async function build(options: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
   const phases: Record<string, number> = {};
@@ -79,41 +75,25 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
     const cache = options.cacheDir === null ? null : new ParseCache(options.cacheDir ?? join('.cache', 'gongkai', 'parse'));
     cache?.prune();
 
-    const appenders = Object.fromEntries(await Promise.all(STREAMED.map(async (t) => [t, await stagingAppender(con, t)] as const))) as Record<
-      (typeof STREAMED)[number],
-      TypedAppender
-    >;
     const counts = { reports: 0, errors: 0, cached: 0 };
-    const manifestOf = new Map(files.map((f) => [f.path, f.manifest]));
-    // Files are sorted by path; their position numbers the reports (staging.ts: rid).
-    const ridOf = new Map(files.map((f, i) => [f.path, i + 1]));
     let done = 0;
     const onResults = (results: ParseResult[]) => {
-      for (const { path, bytes, cached, outcome } of results) {
-        const input = { path, bytes, cached };
-        if (cached) counts.cached++;
-        if (isError(outcome)) {
-          counts.errors++;
-          appenders.inputs.append(rowsOfError(outcome, input));
-          const manifest = manifestOf.get(path);
-          if (manifest?.agency && manifest.year) {
-            const who = normalizeAgency({ agency: manifest.agency, manifest });
-            appenders.found_inputs.append([[who.agency_id, who.region_code, manifest.year] as Row]);
-          }
-        } else {
-          counts.reports++;
-          const rows = rowsOfReport(outcome, input, ridOf.get(path)!);
-          for (const table of STREAMED) if (table !== 'found_inputs') appenders[table].append(rows[table]);
-        }
+      for (const r of results) {
+        if (r.cached) counts.cached++;
+        if (r.error) counts.errors++;
+        else counts.reports++;
       }
       done += results.length;
       options.onProgress?.(done, files.length);
     };
+    const stagingDir = join(work, 'staging');
+    mkdirSync(stagingDir);
+    // Files are sorted by path; their position numbers the reports (staging.ts: rid).
     await parseAll(
-      files.map((f) => ({ abs: f.abs, path: f.path, bytes: f.bytes, manifest: f.manifest })),
-      { jobs, cacheDir: cache?.dir ? join(cache.dir, '..') : null, onResults },
+      files.map((f, i) => ({ abs: f.abs, path: f.path, bytes: f.bytes, manifest: f.manifest, rid: i + 1 })),
+      { jobs, cacheDir: cache?.root ?? null, stagingDir, onResults },
     );
-    for (const a of Object.values(appenders)) a.close();
+    await loadStagingFiles(con, stagingDir, STAGED.map((t) => t.name));
     await createCellViews(con);
     phase('parse');
 

@@ -40,7 +40,10 @@ export function cacheKey(sha256: string, manifest: ManifestRow | null): string {
 
 export class ParseCache {
   readonly dir: string;
-  constructor(root: string, fingerprint = parserFingerprint()) {
+  constructor(
+    readonly root: string,
+    fingerprint = parserFingerprint(),
+  ) {
     this.dir = join(root, fingerprint);
   }
 

@@ -1,11 +1,10 @@
 /**
- * Parsing on all cores: a pool of worker threads fed batches of files. Outcomes come back as
- * they are ready (in no particular order; the release sorts), so the build streams them to
- * DuckDB instead of holding them.
+ * Parsing on all cores: a pool of worker threads fed batches of files. Each worker writes the
+ * rows of its reports to staging files of its own (staging-files.ts) and sends back one line
+ * of outcome per file, in no particular order (the release sorts).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ParseOutcome } from '../model/record.ts';
 import type { ManifestRow } from '../normalize/manifest.ts';
 import { parserFingerprint } from './cache.ts';
 
@@ -14,13 +13,18 @@ export interface ParseTask {
   path: string;
   bytes: number;
   manifest: ManifestRow | null;
+  /** The report's number in this build (its position in path order). */
+  rid: number;
 }
 
+/** What the main thread hears of a file: the rows went to the worker's staging files. */
 export interface ParseResult {
   path: string;
-  bytes: number;
   cached: boolean;
-  outcome: ParseOutcome;
+  /** ok, warnings or failed for a report; absent for an error. */
+  status?: string;
+  /** The error code when the file gave no report. */
+  error?: string;
 }
 
 const BATCH = 16;
@@ -33,18 +37,18 @@ export function defaultJobs(): number {
 /** Parses every task on `jobs` workers, calling `onResults` for each batch as it arrives. */
 export async function parseAll(
   tasks: ParseTask[],
-  options: { jobs: number; cacheDir: string | null; onResults: (results: ParseResult[]) => void | Promise<void> },
+  options: { jobs: number; cacheDir: string | null; stagingDir: string; onResults: (results: ParseResult[]) => void | Promise<void> },
 ): Promise<void> {
   if (tasks.length === 0) return;
   const jobs = Math.max(1, Math.min(options.jobs, Math.ceil(tasks.length / BATCH)));
-  const workerData = { cacheDir: options.cacheDir, fingerprint: parserFingerprint() };
+  const shared = { cacheDir: options.cacheDir, fingerprint: parserFingerprint(), stagingDir: options.stagingDir };
   let next = 0;
   let failure: Error | null = null;
   const workers: Worker[] = [];
   try {
     await Promise.all(
-      Array.from({ length: jobs }, () => {
-        const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData });
+      Array.from({ length: jobs }, (_, index) => {
+        const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: { ...shared, worker: index } });
         workers.push(worker);
         return new Promise<void>((resolve, reject) => {
           // Two batches in flight: the worker parses the next while the main thread loads the last.

@@ -7,7 +7,6 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { TABLE_CODES, tableDef, type Layout } from '../model/codes.ts';
-import { TypedAppender } from './duck.ts';
 import { TABLES, type DuckType } from './schema.ts';
 
 interface StagedTable {
@@ -101,10 +100,4 @@ export async function createCellViews(con: DuckDBConnection): Promise<void> {
       JOIN codes k ON k.tbl = '${table}' AND k.layout = ${LAYOUT_OF[table]} AND k.row_ord = c.row_ord AND k.col_ord = c.col_ord
       LEFT JOIN row_locations l ON l.rid = c.rid AND l.tbl = '${table}' AND l.row_ord = c.row_ord`);
   }
-}
-
-export async function stagingAppender(con: DuckDBConnection, name: string): Promise<TypedAppender> {
-  const t = STAGED.find((s) => s.name === name);
-  if (!t) throw new Error(`no staged table ${name}`);
-  return new TypedAppender(await con.createAppender(name), t.columns.map((c) => c.type));
 }
