@@ -48,11 +48,15 @@ export interface BuildSummary {
   ms: number;
   /** Milliseconds per phase: parse (and load), derive, write, quality, metadata. */
   phases: Record<string, number>;
+  /** Milliseconds per table and format within the write phase. */
+  steps: Record<string, number>;
 }
 
 export async function build(options: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
   const phases: Record<string, number> = {};
+  /** Finer timings of the write phase, by table and format. */
+  const steps: Record<string, number> = {};
   let mark = started;
   const phase = (name: string) => {
     const t = performance.now();
@@ -106,7 +110,7 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
     await deriveChanges(con, previous ? join(options.out, previous) : null);
     phase('derive');
 
-    const written = await writeTables(con, releaseDir);
+    const written = await writeTables(con, releaseDir, steps);
     phase('write');
     const quality = await writeQuality(con, releaseDir);
     phase('quality');
@@ -130,6 +134,7 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
       ignored,
       ms: Math.round(performance.now() - started),
       phases,
+      steps,
     };
   } finally {
     try {

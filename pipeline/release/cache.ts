@@ -5,7 +5,8 @@
  * temporary name and renamed, so a killed build leaves no half-written entry.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseOutcome } from '../model/record.ts';
@@ -79,11 +80,11 @@ export class ParseCache {
     }
   }
 
-  put(key: string, outcome: ParseOutcome): void {
+  /** Writes in the background (the I/O overlaps the next parses); await the promise before exiting. */
+  put(key: string, outcome: ParseOutcome): Promise<void> {
     const file = this.file(key);
     mkdirSync(dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(tmp, JSON.stringify(outcome));
-    renameSync(tmp, file);
+    return writeFile(tmp, JSON.stringify(outcome)).then(() => rename(tmp, file));
   }
 }

@@ -166,13 +166,14 @@ export async function deriveCoverage(con: DuckDBConnection): Promise<void> {
 }
 
 /** applications_wide: one row per report and applicant type, one column per outcome row. */
-export function wideSelect(): string {
+export function wideSelect(from = 'applications'): string {
   const rows = [...new Set([...tableDef('applications', '2021').rows, ...tableDef('applications', '2019').rows].map((r) => r.code))];
   const pivots = rows.map((r) => `max(value) FILTER (WHERE row = '${r}') AS ${r}`).join(',\n      ');
   return `
     SELECT report_id, agency_id, region_code, year, scope, layout, "column" AS applicant,
-      ${pivots}
-    FROM applications
+      ${pivots},
+      rid, col_ord
+    FROM ${from}
     GROUP BY rid, report_id, agency_id, region_code, year, scope, layout, "column", col_ord
     ORDER BY rid, col_ord`;
 }
