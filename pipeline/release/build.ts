@@ -7,9 +7,9 @@
  * folder and switch `latest` (versions.ts). One bad file never stops a build: it becomes a row
  * of `inputs` with its error.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ParseCache } from './cache.ts';
+import { ParseCache, parserFingerprint } from './cache.ts';
 import { applyReleaseChecks, carryOverChecks, deriveAgencies, deriveChanges, deriveCoverage, deriveRegions, rollupChecks } from './derive.ts';
 import { openDuck } from './duck.ts';
 import { findInputs } from './inputs.ts';
@@ -50,6 +50,15 @@ export interface BuildSummary {
   phases: Record<string, number>;
   /** Milliseconds per table and format within the write phase. */
   steps: Record<string, number>;
+}
+
+/** The parser fingerprint a release was built with (release.json), if it says. */
+function previousParser(dir: string): string | null {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'release.json'), 'utf8')).software?.parser ?? null;
+  } catch {
+    return null;
+  }
 }
 
 export async function build(options: BuildOptions): Promise<BuildSummary> {
@@ -107,7 +116,8 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
     await rollupChecks(con);
     await applyReleaseChecks(con);
     await deriveCoverage(con);
-    await deriveChanges(con, previous ? join(options.out, previous) : null);
+    const previousDir = previous ? join(options.out, previous) : null;
+    await deriveChanges(con, previousDir, previousDir !== null && previousParser(previousDir) === parserFingerprint());
     phase('derive');
 
     const written = await writeTables(con, releaseDir, steps);

@@ -180,11 +180,17 @@ export function wideSelect(from = 'applications'): string {
 
 /**
  * changes: against the previous release's files. Reports are matched by report_id (a hash of
- * the source path); a cell changed when its printed or derived value differs.
+ * the source path); a cell changed when its printed or derived value differs. When the same
+ * parser made both releases, only reports whose bytes, year or layout differ can have changed
+ * cells, and only those are compared cell by cell.
  */
-export async function deriveChanges(con: DuckDBConnection, previousDir: string | null): Promise<void> {
+export async function deriveChanges(con: DuckDBConnection, previousDir: string | null, sameParser = false): Promise<void> {
   if (!previousDir) return;
   const p = (name: string) => `read_parquet('${previousDir.replace(/'/g, "''")}/${name}.parquet')`;
+  await con.run(`
+    CREATE TEMP TABLE compared AS
+    SELECT n.report_id FROM reports n JOIN ${p('reports')} o ON o.report_id = n.report_id
+    ${sameParser ? 'WHERE n.sha256 IS DISTINCT FROM o.sha256 OR n.year IS DISTINCT FROM o.year OR n.layout IS DISTINCT FROM o.layout' : ''}`);
   await con.run(`
     INSERT INTO changes
     SELECT 'report_added', r.report_id, r.source_path, NULL, NULL, NULL, NULL, NULL
@@ -198,19 +204,22 @@ export async function deriveChanges(con: DuckDBConnection, previousDir: string |
       SELECT 'cell_changed', n.report_id, r.source_path, '${table}', n.row, n."column",
              coalesce(o.value, o.derived_value), coalesce(n.value, n.derived_value)
       FROM ${table} n
+      SEMI JOIN compared c ON c.report_id = n.report_id
       JOIN ${p(table)} o ON o.report_id = n.report_id AND o.row = n.row AND o."column" = n."column"
       JOIN reports r ON r.report_id = n.report_id
       WHERE o.value IS DISTINCT FROM n.value OR o.derived_value IS DISTINCT FROM n.derived_value
       UNION ALL
       SELECT 'cell_changed', n.report_id, r.source_path, '${table}', n.row, n."column", NULL, coalesce(n.value, n.derived_value)
       FROM ${table} n
+      SEMI JOIN compared c ON c.report_id = n.report_id
       JOIN reports r ON r.report_id = n.report_id
-      SEMI JOIN ${p('reports')} pr ON pr.report_id = n.report_id
       ANTI JOIN ${p(table)} o ON o.report_id = n.report_id AND o.row = n.row AND o."column" = n."column"
       UNION ALL
       SELECT 'cell_changed', o.report_id, r.source_path, '${table}', o.row, o."column", coalesce(o.value, o.derived_value), NULL
       FROM ${p(table)} o
+      SEMI JOIN compared c ON c.report_id = o.report_id
       JOIN reports r ON r.report_id = o.report_id
       ANTI JOIN ${table} n ON o.report_id = n.report_id AND o.row = n.row AND o."column" = n."column"`);
   }
+  await con.run('DROP TABLE compared');
 }
