@@ -9,7 +9,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type BuildSummary } from './release/build.ts';
 import { parserFingerprint } from './release/cache.ts';
-import { latestVersion } from './release/versions.ts';
+import { latestVersion, pruneReleases } from './release/versions.ts';
 import { runSynth, synthConfigFromJson } from './synth/index.ts';
 
 export const DEMO_CONFIG = 'data/demo-corpus.json';
@@ -19,6 +19,8 @@ export interface DemoPaths {
   corpus: string;
   releases: string;
   cache?: string | null;
+  /** Keep only this many releases after a rebuild (a cache of releases nobody links to); default: all. */
+  keep?: number;
 }
 
 export const DEFAULT_DEMO: DemoPaths = { corpus: 'data/demo', releases: 'data/releases' };
@@ -73,5 +75,6 @@ export async function ensureDemoRelease(
     onProgress: options.onProgress,
   });
   writeFileSync(recordFile, `${JSON.stringify({ version: built.version, stamp })}\n`);
+  if (paths.keep) for (const version of pruneReleases(paths.releases, paths.keep)) log(`removed the old demo release ${version}`);
   return { dir: built.dir, built };
 }

@@ -108,3 +108,14 @@ export function publish(out: string, releaseDir: string, day: string, prepare: (
   }
   return version;
 }
+
+/**
+ * Removes all but the newest `keep` releases (never the one `latest` points at). For caches of
+ * releases nobody links to, such as the test suite's demo release; published releases are kept.
+ */
+export function pruneReleases(out: string, keep: number): string[] {
+  const latest = latestVersion(out);
+  const old = listReleases(out).slice(0, -Math.max(1, keep)).filter((v) => v !== latest);
+  for (const version of old) rmSync(join(out, version), { recursive: true, force: true });
+  return old;
+}

@@ -4,7 +4,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildSummary } from '../../pipeline/release/build.ts';
 import { openDuck, query } from '../../pipeline/release/duck.ts';
 import { reportId } from '../../pipeline/release/tables.ts';
+import { listReleases, pruneReleases } from '../../pipeline/release/versions.ts';
 import { runSynth } from '../../pipeline/synth/index.ts';
 
 const run = promisify(execFile);
@@ -240,6 +241,19 @@ describe('publishing is atomic', () => {
         expect(sha256File(join(releases, v, path))).toBe(hash);
       }
     }
+  });
+
+  it('pruning keeps the newest releases and never the one latest points at', () => {
+    const releases = mkdtempSync(join(tmpdir(), 'gongkai-prune-'));
+    for (const v of ['2026-11-25.3', '2026-11-26.1', '2026-11-26.2', '2026-11-26.10']) {
+      mkdirSync(join(releases, v));
+      writeFileSync(join(releases, v, 'release.json'), '{}');
+    }
+    symlinkSync('2026-11-26.1', join(releases, 'latest'));
+    expect(pruneReleases(releases, 2).sort()).toEqual(['2026-11-25.3']);
+    expect(listReleases(releases)).toEqual(['2026-11-26.1', '2026-11-26.2', '2026-11-26.10']);
+    expect(pruneReleases(releases, 1).sort()).toEqual(['2026-11-26.2']);
+    expect(listReleases(releases)).toEqual(['2026-11-26.1', '2026-11-26.10']);
   });
 });
 
