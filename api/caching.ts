@@ -1,11 +1,17 @@
 /**
- * HTTP caching of GET queries. A release never changes, so the answer to a GET query is fixed
- * by the release version and the query string: the ETag is made of both, a matching
- * If-None-Match gets 304 without running anything, and an answer without errors may be cached
- * for `cacheMaxAgeSeconds`. Answers with errors, and POSTs, are not cached.
+ * Caching. A release never changes, so an answer is fixed by the release, the operation and its
+ * variables:
+ * - over HTTP, for GET queries: the ETag is made of the release version and the query string,
+ *   a matching If-None-Match gets 304 without running anything, and an answer without errors
+ *   may be cached for `cacheMaxAgeSeconds`. Answers with errors, and POSTs, are not cached;
+ * - in the server, for GET and POST alike: answers without errors are kept in memory
+ *   (@graphql-yoga/plugin-response-cache, an LRU of `responseCache.entries`), so a question
+ *   asked again — a story's chart data, a popular example — does not reach DuckDB again.
  */
+import { createInMemoryCache, useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import { createHash } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import type { Limits } from './limits.ts';
 
 export function etagFor(version: string, key: string): string {
   return `W/"${version}-${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
@@ -38,7 +44,13 @@ export function getCachePlugin(options: { version: string; endpoint: string; max
     },
     onResponse({ request, response }) {
       const etag = tags.get(request);
-      if (!etag || response.status === 304) return;
+      if (!etag) {
+        // The answer cache labels what it stores; only GET answers are HTTP-cacheable here.
+        if (new URL(request.url).pathname === options.endpoint) for (const h of ['etag', 'last-modified']) response.headers.delete(h);
+        return;
+      }
+      if (response.status === 304) return;
+      response.headers.delete('last-modified');
       if (response.status === 200 && !failed.has(request)) {
         response.headers.set('etag', etag);
         response.headers.set('cache-control', cacheControl);
@@ -48,4 +60,19 @@ export function getCachePlugin(options: { version: string; endpoint: string; max
       }
     },
   };
+}
+
+/**
+ * The in-memory answer cache. Links in answers (csvUrl) are made from the request's origin
+ * unless the server has a public URL, so the origin is part of the key then. Answers with
+ * errors (timeouts included) and answers larger than `maxAnswerBytes` of JSON are not kept.
+ */
+export function answerCachePlugin(limits: Limits, publicUrl: string | null): Plugin {
+  const { entries, maxAnswerBytes } = limits.responseCache;
+  if (entries <= 0) return {}; // switched off
+  return useResponseCache({
+    session: (request) => (publicUrl ? null : new URL(request.url).origin),
+    cache: createInMemoryCache({ max: entries }),
+    shouldCacheResult: ({ result }) => !result.errors?.length && JSON.stringify(result.data ?? null).length <= maxAnswerBytes,
+  }) as Plugin;
 }

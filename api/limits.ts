@@ -28,6 +28,8 @@ export interface Limits {
   rateLimit: { requests: number; windowSeconds: number };
   /** Cache-Control max-age of GET query results and of /downloads/latest. */
   cacheMaxAgeSeconds: number;
+  /** Answers kept in memory (the release never changes, so an answer stays right): entries, and bytes of JSON per answer. */
+  responseCache: { entries: number; maxAnswerBytes: number };
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -44,8 +46,14 @@ export const DEFAULT_LIMITS: Limits = {
   queryTimeoutMs: 5000,
   rateLimit: { requests: 300, windowSeconds: 60 },
   cacheMaxAgeSeconds: 300,
+  responseCache: { entries: 500, maxAnswerBytes: 256 * 1024 },
 };
 
 export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
-  return { ...DEFAULT_LIMITS, ...overrides, rateLimit: { ...DEFAULT_LIMITS.rateLimit, ...(overrides.rateLimit ?? {}) } };
+  return {
+    ...DEFAULT_LIMITS,
+    ...overrides,
+    rateLimit: { ...DEFAULT_LIMITS.rateLimit, ...(overrides.rateLimit ?? {}) },
+    responseCache: { ...DEFAULT_LIMITS.responseCache, ...(overrides.responseCache ?? {}) },
+  };
 }

@@ -9,7 +9,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { CliError } from '../pipeline/errors.ts';
-import { getCachePlugin } from './caching.ts';
+import { answerCachePlugin, getCachePlugin } from './caching.ts';
 import { createContext, type ApiContext, type ApiState } from './context.ts';
 import { Database } from './data/db.ts';
 import { RegionIndex } from './data/regions.ts';
@@ -84,6 +84,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
       exportPlugin(state, schema),
       chartsPlugin(state),
       getCachePlugin({ version: release.version, endpoint: ENDPOINT, maxAgeSeconds: limits.cacheMaxAgeSeconds }),
+      answerCachePlugin(limits, state.publicUrl),
       armorPlugin(limits),
       closeSessionPlugin,
     ],

@@ -10,6 +10,9 @@
  *    For context, the same SQL over the release's Parquet files (what a DuckDB user would run
  *    without the API's summary tables).
  * 2. Throughput: `concurrency` clients each sending the five examples in turn for `seconds`.
+ * Both with the server's answer cache off, so every request runs its query. Then, on a second
+ * server with the answer cache on (the default): the same examples asked again — latency of a
+ * cached answer and the throughput of 32 clients repeating the examples.
  *
  * The HTTP clients run in a worker thread, so they do not share the server's event loop; they do
  * share the machine's cores. The rate limit is lifted for the run (the clients are one address).
@@ -167,12 +170,29 @@ const pct = (xs: number[], p: number) => {
 };
 const ms = (x: number) => x.toFixed(1);
 
-const started = performance.now();
-const api = await createApi({ release: values.release, limits: { rateLimit: { requests: 1e9, windowSeconds: 1 } }, logErrors: true, threads: values.threads ? Number(values.threads) : undefined });
-const startupMs = performance.now() - started;
-const server = createServer(api.yoga);
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+/** The API on a port; the rate limit is lifted (the clients are one address). */
+async function serve(answerCacheEntries: number) {
+  const t = performance.now();
+  const api = await createApi({
+    release: values.release!,
+    limits: { rateLimit: { requests: 1e9, windowSeconds: 1 }, responseCache: { entries: answerCacheEntries, maxAnswerBytes: 256 * 1024 } },
+    logErrors: true,
+    threads: values.threads ? Number(values.threads) : undefined,
+  });
+  const startupMs = performance.now() - t;
+  const server = createServer(api.yoga);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const stop = async () => {
+    server.close();
+    server.closeAllConnections();
+    await api.close();
+  };
+  return { api, url, startupMs, stop };
+}
+
+const uncached = await serve(0);
+const { api, startupMs } = uncached;
 const sqlCon = await api.state.db.instance.connect();
 // A plain DuckDB over the release's files, as a user without the API would query them.
 for (const t of ['reports', 'regions', 'applications', 'proactive', 'review_litigation', 'checks']) {
@@ -187,7 +207,8 @@ const examples = readdirSync('docs/queries')
 /** The HTTP client: a worker thread that sends one example, or keeps `concurrency` requests in flight. */
 const CLIENT = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { url, bodies } = workerData;
+const { bodies } = workerData;
+let url;
 async function one(i) {
   const t = performance.now();
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[i] });
@@ -196,6 +217,7 @@ async function one(i) {
   return performance.now() - t;
 }
 parentPort.on('message', async (m) => {
+  url = m.url;
   try {
     if (m.kind === 'one') return parentPort.postMessage({ ms: await one(m.i) });
     const latencies = [];
@@ -210,14 +232,20 @@ parentPort.on('message', async (m) => {
   }
 });`;
 
-const client = new Worker(CLIENT, { eval: true, workerData: { url, bodies: examples.map((e) => e.body) } });
+const client = new Worker(CLIENT, { eval: true, workerData: { bodies: examples.map((e) => e.body) } });
 function ask<T>(message: object): Promise<T> {
   return new Promise((resolve, reject) => {
     client.once('message', (m: T & { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m)));
     client.postMessage(message);
   });
 }
-const http = async (i: number) => (await ask<{ ms: number }>({ kind: 'one', i })).ms;
+let url = uncached.url;
+const http = async (i: number) => (await ask<{ ms: number }>({ kind: 'one', i, url })).ms;
+const throughput = async () => {
+  const load = await ask<{ latencies: number[]; seconds: number }>({ kind: 'load', concurrency: CONCURRENCY, seconds: SECONDS, url });
+  const n = load.latencies.length;
+  return `${n} requests in ${load.seconds.toFixed(1)} s: **${(n / load.seconds).toFixed(0)} requests/s**; latency p50 ${ms(pct(load.latencies, 50))} ms, p99 ${ms(pct(load.latencies, 99))} ms`;
+};
 
 async function sql(statements: string[], params: Record<string, string | number>): Promise<number> {
   const t = performance.now();
@@ -253,7 +281,7 @@ for (let i = 0; i < ITERATIONS; i++) {
   }
 }
 
-console.log(`## Latency, ${ITERATIONS} runs each, one client (ms)\n`);
+console.log(`## Latency, ${ITERATIONS} runs each, one client, answer cache off (ms)\n`);
 console.log('| example | HTTP p50 | HTTP p99 | SQL p50 | SQL p99 | ratio (p50) | SQL on Parquet p50 |');
 console.log('|---|---:|---:|---:|---:|---:|---:|');
 for (const e of examples) {
@@ -261,17 +289,23 @@ for (const e of examples) {
   console.log(`| ${e.file.replace('.graphql', '')} | ${ms(pct(t.http, 50))} | ${ms(pct(t.http, 99))} | ${ms(pct(t.sql, 50))} | ${ms(pct(t.sql, 99))} | ${(pct(t.http, 50) / pct(t.sql, 50)).toFixed(2)} | ${ms(pct(t.parquet, 50))} |`);
 }
 
-// Throughput: CONCURRENCY clients, each cycling through the examples.
-const load = await ask<{ latencies: number[]; seconds: number }>({ kind: 'load', concurrency: CONCURRENCY, seconds: SECONDS });
-const latencies = load.latencies;
-const done = latencies.length;
-const elapsed = load.seconds;
-console.log(`\n## Throughput, ${CONCURRENCY} concurrent clients, ${SECONDS} s, the five examples in turn\n`);
-console.log(`${done} requests in ${elapsed.toFixed(1)} s: **${(done / elapsed).toFixed(0)} requests/s**; latency p50 ${ms(pct(latencies, 50))} ms, p99 ${ms(pct(latencies, 99))} ms`);
-console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+console.log(`\n## Throughput, ${CONCURRENCY} concurrent clients, ${SECONDS} s, the five examples in turn, answer cache off\n`);
+console.log(await throughput());
+sqlCon.closeSync();
+await uncached.stop();
+
+// The default server: answers kept in memory.
+const cached = await serve(500);
+url = cached.url;
+for (const i of examples.keys()) await http(i);
+const hits: Record<string, number[]> = {};
+for (let i = 0; i < ITERATIONS; i++) for (const [k, e] of examples.entries()) (hits[e.file] ??= []).push(await http(k));
+console.log(`\n## Answer cache on (the default): the same examples asked again, ${ITERATIONS} runs each (ms)\n`);
+console.log('| example | HTTP p50 | HTTP p99 | ÷ SQL p50 above |');
+console.log('|---|---:|---:|---:|');
+for (const e of examples) console.log(`| ${e.file.replace('.graphql', '')} | ${ms(pct(hits[e.file], 50))} | ${ms(pct(hits[e.file], 99))} | ${(pct(hits[e.file], 50) / pct(times[e.file].sql, 50)).toFixed(2)} |`);
+console.log(`\n${CONCURRENCY} concurrent clients, ${SECONDS} s: ${await throughput()}`);
+console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 
 await client.terminate();
-sqlCon.closeSync();
-server.close();
-server.closeAllConnections();
-await api.close();
+await cached.stop();

@@ -2,7 +2,8 @@
  * HTTP behaviour of the public API: GET queries with ETag and 304, CORS, the per-client rate
  * limit, GraphiQL served without a CDN, and the small routes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Session } from '../../api/data/db.ts';
 import type { Api } from '../../api/server.ts';
 import { BASE, example, get, gql, startApi } from './helpers.ts';
 
@@ -53,6 +54,66 @@ describe('GET queries and caching', () => {
   it('refuses mutations over GET', async () => {
     const res = await getQuery('mutation { x }');
     expect(res.status).toBe(405);
+  });
+});
+
+describe('the answer cache', () => {
+  const q = example('1-luoyang-counties-2023.graphql');
+  /** Runs `ask` and counts the SQL queries it sent to DuckDB (the real ones: the spy passes through). */
+  async function sqlDuring<T>(ask: () => Promise<T>): Promise<{ result: T; queries: number }> {
+    const spy = vi.spyOn(Session.prototype, 'query');
+    try {
+      const result = await ask();
+      return { result, queries: spy.mock.calls.length };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('answers the same operation with the same variables again without DuckDB, GET and POST alike', async () => {
+    const first = await sqlDuring(() => gql(api, q, { year: 2021 }));
+    expect(first.queries).toBe(1);
+    const again = await sqlDuring(() => gql(api, q, { year: 2021 }));
+    expect(again.queries).toBe(0);
+    expect(again.result.body).toEqual(first.result.body);
+    expect(again.result.headers.get('etag')).toBeNull(); // a POST answer is still not HTTP-cacheable
+
+    const other = await sqlDuring(() => gql(api, q, { year: 2020 }));
+    expect(other.queries).toBe(1);
+    expect(other.result.body.data!.applicationComparison.groups[0]).not.toEqual(first.result.body.data!.applicationComparison.groups[0]);
+
+    const viaGet = await sqlDuring(() => getQuery(q, {}, { year: 2021 }).then((r) => r.json()));
+    expect(viaGet.queries).toBe(0);
+    expect(viaGet.result).toEqual(first.result.body);
+  });
+
+  it('keys answers by origin when links are made from the request', async () => {
+    const ask = (origin: string) =>
+      api.fetch(new Request(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q, variables: { year: 2019 } }) })).then((r) => r.json());
+    const a = await ask('http://a.example');
+    const b = await ask('http://b.example');
+    expect(a.data.applicationComparison.csvUrl).toMatch(/^http:\/\/a\.example\/export\//);
+    expect(b.data.applicationComparison.csvUrl).toMatch(/^http:\/\/b\.example\/export\//);
+  });
+
+  it('does not keep answers with errors, or answers over the size bound', async () => {
+    const bad = '{ applicationComparison(filter: { region: "999999" }) { groups { reports } } }';
+    for (let i = 0; i < 2; i++) expect((await gql(api, bad)).body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    const small = await startApi({ limits: { responseCache: { entries: 10, maxAnswerBytes: 100 } } });
+    try {
+      for (let i = 0; i < 2; i++) expect((await sqlDuring(() => gql(small, q))).queries).toBe(1);
+      const tiny = '{ applicationComparison(filter: { region: "410300", year: 2023 }) { totalGroups } }';
+      expect((await sqlDuring(() => gql(small, tiny))).queries).toBeGreaterThan(0);
+      expect((await sqlDuring(() => gql(small, tiny))).queries).toBe(0);
+    } finally {
+      await small.close();
+    }
+    const off = await startApi({ limits: { responseCache: { entries: 0, maxAnswerBytes: 0 } } });
+    try {
+      for (let i = 0; i < 2; i++) expect((await sqlDuring(() => gql(off, q))).queries).toBe(1);
+    } finally {
+      await off.close();
+    }
   });
 });
 

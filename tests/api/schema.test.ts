@@ -49,7 +49,7 @@ describe('docs/api.md', () => {
 
   it('lists every limit with its default value', () => {
     for (const [name, value] of Object.entries(DEFAULT_LIMITS)) {
-      const shown = typeof value === 'object' ? `${value.requests} per ${value.windowSeconds} s` : String(value);
+      const shown = typeof value !== 'object' ? String(value) : 'requests' in value ? `${value.requests} per ${value.windowSeconds} s` : `${value.entries} entries of ${value.maxAnswerBytes} bytes`;
       expect(doc, name).toMatch(new RegExp(`\\\`${name}\\\`[^\\n]*${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     }
   });
