@@ -10,6 +10,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParseCache, parserFingerprint } from './cache.ts';
+import { writeChanges, type ChangesSummary } from './changes.ts';
 import { applyReleaseChecks, carryOverChecks, deriveAgencies, deriveChanges, deriveCoverage, deriveRegions, rollupChecks } from './derive.ts';
 import { openDuck } from './duck.ts';
 import { findInputs } from './inputs.ts';
@@ -38,6 +39,8 @@ export interface BuildSummary {
   version: string;
   dir: string;
   previous: string | null;
+  /** What changed since `previous` (also CHANGES.md and the changes table). */
+  changes: ChangesSummary;
   inputs: number;
   reports: number;
   errors: number;
@@ -117,14 +120,16 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
     await applyReleaseChecks(con);
     await deriveCoverage(con);
     const previousDir = previous ? join(options.out, previous) : null;
-    await deriveChanges(con, previousDir, previousDir !== null && previousParser(previousDir) === parserFingerprint());
+    const sameParser = previousDir !== null && previousParser(previousDir) === parserFingerprint();
+    const compared = await deriveChanges(con, previousDir, sameParser);
     phase('derive');
 
     const written = await writeTables(con, releaseDir, steps);
     phase('write');
     const quality = await writeQuality(con, releaseDir);
+    const changes = await writeChanges(con, releaseDir, { previous, compared, sameParser });
     phase('quality');
-    const info: Omit<ReleaseInfo, 'version'> = { builtAt: now.toISOString(), previous, inputs: options.inputs, files: written, quality };
+    const info: Omit<ReleaseInfo, 'version'> = { builtAt: now.toISOString(), previous, inputs: options.inputs, files: written, quality, changes };
     duck.connection.closeSync();
     duck.instance.closeSync();
 
@@ -135,6 +140,7 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
       version,
       dir: join(options.out, version),
       previous,
+      changes,
       inputs: files.length,
       reports: counts.reports,
       errors: counts.errors,

@@ -182,10 +182,11 @@ export function wideSelect(from = 'applications'): string {
  * changes: against the previous release's files. Reports are matched by report_id (a hash of
  * the source path); a cell changed when its printed or derived value differs. When the same
  * parser made both releases, only reports whose bytes, year or layout differ can have changed
- * cells, and only those are compared cell by cell.
+ * cells, and only those are compared cell by cell. Returns how many reports were compared
+ * (null without a previous release).
  */
-export async function deriveChanges(con: DuckDBConnection, previousDir: string | null, sameParser = false): Promise<void> {
-  if (!previousDir) return;
+export async function deriveChanges(con: DuckDBConnection, previousDir: string | null, sameParser = false): Promise<number | null> {
+  if (!previousDir) return null;
   const p = (name: string) => `read_parquet('${previousDir.replace(/'/g, "''")}/${name}.parquet')`;
   await con.run(`
     CREATE TEMP TABLE compared AS
@@ -221,5 +222,7 @@ export async function deriveChanges(con: DuckDBConnection, previousDir: string |
       JOIN reports r ON r.report_id = o.report_id
       ANTI JOIN ${table} n ON o.report_id = n.report_id AND o.row = n.row AND o."column" = n."column"`);
   }
+  const [{ n }] = await query<{ n: number }>(con, 'SELECT count(*) AS n FROM compared');
   await con.run('DROP TABLE compared');
+  return n;
 }

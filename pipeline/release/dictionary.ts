@@ -113,7 +113,7 @@ export function dataDictionary(): string {
   out.push(
     'Every table of the release is published as Parquet (`<table>.parquet`, ZSTD) and as CSV (`<table>.csv`, UTF-8 with a byte-order mark so that Excel shows Chinese; an empty field is null). ' +
       'The long cell tables (`proactive`, `applications`, `review_litigation`) are also written hive-partitioned by year. ' +
-      '`datapackage.json` describes the same tables as a Frictionless Data Package; `quality.json` / `QUALITY.md` report what the checks found; `SHA256SUMS` lists the checksum of every file.',
+      '`datapackage.json` describes the same tables as a Frictionless Data Package; `quality.json` / `QUALITY.md` report what the checks found; `CHANGES.md` summarises the `changes` table (what changed since the previous release); `SHA256SUMS` lists the checksum of every file.',
   );
   out.push(
     'Types are DuckDB types with the Frictionless type in brackets. A cell value is the number printed in the report: `null` when the cell was blank, a dash, a slash, 无 or unreadable — never 0. Values the pipeline inferred are kept apart, in `derived_value`.',

@@ -1,7 +1,7 @@
 /**
  * The release's metadata, written once the version is known: datapackage.json (Frictionless),
  * DATA_DICTIONARY.md, CITATION.cff, release.json (version, build time, software, inputs,
- * counts, source totals, citation), and SHA256SUMS of every other file, written last.
+ * counts, source totals, changes since the previous release, citation), and SHA256SUMS of every other file, written last.
  *
  * The files are written straight into the build's private folder: the whole folder is published
  * with one rename (versions.ts), so no reader ever sees a half-written file.
@@ -13,6 +13,7 @@ import { parserFingerprint } from './cache.ts';
 import { citationCff, citationText, type CitationInfo } from './citation.ts';
 import { dataPackage, DATASET, type FileFacts } from './datapackage.ts';
 import { dataDictionary } from './dictionary.ts';
+import type { ChangesSummary } from './changes.ts';
 import type { QualityReport } from './quality.ts';
 import { listFiles, type WrittenFile } from './write.ts';
 
@@ -24,6 +25,7 @@ export interface ReleaseInfo {
   /** The data files writeTables wrote. */
   files: WrittenFile[];
   quality: QualityReport;
+  changes: ChangesSummary;
 }
 
 export function sha256File(path: string): string {
@@ -64,6 +66,7 @@ export function releaseJson(info: ReleaseInfo, citation: string) {
       warnings: q.counts.warnings,
     },
     sources: q.sources,
+    changes: info.changes,
     citation,
   };
 }

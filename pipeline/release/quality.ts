@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { CHECKS, TABLE_CODES, type TableCode } from '../model/codes.ts';
 import { loadRegions } from '../normalize/regions.ts';
 import { query } from './duck.ts';
+import { code, cut, fmt, mdTable, pct } from './markdown.ts';
 
 /** Checks that compare reports with each other, run once every report is loaded (derive.ts). */
 export const RELEASE_CHECKS: readonly string[] = ['carry_over', 'rollup'];
@@ -386,28 +387,10 @@ function tableRank(table: string): number {
 // ---------------------------------------------------------------------------------------------
 // Process: QUALITY.md
 
-/** Lists longer than this are cut in QUALITY.md (quality.json keeps them whole). */
-const MD_LIST_LIMIT = 50;
-
-const fmt = (n: number | null | undefined): string => (n === null || n === undefined ? '' : String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ','));
-const pct = (part: number, whole: number): string => (whole ? `${((100 * part) / whole).toFixed(1)} %` : '–');
-const cell = (v: unknown): string => (v === null || v === undefined ? '' : String(v).replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' '));
-const code = (s: string | null | undefined): string => (s ? `\`${s}\`` : '');
-
-function mdTable(headers: string[], rows: unknown[][], align?: ('l' | 'r')[]): string {
-  const sep = headers.map((_, i) => ((align?.[i] ?? 'l') === 'r' ? '---:' : '---'));
-  return [headers, sep, ...rows.map((r) => r.map(cell))].map((r) => `| ${r.join(' | ')} |`).join('\n');
-}
-
 function failedList(counts: Record<string, number>): string {
   return Object.entries(counts)
     .map(([c, n]) => `${c} ${fmt(n)}`)
     .join(', ');
-}
-
-function cut<T>(list: T[], what: string): { shown: T[]; note: string } {
-  if (list.length <= MD_LIST_LIMIT) return { shown: list, note: '' };
-  return { shown: list.slice(0, MD_LIST_LIMIT), note: `\n\n… and ${fmt(list.length - MD_LIST_LIMIT)} more ${what} (see quality.json).` };
 }
 
 function groupTable(first: string[], rows: { keys: unknown[]; g: CheckGroup }[]): string {
@@ -513,7 +496,7 @@ export function qualityMarkdown(q: QualityReport): string {
   if (q.missing_tables.length === 0) out.push('Every report has all three tables.');
   for (const t of q.missing_tables) {
     out.push(`### ${t.table}: ${fmt(t.count)} reports`);
-    const { shown, note } = cut(t.reports, 'reports');
+    const { shown, note } = cut(t.reports, 'reports', 'quality.json');
     out.push(mdTable(['report', 'agency', 'year', 'source'], shown.map((r) => [code(r.report_id), r.agency ?? r.agency_id, r.year ?? '', code(r.source_path)])) + note);
   }
 
@@ -521,7 +504,7 @@ export function qualityMarkdown(q: QualityReport): string {
   out.push('How each report\'s region was decided: ' + q.region_status.map((r) => `${r.status} ${fmt(r.reports)}`).join(', ') + '.');
   if (q.unsettled_regions.length === 0) out.push('Every report has a region.');
   else {
-    const { shown, note } = cut(q.unsettled_regions, 'reports');
+    const { shown, note } = cut(q.unsettled_regions, 'reports', 'quality.json');
     out.push(
       mdTable(
         ['status', 'agency', 'year', 'source', 'candidates'],
@@ -534,7 +517,7 @@ export function qualityMarkdown(q: QualityReport): string {
   if (q.errors.length === 0) out.push('Every input file gave a report.');
   for (const e of q.errors) {
     out.push(`### ${e.error_code}: ${fmt(e.count)} files`);
-    const { shown, note } = cut(e.files, 'files');
+    const { shown, note } = cut(e.files, 'files', 'quality.json');
     out.push(mdTable(['file', 'message'], shown.map((f) => [code(f.path), f.message ?? ''])) + note);
   }
 

@@ -4,7 +4,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -185,6 +185,47 @@ describe('versions', () => {
     ]);
     expect(second.previous).toBe(before.version);
     expect(readlinkSync(join(releases, 'latest'))).toBe(second.version);
+
+    // The readable summary and release.json say the same: one report compared, two cells.
+    const summary = { previous: before.version, compared: 1, same_parser: true, reports_added: 0, reports_removed: 0, cells_changed: 2, reports_changed: 1 };
+    expect(second.changes).toMatchObject(summary);
+    expect(second.changes.by_table).toEqual([
+      { table: 'proactive', cells: 1, reports: 1, appeared: 0, vanished: 0 },
+      { table: 'applications', cells: 1, reports: 1, appeared: 0, vanished: 0 },
+    ]);
+    expect(JSON.parse(readFileSync(join(second.dir, 'release.json'), 'utf8')).changes).toEqual(second.changes);
+    const md = readFileSync(join(second.dir, 'CHANGES.md'), 'utf8');
+    expect(md).toContain(`Since release ${before.version}: 0 reports added, 0 removed, 2 cells changed in 1 reports.`);
+    expect(md).toContain('only the 1 reports whose file, year or layout changed were compared');
+    expect(md).toContain(`| \`${path}\` | proactive | \`regulations\` | \`in_force\` | 74 | 75 |`);
+    expect(md).toContain(`| \`${path}\` | applications | \`new_received\` | \`natural_person\` | 13,612 | 13,613 |`);
+    expect(md.indexOf('| proactive |')).toBeLessThan(md.indexOf('| applications |'));
+    expect(readFileSync(join(before.dir, 'CHANGES.md'), 'utf8')).toContain('The first release in this folder');
+  });
+
+  it('a file removed and a file added are listed as reports removed and added', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gongkai-addrm-'));
+    cpSync('data/reports/real', dir, { recursive: true });
+    const releases = mkdtempSync(join(tmpdir(), 'gongkai-addrm-out-'));
+    const before = await build({ inputs: [dir], out: releases, cacheDir: null });
+    rmSync(join(dir, 'jianxi-district-office-2023.txt'));
+    cpSync(join(dir, 'city-2025-standard.html'), join(dir, 'city-2025-copy.html'));
+    const after = await build({ inputs: [dir], out: releases, cacheDir: null });
+    const rows = await sql<{ change: string; source_path: string; table: string | null }>(
+      `SELECT "change", source_path, "table" FROM read_parquet('${after.dir}/changes.parquet') ORDER BY ALL`,
+    );
+    const base = relativeTo(dir);
+    expect(rows).toEqual([
+      { change: 'report_added', source_path: `${base}/city-2025-copy.html`, table: null },
+      { change: 'report_removed', source_path: `${base}/jianxi-district-office-2023.txt`, table: null },
+    ]);
+    expect(after.changes).toMatchObject({ previous: before.version, reports_added: 1, reports_removed: 1, cells_changed: 0, compared: 0, by_table: [] });
+    const md = readFileSync(join(after.dir, 'CHANGES.md'), 'utf8');
+    expect(md).toContain('## Reports added: 1');
+    expect(md).toContain(`\`${base}/city-2025-copy.html\``);
+    expect(md).toContain('## Reports removed: 1');
+    expect(md).toContain(`\`${base}/jianxi-district-office-2023.txt\``);
+    expect(md).not.toContain('## Changed cells');
   });
 
   it('two builds of the same inputs give byte-identical Parquet and CSV', async () => {
