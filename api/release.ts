@@ -5,15 +5,10 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { GongkaiError } from '../pipeline/errors.ts';
+import type { QualityReport } from '../pipeline/release/quality.ts';
 
-export interface ReleaseCounts {
-  inputs: number;
-  reports: number;
-  errors: number;
-  reports_ok: number;
-  reports_with_warnings: number;
-  reports_failed: number;
-}
+/** The counts the API reads from release.json: the quality report's summary block. */
+export type ReleaseCounts = QualityReport['summary'];
 
 export interface ReleaseFile {
   /** Relative to the release folder, with forward slashes. */

@@ -2,7 +2,7 @@
  * Agencies: one row per agency seen in the release (agency_index, facts.ts), filtered by region
  * subtree, kind, level and a name search.
  */
-import { SUBTREE_COLUMN, type RegionLevel } from './comparisons.ts';
+import { placeConditions, type RegionLevel } from './comparisons.ts';
 import type { Params, Session } from './db.ts';
 
 export interface AgencyRow {
@@ -26,20 +26,8 @@ export interface AgencyFilter {
 }
 
 function where(f: AgencyFilter): { sql: string; params: Params } {
-  const w: string[] = [];
   const params: Params = {};
-  if (f.region) {
-    params.region = f.region;
-    w.push(f.regionOf ? `${SUBTREE_COLUMN[f.regionOf]} = $region` : '(region_code = $region OR city = $region OR province = $region)');
-  }
-  if (f.agencyKinds?.length) {
-    params.kinds = f.agencyKinds;
-    w.push('list_contains($kinds, agency_kind)');
-  }
-  if (f.agencyLevels?.length) {
-    params.levels = f.agencyLevels;
-    w.push('list_contains($levels, level)');
-  }
+  const w = placeConditions(f, params);
   if (f.nameSearch?.trim()) {
     // contains() takes the text as it is: no LIKE wildcards to escape.
     params.name = f.nameSearch.trim();

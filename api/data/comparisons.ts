@@ -239,11 +239,16 @@ export function hasPrevious(q: ComparisonQuery): boolean {
 
 type Params = Record<string, string | number | string[]>;
 
-/** The filter's conditions apart from its years (which the previous period shifts). */
-function filterClauses(q: ComparisonQuery, table: string, params: Params): string[] {
-  const f = q.filter;
-  const where = ['scope = $scope'];
-  params.scope = q.scope;
+/**
+ * The conditions the comparisons and the agency and report lists share: the region's subtree
+ * (by the column its level decides), agency kinds and agency levels. Their parameters go into
+ * `params` under fixed names.
+ */
+export function placeConditions(
+  f: { region?: string | null; regionOf?: RegionLevel | null; agencyKinds?: string[] | null; agencyLevels?: string[] | null },
+  params: Record<string, unknown>,
+): string[] {
+  const where: string[] = [];
   if (f.region) {
     params.region = f.region;
     where.push(f.regionOf ? `${SUBTREE_COLUMN[f.regionOf]} = $region` : '(region_code = $region OR city = $region OR province = $region)');
@@ -256,6 +261,14 @@ function filterClauses(q: ComparisonQuery, table: string, params: Params): strin
     params.levels = f.agencyLevels;
     where.push('list_contains($levels, level)');
   }
+  return where;
+}
+
+/** The filter's conditions apart from its years (which the previous period shifts). */
+function filterClauses(q: ComparisonQuery, table: string, params: Params): string[] {
+  const f = q.filter;
+  const where = ['scope = $scope', ...placeConditions(f, params)];
+  params.scope = q.scope;
   if (f.layout) {
     params.layout = f.layout;
     where.push('layout = $layout');

@@ -5,7 +5,7 @@
  */
 import type { TableCode } from '../../pipeline/model/codes.ts';
 import { CHECK_CODES } from './facts.ts';
-import { SUBTREE_COLUMN, type RegionLevel } from './comparisons.ts';
+import { placeConditions, type RegionLevel } from './comparisons.ts';
 import type { Params, Session } from './db.ts';
 
 export interface ReportRow {
@@ -49,15 +49,11 @@ export interface ReportFilter {
 }
 
 function where(f: ReportFilter): { sql: string; params: Params } {
-  const w: string[] = [];
   const params: Params = {};
+  const w = placeConditions(f, params);
   if (f.agency) {
     params.agency = f.agency;
     w.push('agency_id = $agency');
-  }
-  if (f.region) {
-    params.region = f.region;
-    w.push(f.regionOf ? `${SUBTREE_COLUMN[f.regionOf]} = $region` : '(region_code = $region OR city = $region OR province = $region)');
   }
   if (f.yearFrom != null) {
     params.year_from = f.yearFrom;
@@ -82,14 +78,6 @@ function where(f: ReportFilter): { sql: string; params: Params } {
   if (f.failingCheck) {
     if (!CHECK_CODES.includes(f.failingCheck as never)) throw new Error(`unknown check ${f.failingCheck}`);
     w.push(`fails_${f.failingCheck}`); // a column per check code (facts.ts), never the request's text
-  }
-  if (f.agencyKinds?.length) {
-    params.kinds = f.agencyKinds;
-    w.push('list_contains($kinds, agency_kind)');
-  }
-  if (f.agencyLevels?.length) {
-    params.levels = f.agencyLevels;
-    w.push('list_contains($levels, level)');
   }
   return { sql: w.length ? `WHERE ${w.join(' AND ')}` : '', params };
 }

@@ -5,7 +5,7 @@ import { builder } from '../builder.ts';
 import { countAgencies, listAgencies } from '../data/agencies.ts';
 import { AgencyKindEnum, AgencyLevelEnum } from './codes.ts';
 import { connectionComplexity, offsetConnection } from './pagination.ts';
-import { RegionRef, checkRegion } from './regions.ts';
+import { RegionRef, regionFilter } from './regions.ts';
 import { AgencyRef, ReportFilterInput, ReportRef, reportConnection, reportFilter } from './reports.ts';
 
 AgencyRef.implement({
@@ -52,8 +52,7 @@ builder.queryFields((t) => ({
     complexity: connectionComplexity,
     resolve: (_, args, ctx) => {
       const f = args.filter ?? {};
-      const region = checkRegion(f.region, ctx.state.regions, 'filter.region');
-      const filter = { region, regionOf: region ? ctx.state.regions.get(region)!.level : null, agencyKinds: f.kinds, agencyLevels: f.levels, nameSearch: f.nameSearch };
+      const filter = { ...regionFilter(f.region, ctx.state.regions, 'filter.region'), agencyKinds: f.kinds, agencyLevels: f.levels, nameSearch: f.nameSearch };
       return offsetConnection(
         args,
         ctx,

@@ -47,7 +47,7 @@ import {
   rowLabel,
 } from './codes.ts';
 import { checkDistinct, checkRange, yearRange } from './inputs.ts';
-import { RegionRef, checkRegion } from './regions.ts';
+import { RegionRef, regionFilter } from './regions.ts';
 
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const constant = (s: string) => s.toUpperCase();
@@ -161,8 +161,7 @@ export function toComparisonQuery(subject: Subject, args: RawArgs, ctx: ApiConte
   return {
     subject,
     filter: {
-      region: checkRegion(f.region, ctx.state.regions, 'filter.region'),
-      regionOf: f.region ? ctx.state.regions.get(f.region)!.level : null,
+      ...regionFilter(f.region, ctx.state.regions, 'filter.region'),
       yearFrom: years.from,
       yearTo: years.to,
       agencyKinds: f.agencyKinds ?? null,

@@ -34,6 +34,12 @@ export function checkRegion(code: string | null | undefined, regions: { get(code
   return code;
 }
 
+/** A filter's region (checked as checkRegion does) with its level, which decides the subtree column. */
+export function regionFilter(code: string | null | undefined, regions: { get(code: string): RegionRow | undefined }, argument: string): { region: string | null; regionOf: RegionRow['level'] | null } {
+  const region = checkRegion(code, regions, argument);
+  return { region, regionOf: region ? regions.get(region)!.level : null };
+}
+
 builder.queryFields((t) => ({
   region: t.field({
     type: RegionRef,

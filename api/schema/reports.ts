@@ -26,7 +26,7 @@ import {
 } from './codes.ts';
 import { yearRange } from './inputs.ts';
 import { connectionComplexity, offsetConnection } from './pagination.ts';
-import { RegionRef, checkRegion } from './regions.ts';
+import { RegionRef, regionFilter } from './regions.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Cells, checks, warnings, source
@@ -215,8 +215,7 @@ export function reportFilter(args: ReportFilterArgs | null | undefined, ctx: Api
   const years = yearRange(f, 'filter');
   return {
     agency: f.agency ?? null,
-    region: checkRegion(f.region, ctx.state.regions, 'filter.region'),
-    regionOf: f.region ? ctx.state.regions.get(f.region)!.level : null,
+    ...regionFilter(f.region, ctx.state.regions, 'filter.region'),
     yearFrom: years.from,
     yearTo: years.to,
     layout: f.layout ?? null,
