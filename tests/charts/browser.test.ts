@@ -5,14 +5,10 @@
  * where Debian's chromium is not installed (.ci/run installs it).
  */
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { createApi } from '../../api/server.ts';
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, WIDTHS, screenshots } from './screenshots.ts';
+import { CHROMIUM, SHOTS, WIDTHS, screenshots, withApiInBrowser } from './screenshots.ts';
 
 const available = existsSync(CHROMIUM);
 if (!available) console.warn(`skipping chart browser checks: ${CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)`);
@@ -34,13 +30,8 @@ describe.runIf(available)('charts in a real browser', () => {
   });
 
   it('no text is clipped and no two texts overlap, at 320 and 960 px', { timeout: 180_000 }, async () => {
-    const api = await createApi({ release: inject('demoRelease'), logErrors: true, threads: 1 });
-    const server = createServer(api.yoga);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     const problems: string[] = [];
-    try {
+    await withApiInBrowser(inject('demoRelease'), async (base, browser) => {
       for (const width of WIDTHS) {
         const page = await browser.newPage({ viewport: { width, height: 900 } });
         for (const { kind, query } of SHOTS) {
@@ -75,11 +66,7 @@ describe.runIf(available)('charts in a real browser', () => {
         }
         await page.close();
       }
-    } finally {
-      await browser.close();
-      server.close();
-      await api.close();
-    }
+    });
     expect(problems).toEqual([]);
   });
 });

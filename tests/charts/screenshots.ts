@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { createApi } from '../../api/server.ts';
 
 export const SHOTS: { kind: string; query: string }[] = [
@@ -22,14 +22,25 @@ export const WIDTHS = [320, 960];
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export async function screenshots(release: string, outDir: string): Promise<string[]> {
+/** Serves `release` on a local port and opens headless Chromium; `use` gets the base URL and the browser. */
+export async function withApiInBrowser<T>(release: string, use: (base: string, browser: Browser) => Promise<T>): Promise<T> {
   const api = await createApi({ release, logErrors: true, threads: 1 });
   const server = createServer(api.yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  const written: string[] = [];
   try {
+    return await use(base, browser);
+  } finally {
+    await browser.close();
+    server.close();
+    await api.close();
+  }
+}
+
+export function screenshots(release: string, outDir: string): Promise<string[]> {
+  return withApiInBrowser(release, async (base, browser) => {
+    const written: string[] = [];
     mkdirSync(outDir, { recursive: true });
     for (const width of WIDTHS) {
       const page = await browser.newPage({ viewport: { width, height: 800 }, deviceScaleFactor: 1 });
@@ -42,12 +53,8 @@ export async function screenshots(release: string, outDir: string): Promise<stri
       }
       await page.close();
     }
-  } finally {
-    await browser.close();
-    server.close();
-    await api.close();
-  }
-  return written;
+    return written;
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
