@@ -22,6 +22,8 @@ export interface Limits {
   /** Rows of one comparison (`limit`). */
   defaultComparisonRows: number;
   maxComparisonRows: number;
+  /** Bytes of a request body (a POSTed query with its variables); it must say its length. */
+  maxBodyBytes: number;
   /** Wall time of one request's database work; a query still running is interrupted. */
   queryTimeoutMs: number;
   /** Requests per client per window (token bucket: the bucket refills evenly over the window). */
@@ -43,6 +45,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxPageSize: 100,
   defaultComparisonRows: 1000,
   maxComparisonRows: 5000,
+  maxBodyBytes: 100_000,
   queryTimeoutMs: 5000,
   rateLimit: { requests: 300, windowSeconds: 60 },
   cacheMaxAgeSeconds: 300,

@@ -6,7 +6,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import type { GraphQLError, ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { IncomingMessage } from 'node:http';
-import { ApiError, errorBody } from './errors.ts';
+import { ApiError, errorBody, errorResponse } from './errors.ts';
 import type { Limits } from './limits.ts';
 
 /**
@@ -31,6 +31,33 @@ export function armorPlugin(limits: Limits): Plugin {
     costLimit: { maxCost: limits.maxCost, onReject: [refuse('cost')], propagateOnRejection: false },
     blockFieldSuggestion: { enabled: true },
   }) as Plugin;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Body size
+
+/**
+ * A request body must say its length (Content-Length), and be at most `maxBodyBytes`: checked
+ * from the header before a byte is read. A body sent in chunks without a length is refused (411)
+ * rather than counted as it streams — every HTTP client sends the length of a query it posts.
+ * (Requests made in process, which have no such headers, are the server's own.)
+ */
+export function bodyLimitPlugin(limits: Limits): Plugin {
+  return {
+    onRequest({ request, endResponse }) {
+      const length = request.headers.get('content-length');
+      if (length === null) {
+        if (request.headers.has('transfer-encoding')) {
+          endResponse(errorResponse(new ApiError('LENGTH_REQUIRED', 'Send the request body with a Content-Length header (chunked bodies are not accepted).')));
+        }
+        return;
+      }
+      if (!/^\d+$/.test(length)) endResponse(errorResponse(new ApiError('BAD_USER_INPUT', `Content-Length must be one number of bytes, got "${length}".`)));
+      else if (Number(length) > limits.maxBodyBytes) {
+        endResponse(errorResponse(new ApiError('PAYLOAD_TOO_LARGE', `The request body has ${length} bytes; at most ${limits.maxBodyBytes} are accepted.`, { maxBodyBytes: limits.maxBodyBytes })));
+      }
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

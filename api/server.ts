@@ -18,7 +18,7 @@ import { downloadsPlugin } from './downloads.ts';
 import { exportPlugin } from './export.ts';
 import { graphiqlOptions, loadExamples } from './graphiql.ts';
 import { resolveLimits, type Limits } from './limits.ts';
-import { armorPlugin, rateLimitPlugin } from './protect.ts';
+import { armorPlugin, bodyLimitPlugin, rateLimitPlugin } from './protect.ts';
 import { loadRelease, NoReleaseError } from './release.ts';
 import { schema } from './schema/index.ts';
 
@@ -64,6 +64,8 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     schema,
     graphqlEndpoint: ENDPOINT,
     landingPage: false,
+    // bodyLimitPlugin checks the declared length up front; Yoga's own limit would stream every body through a counter.
+    maxRequestBodySize: false,
     maskedErrors: true,
     logging: options.logErrors === false ? false : 'warn',
     graphiql: graphiqlOptions(release.version, loadExamples()),
@@ -79,6 +81,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     context: ({ request }) => createContext(state, request),
     plugins: [
       rateLimitPlugin(limits, options.trustProxy ?? false),
+      bodyLimitPlugin(limits),
       { onRequest: ({ url, endResponse, fetchAPI }) => (url.pathname === '/' ? endResponse(fetchAPI.Response.redirect(new URL(ENDPOINT, url).toString(), 302)) : undefined) },
       downloadsPlugin(release, { maxAgeSeconds: limits.cacheMaxAgeSeconds, publicUrl: state.publicUrl }),
       exportPlugin(state, schema),

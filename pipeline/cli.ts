@@ -145,6 +145,8 @@ async function buildCommand(argv: string[]): Promise<void> {
 
 /** The API over a release; imported only here, so other commands do not load GraphQL. */
 async function serve(argv: string[]): Promise<void> {
+  // graphql-js skips its development-only checks (instanceOf across realms) in production.
+  process.env.NODE_ENV ??= 'production';
   const { runServe } = await import('../api/server.ts');
   await runServe(argv);
 }

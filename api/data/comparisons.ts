@@ -303,7 +303,7 @@ function yearClauses(years: ComparisonFilter, shift: number, params: Params): st
   return w;
 }
 
-export function comparisonSql(q: ComparisonQuery): { sql: string; params: Params; countSql: string; countParams: Params } {
+export function comparisonSql(q: ComparisonQuery): { sql: string; params: Params; countSql: string; countParams: Params; rankedInOrder: boolean } {
   const params: Params = {};
   const f = q.filter;
   const table = tableOf(q);
@@ -386,25 +386,37 @@ export function comparisonSql(q: ComparisonQuery): { sql: string; params: Params
   let from = source;
   let rankWhere = '';
   let finalOrder = order;
+  let limit = '$lim';
+  let rankCol = 'NULL AS rank';
+  let countCol = 'count(*)';
+  let rankedInOrder = false;
   if (q.rank) {
     const by = MEASURES[q.subject].find((m) => m.name === q.rank!.by);
     if (!by) throw new Error(`unknown measure ${q.rank.by}`);
     const within = q.rank.within.map((d) => (d === 'outcome' ? 'outcome_ord' : orderOf(d)));
     const tieBreak = order.length ? `, ${order.join(', ')}` : '';
-    ctes.push(
-      `ranked AS (SELECT *, row_number() OVER (${within.length ? `PARTITION BY ${within.join(', ')} ` : ''}ORDER BY ${by.name} ${q.rank.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST${tieBreak}) AS rank FROM ${source})`,
-    );
+    const ranking = `${by.name} ${q.rank.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST${tieBreak}`;
     params.top = q.rank.top;
-    from = 'ranked';
-    rankWhere = ' WHERE rank <= $top';
-    finalOrder = [...within, 'rank'];
+    if (within.length) {
+      ctes.push(`ranked AS (SELECT *, row_number() OVER (PARTITION BY ${within.join(', ')} ORDER BY ${ranking}) AS rank FROM ${source})`);
+      from = 'ranked';
+      rankWhere = ' WHERE rank <= $top';
+      finalOrder = [...within, 'rank'];
+      rankCol = 'rank';
+    } else {
+      // One ranking over every group: the top rows in ranking order, numbered as they come.
+      finalOrder = [ranking];
+      limit = 'least($top, $lim)';
+      countCol = 'least(count(*), $top)';
+      rankedInOrder = true;
+    }
   }
   const body = `WITH ${ctes.join(',\n')}\n`;
   // One row more than the limit says whether it cut; the count runs only when asked for.
-  const sql = `${body}SELECT ${[...outputCols, q.rank ? 'rank' : 'NULL AS rank'].join(', ')} FROM ${from}${rankWhere}
+  const sql = `${body}SELECT ${[...outputCols, rankCol].join(', ')} FROM ${from}${rankWhere}
 ORDER BY ${finalOrder.length ? finalOrder.join(', ') : '1'}
-LIMIT $lim`;
-  return { sql, params: { ...params, lim: q.limit + 1 }, countSql: `${body}SELECT count(*) AS n FROM ${from}${rankWhere}`, countParams: params };
+LIMIT ${limit}`;
+  return { sql, params: { ...params, lim: q.limit + 1 }, countSql: `${body}SELECT ${countCol} AS n FROM ${from}${rankWhere}`, countParams: params, rankedInOrder };
 }
 
 export interface ComparisonResult {
@@ -415,10 +427,11 @@ export interface ComparisonResult {
 }
 
 export async function runComparison(session: Session, q: ComparisonQuery): Promise<ComparisonResult> {
-  const { sql, params, countSql, countParams } = comparisonSql(q);
+  const { sql, params, countSql, countParams, rankedInOrder } = comparisonSql(q);
   const rows = await session.query<ComparisonRow>(sql, params);
   const truncated = rows.length > q.limit;
   if (truncated) rows.length = q.limit;
+  if (rankedInOrder) rows.forEach((row, i) => (row.rank = i + 1));
   let counted: Promise<number> | null = null;
   const totalGroups = () => (counted ??= truncated ? session.query<{ n: number }>(countSql, countParams).then((r) => r[0].n) : Promise.resolve(rows.length));
   return { rows, truncated, totalGroups };

@@ -8,7 +8,7 @@
  * SQL here is always written with bound parameters ($name); the only text spliced into SQL is
  * the release folder (the operator's, quoted as a literal) and identifiers from whitelists.
  */
-import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBValue } from '@duckdb/node-api';
 import { join } from 'node:path';
 import { numberFriendly } from '../../pipeline/release/duck.ts';
 import { TABLES, WIDE_TABLE } from '../../pipeline/release/schema.ts';
@@ -27,9 +27,67 @@ function bind(params: Params): Record<string, DuckDBValue> {
   return out;
 }
 
+/** One statement, parsed and planned for this call only. */
 export async function runQuery<T>(con: DuckDBConnection, sql: string, params: Params = {}): Promise<T[]> {
   const reader = await con.runAndReadAll(sql, bind(params));
   return reader.convertRowObjects(numberFriendly) as T[];
+}
+
+const STATEMENTS_PER_CONNECTION = 64;
+
+/**
+ * A connection of the pool with the statements it has prepared, kept by SQL text (least
+ * recently used dropped first): the API asks the same few shapes of question over and over, and
+ * a prepared statement skips parsing and planning. A statement already running (two resolvers
+ * of one request asking the same thing at once) is not shared: the second gets one of its own.
+ */
+export class PooledConnection {
+  private readonly statements = new Map<string, DuckDBPreparedStatement>();
+  private readonly busy = new Set<DuckDBPreparedStatement>();
+
+  constructor(readonly con: DuckDBConnection) {}
+
+  async query<T>(sql: string, params: Params): Promise<T[]> {
+    let statement = this.statements.get(sql);
+    let kept = true;
+    if (!statement) {
+      statement = await this.con.prepare(sql);
+      if (this.statements.has(sql)) kept = false;
+      else this.keep(sql, statement);
+    } else if (this.busy.has(statement)) {
+      statement = await this.con.prepare(sql);
+      kept = false;
+    } else {
+      this.statements.delete(sql); // most recently used goes last
+      this.statements.set(sql, statement);
+    }
+    this.busy.add(statement);
+    try {
+      statement.clearBindings();
+      statement.bind(bind(params));
+      const reader = await statement.runAndReadAll();
+      return reader.convertRowObjects(numberFriendly) as T[];
+    } finally {
+      this.busy.delete(statement);
+      if (!kept) statement.destroySync();
+    }
+  }
+
+  private keep(sql: string, statement: DuckDBPreparedStatement): void {
+    this.statements.set(sql, statement);
+    if (this.statements.size <= STATEMENTS_PER_CONNECTION) return;
+    for (const [oldest, s] of this.statements) {
+      if (this.busy.has(s)) continue;
+      this.statements.delete(oldest);
+      s.destroySync();
+      return;
+    }
+  }
+
+  closeSync(): void {
+    this.statements.clear();
+    this.con.closeSync(); // destroys its prepared statements too
+  }
 }
 
 export class Database {
@@ -60,21 +118,23 @@ export class Database {
 
   private readonly open = new Set<Session>();
   /** Idle connections, each used by one request at a time (a fresh connection's first query is slower). */
-  private readonly idle: DuckDBConnection[] = [];
+  private readonly idle: PooledConnection[] = [];
   private closing = false;
 
-  /** A connection for one request; close the session when the request ends. */
+  /** Database access for one request (connections taken as its queries need them); close it when the request ends. */
   session(timeoutMs: number): Session {
-    // A session joins `open` only once it takes a connection, and leaves it when closed.
+    // A session joins `open` once it takes a connection, and leaves it when it gives them back.
     const s: Session = new Session(
       async () => {
         this.open.add(s);
-        return this.idle.pop() ?? this.instance.connect();
+        return this.idle.pop() ?? new PooledConnection(await this.instance.connect());
       },
-      (con, reusable) => {
+      (cons, reusable) => {
         this.open.delete(s);
-        if (reusable && !this.closing && this.idle.length < MAX_IDLE) this.idle.push(con);
-        else con.closeSync();
+        for (const con of cons) {
+          if (reusable && !this.closing && this.idle.length < MAX_IDLE) this.idle.push(con);
+          else con.closeSync();
+        }
       },
       Date.now() + timeoutMs,
       timeoutMs,
@@ -93,28 +153,47 @@ export class Database {
 
 const MAX_IDLE = 16;
 
+/** Queries of one request that may run at once, each on its own connection (and core). */
+const CONNECTIONS_PER_SESSION = 3;
+
 /**
- * One request's access to the database: a connection of its own, taken on the first query and
- * given back when the request ends — unless a query was interrupted or is still running, in
- * which case the connection is closed rather than handed to another request.
+ * One request's access to the database. Its queries run on connections of its own, taken from
+ * the pool when first needed: independent parts of one request (a comparison and a page of
+ * reports) run side by side, up to CONNECTIONS_PER_SESSION at once, the rest wait for a free
+ * connection. When the request ends the connections go back to the pool — unless a query was
+ * interrupted or is still running, in which case they are closed rather than handed on.
  */
 export class Session {
-  private con: Promise<DuckDBConnection> | null = null;
+  private readonly taken: Promise<PooledConnection>[] = [];
+  private readonly free: PooledConnection[] = [];
+  private readonly waiting: { resolve: (con: PooledConnection) => void; reject: (err: Error) => void }[] = [];
   private closed = false;
   private running = 0;
   private interrupted = false;
 
   constructor(
-    private readonly take: () => Promise<DuckDBConnection>,
-    private readonly giveBack: (con: DuckDBConnection, reusable: boolean) => void,
+    private readonly take: () => Promise<PooledConnection>,
+    private readonly giveBack: (cons: PooledConnection[], reusable: boolean) => void,
     readonly deadline: number,
     private readonly timeoutMs: number,
   ) {}
 
-  private connection(): Promise<DuckDBConnection> {
-    if (this.closed) throw new Error('session closed');
-    this.con ??= this.take();
-    return this.con;
+  private acquire(): Promise<PooledConnection> {
+    if (this.closed) return Promise.reject(new Error('session closed'));
+    const free = this.free.pop();
+    if (free) return Promise.resolve(free);
+    if (this.taken.length < CONNECTIONS_PER_SESSION) {
+      const taking = this.take();
+      this.taken.push(taking);
+      return taking;
+    }
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  private release(con: PooledConnection): void {
+    const next = this.waiting.shift();
+    if (next) next.resolve(con);
+    else this.free.push(con);
   }
 
   private timeoutError(): ApiError {
@@ -124,19 +203,27 @@ export class Session {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: Params = {}): Promise<T[]> {
+    if (this.deadline <= Date.now()) throw this.timeoutError();
+    const con = await this.acquire();
     const left = this.deadline - Date.now();
-    if (left <= 0) throw this.timeoutError();
-    const con = await this.connection();
+    if (left <= 0) {
+      this.release(con);
+      throw this.timeoutError();
+    }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         this.interrupted = true;
-        con.interrupt();
+        con.con.interrupt();
         reject(this.timeoutError());
       }, left);
     });
     this.running++;
-    const run = runQuery<T>(con, sql, params).finally(() => this.running--);
+    // The connection is free again only when its query has ended, even after a timeout.
+    const run = con.query<T>(sql, params).finally(() => {
+      this.running--;
+      this.release(con);
+    });
     try {
       return await Promise.race([run, timeout]);
     } catch (err) {
@@ -147,19 +234,15 @@ export class Session {
     }
   }
 
-  /** Gives the connection back (or closes it, if a query was interrupted or still runs). */
+  /** Gives the connections back (or closes them, if a query was interrupted or still runs). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const pending = this.con;
-    this.con = null;
-    if (!pending) return;
-    let con: DuckDBConnection;
-    try {
-      con = await pending;
-    } catch {
-      return; // never opened
-    }
-    this.giveBack(con, !this.interrupted && this.running === 0);
+    for (const w of this.waiting.splice(0)) w.reject(new Error('session closed'));
+    const taken = this.taken.splice(0);
+    if (!taken.length) return;
+    const cons = (await Promise.allSettled(taken)).flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    this.free.length = 0;
+    this.giveBack(cons, !this.interrupted && this.running === 0);
   }
 }

@@ -97,17 +97,25 @@ function toReport(row: IndexRow): ReportRow {
 
 const ORDER = 'year, region_code, agency_id, report_id';
 
+/** ORDER BY ${ORDER} as DuckDB sorts: ascending, NULLs last, text by code points (the codes are ASCII). */
+const byListOrder = (a: IndexRow, b: IndexRow) =>
+  ascending(a.year, b.year) || ascending(a.region_code, b.region_code) || ascending(a.agency_id, b.agency_id) || ascending(a.report_id, b.report_id);
+const ascending = <T extends string | number>(a: T | null, b: T | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1);
+
 /**
- * Reports in a stable order: year, region, agency, report id. The page is chosen on the narrow
- * sort columns first, then its rows are fetched by id (indexed): sorting whole rows costs more.
+ * Reports in a stable order: year, region, agency, report id. The page is chosen among the
+ * matching reports' narrow sort columns, then its whole rows are fetched by id and put in order
+ * here: sorting whole rows, or a second sort in SQL, costs more than the page.
  */
 export async function listReports(session: Session, filter: ReportFilter, limit: number, offset: number): Promise<ReportRow[]> {
   const w = where(filter);
   const rows = await session.query<IndexRow>(
-    `SELECT ${COLUMNS} FROM report_index WHERE report_id IN (SELECT report_id FROM report_index ${w.sql} ORDER BY ${ORDER} LIMIT $lim OFFSET $off) ORDER BY ${ORDER}`,
+    `WITH matched AS MATERIALIZED (SELECT ${ORDER} FROM report_index ${w.sql}),
+          page AS MATERIALIZED (SELECT report_id FROM matched ORDER BY ${ORDER} LIMIT $lim OFFSET $off)
+     SELECT ${COLUMNS} FROM report_index WHERE report_id IN (SELECT report_id FROM page)`,
     { ...w.params, lim: limit, off: offset },
   );
-  return rows.map(toReport);
+  return rows.sort(byListOrder).map(toReport);
 }
 
 export async function countReports(session: Session, filter: ReportFilter): Promise<number> {

@@ -428,14 +428,26 @@ measureFields(CheckGroupRef, MEASURES.checks);
 // The comparison objects and the query fields
 
 /** The export URL of a comparison: each argument written as in GraphQL. */
+/** An argument's default as GraphQL literal text ('' when it has none), printed once. */
+const printedDefaults = new WeakMap<GraphQLArgument, string>();
+function printedDefault(def: GraphQLArgument): string {
+  let text = printedDefaults.get(def);
+  if (text === undefined) {
+    const ast = def.defaultValue === undefined ? undefined : astFromValue(def.defaultValue, def.type);
+    text = ast ? print(ast) : '';
+    printedDefaults.set(def, text);
+  }
+  return text;
+}
+
 function csvUrl(c: Comparison): string {
   const params = new URLSearchParams({ field: c.field.name });
   for (const def of c.field.defs) {
     const value = c.field.args[def.name];
     if (value === undefined || value === null) continue;
     const ast = astFromValue(value, def.type);
-    const dflt = def.defaultValue === undefined ? undefined : astFromValue(def.defaultValue, def.type);
-    if (ast && (!dflt || print(ast) !== print(dflt))) params.set(def.name, print(ast));
+    const text = ast && print(ast);
+    if (text && text !== printedDefault(def)) params.set(def.name, text);
   }
   return `${c.ctx.baseUrl}/export/comparison.csv?${params.toString()}`;
 }

@@ -119,6 +119,9 @@ describe('dimensions', () => {
     const c = d.proactiveComparison;
     expect(c.totalGroups).toBe(3);
     expect(c.groups.map((g: any) => [g.rank, g.region.code, g.region.level, g.licensingDecisions])).toEqual(expected.map((e, i) => [i + 1, e.city, 'CITY', e.v]));
+    // A limit below top cuts the ranking; totalGroups still counts the top 3.
+    const cut = await data('{ proactiveComparison(filter: { region: "410000", year: 2021 }, groupBy: [REGION], regionLevel: CITY, rank: { by: LICENSING_DECISIONS, top: 3, order: ASC }, limit: 2) { totalGroups truncated groups { rank region { code } } } }');
+    expect(cut.proactiveComparison).toEqual({ totalGroups: 3, truncated: true, groups: expected.slice(0, 2).map((e, i) => ({ rank: i + 1, region: { code: e.city } })) });
   });
 });
 

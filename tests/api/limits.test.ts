@@ -3,6 +3,8 @@
  * (static cost and page-size complexity), too many tokens, too large a page or comparison, a
  * query past its time; and wrong arguments are BAD_USER_INPUT naming the argument.
  */
+import { request as httpRequest, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from '../../api/server.ts';
 import { DEFAULT_LIMITS } from '../../api/limits.ts';
@@ -178,5 +180,50 @@ describe('query timeout', () => {
     } finally {
       await slow.close();
     }
+  });
+});
+
+describe('request body', () => {
+  /** A raw HTTP request to a real server: status and JSON body. */
+  async function post(headers: Record<string, string>, body: string | string[]): Promise<{ status: number; body: any }> {
+    const server = createServer(api.yoga);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      return await new Promise((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, path: '/graphql', method: 'POST', headers }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        for (const chunk of [body].flat()) req.write(chunk);
+        req.end();
+      });
+    } finally {
+      server.close();
+      server.closeAllConnections();
+    }
+  }
+  const query = JSON.stringify({ query: '{ release { version } }' });
+
+  it('answers a body that states its length', async () => {
+    const r = await post({ 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(query)) }, query);
+    expect(r.status).toBe(200);
+    expect(r.body.data.release.version).toMatch(/^\d{4}-\d{2}-\d{2}\.\d+$/);
+  });
+
+  it('refuses a body over maxBodyBytes from its Content-Length, before reading it (413)', async () => {
+    const big = JSON.stringify({ query: '{ release { version } }', variables: { pad: 'x'.repeat(DEFAULT_LIMITS.maxBodyBytes) } });
+    const r = await post({ 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(big)) }, big);
+    expect(r.status).toBe(413);
+    expect(r.body.errors[0].extensions).toEqual({ code: 'PAYLOAD_TOO_LARGE', maxBodyBytes: 100_000 });
+    expect(r.body.errors[0].message).toBe(`The request body has ${Buffer.byteLength(big)} bytes; at most 100000 are accepted.`);
+  });
+
+  it('refuses a chunked body without a length (411)', async () => {
+    const r = await post({ 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, [query.slice(0, 10), query.slice(10)]);
+    expect(r.status).toBe(411);
+    expect(r.body.errors[0].extensions.code).toBe('LENGTH_REQUIRED');
   });
 });
