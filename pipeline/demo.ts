@@ -2,13 +2,13 @@
  * The bundled demo: the generated corpus of data/demo-corpus.json (every city and county-level
  * region of 河南省, 2019–2024) beside the real reports in data/reports/real, built into a
  * release. `npm start` and the API tests call ensureDemoRelease(): it regenerates the corpus
- * only when the config changed and rebuilds only when the corpus or the parser changed.
+ * only when the config changed and rebuilds only when the corpus or the code (parser, release builder) changed.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type BuildSummary } from './release/build.ts';
-import { parserFingerprint } from './release/cache.ts';
+import { builderFingerprint } from './release/cache.ts';
 import { latestVersion, pruneReleases } from './release/versions.ts';
 import { runSynth, synthConfigFromJson } from './synth/index.ts';
 
@@ -43,16 +43,16 @@ export async function ensureDemoCorpus(dir: string, log: (line: string) => void 
   writeFileSync(stampFile, `${JSON.stringify({ config: want, reports: r.reports })}\n`);
 }
 
-/** What a demo release was built from: the corpus stamp, the real reports and the parser. */
+/** What a demo release was built from: the corpus stamp, the real reports and the code (parser and release builder). */
 function inputsStamp(paths: DemoPaths): string {
   const corpus = readFileSync(join(paths.corpus, STAMP), 'utf8');
   const real = readFileSync(join(REAL_REPORTS, 'README.md'), 'utf8');
-  return hash(`${corpus}\n${real}\n${parserFingerprint()}`);
+  return hash(`${corpus}\n${real}\n${builderFingerprint()}`);
 }
 
 /**
  * The directory of a current demo release, building one when there is none or when the latest
- * was built from other inputs or another parser.
+ * was built from other inputs or by other code.
  */
 export async function ensureDemoRelease(
   paths: DemoPaths = DEFAULT_DEMO,

@@ -2,7 +2,7 @@
  * Builds the demo release once per test run (the full demo corpus of 河南省 2019–2024 plus the
  * real reports), in .cache/test-demo, and hands its folder to the tests: API and chart tests
  * run against this real release, never a mock. Rebuilt only when the corpus config or the
- * parser changed; older test releases than the previous one are removed.
+ * code (parser, release builder) changed; older test releases than the previous one are removed.
  */
 import type { TestProject } from 'vitest/node';
 import { ensureDemoRelease } from '../pipeline/demo.ts';

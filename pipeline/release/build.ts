@@ -22,6 +22,9 @@ import { loadStagingFiles } from './staging-files.ts';
 import { cleanStaleWork, latestVersion, makeWorkDir, publish } from './versions.ts';
 import { writeTables } from './write.ts';
 
+/** DuckDB's memory during a build; what it needs beyond this it spills to the work folder. */
+export const DEFAULT_MEMORY_LIMIT = '512MB';
+
 export interface BuildOptions {
   inputs: string[];
   out: string;
@@ -51,7 +54,7 @@ export interface BuildSummary {
   ms: number;
   /** Milliseconds per phase: parse (and load), derive, write, quality, metadata. */
   phases: Record<string, number>;
-  /** Milliseconds per table and format within the write phase. */
+  /** Milliseconds per step: the parse workers and the staging load (parse phase), each table and format (write phase). */
   steps: Record<string, number>;
 }
 
@@ -83,7 +86,9 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
   const releaseDir = join(work, 'release');
   mkdirSync(releaseDir);
   mkdirSync(join(work, 'tmp'));
-  const duck = await openDuck(join(work, 'work.duckdb'), { threads: jobs, memoryLimit: options.memoryLimit ?? '1GB', tempDirectory: join(work, 'tmp') });
+  // An in-memory database that spills to the work folder past its memory limit: the staged
+  // cells are read back once or twice, never worth writing to a database file first.
+  const duck = await openDuck(':memory:', { threads: jobs, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT, tempDirectory: join(work, 'tmp') });
   const con = duck.connection;
   try {
     await createStaging(con);
@@ -109,8 +114,11 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
       files.map((f, i) => ({ abs: f.abs, path: f.path, bytes: f.bytes, manifest: f.manifest, rid: i + 1 })),
       { jobs, cacheDir: cache?.root ?? null, stagingDir, onResults },
     );
+    const loading = performance.now();
+    steps.workers = Math.round(loading - mark);
     await loadStagingFiles(con, stagingDir, STAGED.map((t) => t.name));
     await createCellViews(con);
+    steps.load = Math.round(performance.now() - loading);
     phase('parse');
 
     await deriveRegions(con);

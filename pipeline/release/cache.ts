@@ -2,36 +2,46 @@
  * Parse cache: an unchanged file is not parsed again. The key is the SHA-256 of the bytes, the
  * manifest row that applies to it and a fingerprint of the parser's own source, so a changed
  * parser or manifest never serves a stale record. Entries are one JSON file each, written to a
- * temporary name and renamed, so a killed build leaves no half-written entry.
+ * temporary name and renamed, so a killed build leaves no half-written entry. Each worker lists
+ * the entries once, so a file not in the cache costs no failed read.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import type { ParseOutcome } from '../model/record.ts';
 import type { ManifestRow } from '../normalize/manifest.ts';
 
 /** Source folders whose code decides a record. */
 const PARSER_DIRS = ['model', 'read', 'parse', 'check', 'normalize'];
 
-let fingerprintMemo: string | undefined;
+const fingerprints = new Map<string, string>();
 
-/** Hash of the parser's source files: any change to them invalidates the cache. */
-export function parserFingerprint(): string {
-  if (fingerprintMemo) return fingerprintMemo;
+/** Hash of the source files of these pipeline folders (memoized). */
+export function sourceFingerprint(dirs: readonly string[]): string {
+  const memoKey = dirs.join(',');
+  const known = fingerprints.get(memoKey);
+  if (known) return known;
   const root = dirname(dirname(fileURLToPath(import.meta.url)));
   const hash = createHash('sha256');
-  for (const dir of PARSER_DIRS) {
+  for (const dir of dirs) {
     for (const name of readdirSync(join(root, dir)).sort()) {
       if (!name.endsWith('.ts')) continue;
       hash.update(`${dir}/${name}\n`);
       hash.update(readFileSync(join(root, dir, name)));
     }
   }
-  fingerprintMemo = hash.digest('hex').slice(0, 16);
-  return fingerprintMemo;
+  const fingerprint = hash.digest('hex').slice(0, 16);
+  fingerprints.set(memoKey, fingerprint);
+  return fingerprint;
 }
+
+/** Hash of the parser's source files: any change to them invalidates the cache. */
+export const parserFingerprint = (): string => sourceFingerprint(PARSER_DIRS);
+
+/** The parser's and the release builder's source: a demo release built by other code is rebuilt. */
+export const builderFingerprint = (): string => sourceFingerprint([...PARSER_DIRS, 'release']);
 
 export function cacheKey(sha256: string, manifest: ManifestRow | null): string {
   if (!manifest) return sha256;
@@ -72,7 +82,29 @@ export class ParseCache {
     return join(this.dir, key.slice(0, 2), `${key}.json`);
   }
 
+  /** The keys held when first asked (one listing per build and worker): a miss costs no failed read. */
+  private held: Set<string> | null = null;
+  private heldKeys(): Set<string> {
+    if (this.held) return this.held;
+    this.held = new Set();
+    let shards: string[] = [];
+    try {
+      shards = readdirSync(this.dir);
+    } catch {
+      return this.held; // no cache yet
+    }
+    for (const shard of shards) {
+      try {
+        for (const name of readdirSync(join(this.dir, shard))) if (name.endsWith('.json')) this.held.add(name.slice(0, -5));
+      } catch {
+        // not a folder
+      }
+    }
+    return this.held;
+  }
+
   get(key: string): ParseOutcome | null {
+    if (!this.heldKeys().has(key)) return null;
     try {
       return JSON.parse(readFileSync(this.file(key), 'utf8')) as ParseOutcome;
     } catch {
@@ -80,11 +112,19 @@ export class ParseCache {
     }
   }
 
-  /** Writes in the background (the I/O overlaps the next parses); await the promise before exiting. */
-  put(key: string, outcome: ParseOutcome): Promise<void> {
+  private readonly shards = new Set<string>();
+
+  /** Written to a temporary name, then renamed: a reader sees a whole entry or none. */
+  put(key: string, outcome: ParseOutcome): void {
     const file = this.file(key);
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
-    return writeFile(tmp, JSON.stringify(outcome)).then(() => rename(tmp, file));
+    const shard = dirname(file);
+    if (!this.shards.has(shard)) {
+      mkdirSync(shard, { recursive: true });
+      this.shards.add(shard);
+    }
+    const tmp = `${file}.${process.pid}-${threadId}.tmp`;
+    writeFileSync(tmp, JSON.stringify(outcome));
+    renameSync(tmp, file);
+    this.held?.add(key);
   }
 }

@@ -18,8 +18,6 @@ import { reportStatus, rowsOfError, rowsOfReport, type ReportRows } from './tabl
 
 const cache = workerData?.cacheDir ? new ParseCache(workerData.cacheDir, workerData.fingerprint) : null;
 const staging = new StagingWriter(workerData.stagingDir, workerData.worker);
-/** Cache entries being written; a batch's are done before its results are posted. */
-const writes: Promise<void>[] = [];
 
 interface Parsed {
   path: string;
@@ -57,7 +55,7 @@ async function run(task: ParseTask): Promise<Parsed> {
   const hit = key ? cache!.get(key) : null;
   if (hit) return { path: task.path, bytes: bytes.length, cached: true, outcome: { ...hit, source: task.path } };
   const outcome = await parseInput(bytes, task.path, { manifest: task.manifest });
-  if (key) writes.push(cache!.put(key, outcome));
+  if (key) cache!.put(key, outcome);
   return { path: task.path, bytes: bytes.length, cached: false, outcome };
 }
 
@@ -65,6 +63,5 @@ parentPort!.on('message', async (tasks: ParseTask[]) => {
   const results: ParseResult[] = [];
   for (const task of tasks) results.push(stage(task, await run(task)));
   staging.flush();
-  await Promise.all(writes.splice(0));
   parentPort!.postMessage(results);
 });
