@@ -23,7 +23,7 @@ import { cleanStaleWork, latestVersion, makeWorkDir, publish } from './versions.
 import { writeTables } from './write.ts';
 
 /** DuckDB's memory during a build; what it needs beyond this it spills to the work folder. */
-export const DEFAULT_MEMORY_LIMIT = '512MB';
+export const DEFAULT_MEMORY_LIMIT = '256MB';
 
 export interface BuildOptions {
   inputs: string[];

@@ -24,8 +24,8 @@ function selectOf(spec: TableSpec, bom: boolean): string {
   return `SELECT ${columnList(spec, bom)} FROM ${ident(spec.name)} ORDER BY ${spec.order}`;
 }
 
-/** Reports per sorted slice of a long table: small enough that a slice sorts in memory. */
-const SLICE_REPORTS = 8_000;
+/** Reports per sorted slice of a long table: small enough (~700,000 cells) that a slice sorts within the build's memory limit. */
+const SLICE_REPORTS = 4_000;
 
 /**
  * A long table, joined and sorted once into a temporary table (with its ordering columns) in

@@ -1,7 +1,7 @@
 /**
  * The long tables of a release are written in report order (the reports table's order), each
  * report's cells in template order — including across the slices the build sorts them in (the
- * demo release's 9,652 reports make two). Checked on the demo release the global setup built.
+ * demo release's 9,652 reports make three). Checked on the demo release the global setup built.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
