@@ -27,7 +27,7 @@ commands:
                     --pretty   indent the JSON (one object after another)
   build INPUT... --out DIR
                     folders of reports → a versioned release (Parquet, CSV, metadata,
-                    quality report); --jobs N, --no-cache | --cache DIR, --memory-limit 256MB
+                    quality report); --jobs N, --no-cache | --cache DIR, --memory-limit 512MB
   serve [--release DIR] [--port 4000] [--host 127.0.0.1]
                     the GraphQL API, downloads and charts over a release
                     (default data/releases/latest)
