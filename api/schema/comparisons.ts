@@ -427,7 +427,6 @@ measureFields(CheckGroupRef, MEASURES.checks);
 // ---------------------------------------------------------------------------------------------
 // The comparison objects and the query fields
 
-/** The export URL of a comparison: each argument written as in GraphQL. */
 /** An argument's default as GraphQL literal text ('' when it has none), printed once. */
 const printedDefaults = new WeakMap<GraphQLArgument, string>();
 function printedDefault(def: GraphQLArgument): string {
@@ -440,6 +439,7 @@ function printedDefault(def: GraphQLArgument): string {
   return text;
 }
 
+/** The export URL of a comparison: each argument written as in GraphQL. */
 function csvUrl(c: Comparison): string {
   const params = new URLSearchParams({ field: c.field.name });
   for (const def of c.field.defs) {

@@ -196,19 +196,8 @@ export const ReportFilterInput = builder.inputType('ReportFilter', {
   }),
 });
 
-type ReportFilterArgs = {
-  agency?: string | null;
-  region?: string | null;
-  year?: number | null;
-  yearFrom?: number | null;
-  yearTo?: number | null;
-  layout?: string | null;
-  scope?: string | null;
-  statuses?: string[] | null;
-  failingCheck?: string | null;
-  agencyKinds?: string[] | null;
-  agencyLevels?: string[] | null;
-};
+/** The GraphQL filter: a single `year` besides the range; the region's level is looked up. */
+type ReportFilterArgs = Omit<ReportFilter, 'regionOf'> & { year?: number | null };
 
 export function reportFilter(args: ReportFilterArgs | null | undefined, ctx: ApiContext): ReportFilter {
   const f = args ?? {};

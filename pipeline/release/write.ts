@@ -8,6 +8,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { wideSelect } from './derive.ts';
+import { query } from './duck.ts';
 import { TABLES, WIDE_TABLE, type TableSpec } from './schema.ts';
 
 const BOM = '\ufeff';
@@ -35,8 +36,7 @@ const SLICE_REPORTS = 4_000;
  */
 async function materializeInOrder(con: DuckDBConnection, spec: TableSpec, target: string): Promise<void> {
   if (!spec.order.startsWith('rid,')) throw new Error(`${spec.name}: sliced by rid, so its order must start with rid (got ${spec.order})`);
-  const reader = await con.runAndReadAll('SELECT coalesce(max(rid), 0) FROM reports');
-  const last = Number(reader.getRows()[0][0]);
+  const [{ last }] = await query<{ last: number }>(con, 'SELECT coalesce(max(rid), 0) AS last FROM reports');
   const select = (from: number, to: number) =>
     `SELECT ${columnList(spec, false)}, rid, row_ord, col_ord FROM ${ident(spec.name)} WHERE rid BETWEEN ${from} AND ${to} ORDER BY ${spec.order}`;
   await con.run(`CREATE TEMP TABLE ${target} AS ${select(1, SLICE_REPORTS)}`);
