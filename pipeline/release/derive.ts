@@ -9,6 +9,7 @@ import { APPLICANT_COLUMNS, tableDef, type TableCode } from '../model/codes.ts';
 import { loadRegions } from '../normalize/regions.ts';
 import { query, TypedAppender } from './duck.ts';
 import { tableSpec } from './schema.ts';
+import { SLICE_REPORTS } from './staging.ts';
 
 /** The regions present in reports, with every ancestor, so the hierarchy is whole. */
 export async function deriveRegions(con: DuckDBConnection): Promise<void> {
@@ -184,13 +185,19 @@ export function wideSelect(from = 'applications'): string {
  * parser made both releases, only reports whose bytes, year or layout differ can have changed
  * cells, and only those are compared cell by cell. Returns how many reports were compared
  * (null without a previous release).
+ *
+ * Memory stays bounded however many reports are compared: the previous release's cells are
+ * first numbered with this release's rid (a join against the compared reports only), then the
+ * two sides are matched in slices of consecutive rids, each a join small enough for the
+ * build's memory limit. Files keep their path order in both releases, so a slice's old cells
+ * are contiguous and the rid bounds skip the rest.
  */
 export async function deriveChanges(con: DuckDBConnection, previousDir: string | null, sameParser = false): Promise<number | null> {
   if (!previousDir) return null;
   const p = (name: string) => `read_parquet('${previousDir.replace(/'/g, "''")}/${name}.parquet')`;
   await con.run(`
     CREATE TEMP TABLE compared AS
-    SELECT n.report_id FROM reports n JOIN ${p('reports')} o ON o.report_id = n.report_id
+    SELECT n.rid, n.report_id FROM reports n JOIN ${p('reports')} o ON o.report_id = n.report_id
     ${sameParser ? 'WHERE n.sha256 IS DISTINCT FROM o.sha256 OR n.year IS DISTINCT FROM o.year OR n.layout IS DISTINCT FROM o.layout' : ''}`);
   await con.run(`
     INSERT INTO changes
@@ -199,28 +206,28 @@ export async function deriveChanges(con: DuckDBConnection, previousDir: string |
     UNION ALL
     SELECT 'report_removed', o.report_id, o.source_path, NULL, NULL, NULL, NULL, NULL
     FROM ${p('reports')} o ANTI JOIN reports r ON o.report_id = r.report_id`);
+  const slices = (await query<{ slice: number }>(con, `SELECT DISTINCT (rid - 1) // ${SLICE_REPORTS} AS slice FROM compared ORDER BY slice`)).map((r) => r.slice);
   for (const table of ['proactive', 'applications', 'review_litigation']) {
     await con.run(`
-      INSERT INTO changes
-      SELECT 'cell_changed', n.report_id, r.source_path, '${table}', n.row, n."column",
-             coalesce(o.value, o.derived_value), coalesce(n.value, n.derived_value)
-      FROM ${table} n
-      SEMI JOIN compared c ON c.report_id = n.report_id
-      JOIN ${p(table)} o ON o.report_id = n.report_id AND o.row = n.row AND o."column" = n."column"
-      JOIN reports r ON r.report_id = n.report_id
-      WHERE o.value IS DISTINCT FROM n.value OR o.derived_value IS DISTINCT FROM n.derived_value
-      UNION ALL
-      SELECT 'cell_changed', n.report_id, r.source_path, '${table}', n.row, n."column", NULL, coalesce(n.value, n.derived_value)
-      FROM ${table} n
-      SEMI JOIN compared c ON c.report_id = n.report_id
-      JOIN reports r ON r.report_id = n.report_id
-      ANTI JOIN ${p(table)} o ON o.report_id = n.report_id AND o.row = n.row AND o."column" = n."column"
-      UNION ALL
-      SELECT 'cell_changed', o.report_id, r.source_path, '${table}', o.row, o."column", coalesce(o.value, o.derived_value), NULL
-      FROM ${p(table)} o
-      SEMI JOIN compared c ON c.report_id = o.report_id
-      JOIN reports r ON r.report_id = o.report_id
-      ANTI JOIN ${table} n ON o.report_id = n.report_id AND o.row = n.row AND o."column" = n."column"`);
+      CREATE TEMP TABLE old_cells AS
+      SELECT c.rid, o.row, o."column", o.value, o.derived_value
+      FROM ${p(table)} o JOIN compared c ON c.report_id = o.report_id`);
+    for (const slice of slices) {
+      const within = (rid: string) => `${rid} BETWEEN ${slice * SLICE_REPORTS + 1} AND ${(slice + 1) * SLICE_REPORTS}`;
+      await con.run(`
+        INSERT INTO changes
+        WITH n AS (
+          SELECT rid, row, "column", value, derived_value FROM ${table}
+          WHERE ${within('rid')} AND rid IN (SELECT rid FROM compared WHERE ${within('rid')})
+        ),
+        o AS (SELECT * FROM old_cells WHERE ${within('rid')})
+        SELECT 'cell_changed', r.report_id, r.source_path, '${table}', coalesce(n.row, o.row), coalesce(n."column", o."column"),
+               coalesce(o.value, o.derived_value), coalesce(n.value, n.derived_value)
+        FROM n FULL JOIN o ON o.rid = n.rid AND o.row = n.row AND o."column" = n."column"
+        JOIN reports r ON r.rid = coalesce(n.rid, o.rid)
+        WHERE n.rid IS NULL OR o.rid IS NULL OR o.value IS DISTINCT FROM n.value OR o.derived_value IS DISTINCT FROM n.derived_value`);
+    }
+    await con.run('DROP TABLE old_cells');
   }
   const [{ n }] = await query<{ n: number }>(con, 'SELECT count(*) AS n FROM compared');
   await con.run('DROP TABLE compared');

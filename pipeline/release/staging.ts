@@ -82,6 +82,13 @@ const PUBLISHED_LAYOUT: Record<string, string> = {
   review_litigation: `r.layout`,
 };
 
+/**
+ * Reports per slice when a long table is sorted (write.ts) or compared with the previous
+ * release (derive.ts) a range of rids at a time: ~700,000 cells, small enough to sort or join
+ * within the build's memory limit.
+ */
+export const SLICE_REPORTS = 4_000;
+
 export async function createStaging(con: DuckDBConnection): Promise<void> {
   for (const t of STAGED) await con.run(`CREATE TABLE "${t.name}" (${t.columns.map((c) => `"${c.name}" ${c.type}`).join(', ')})`);
   await con.run(`CREATE TABLE codes (tbl VARCHAR, layout VARCHAR, row_ord SMALLINT, col_ord SMALLINT, "row" VARCHAR, "column" VARCHAR)`);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { wideSelect } from './derive.ts';
 import { query } from './duck.ts';
 import { TABLES, WIDE_TABLE, type TableSpec } from './schema.ts';
+import { SLICE_REPORTS } from './staging.ts';
 
 const BOM = '\ufeff';
 
@@ -25,8 +26,6 @@ function selectOf(spec: TableSpec, bom: boolean): string {
   return `SELECT ${columnList(spec, bom)} FROM ${ident(spec.name)} ORDER BY ${spec.order}`;
 }
 
-/** Reports per sorted slice of a long table: small enough (~700,000 cells) that a slice sorts within the build's memory limit. */
-const SLICE_REPORTS = 4_000;
 
 /**
  * A long table, joined and sorted once into a temporary table (with its ordering columns) in
