@@ -10,6 +10,7 @@
  * with evidence, never a silent guess.
  */
 import { createRequire } from 'node:module';
+import { nfkc } from '../nfkc.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -483,5 +484,5 @@ export function findRegionMentions(text: string): RegionMention[] {
 
 /** Full-width forms to ASCII (NFKC) and no whitespace: names never carry meaningful spaces. */
 export function cleanRegionText(text: string): string {
-  return text.normalize('NFKC').replace(/[\s\u200b\ufeff]+/g, '');
+  return nfkc(text).replace(/[\s\u200b\ufeff]+/g, '');
 }

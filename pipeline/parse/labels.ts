@@ -8,9 +8,10 @@
  * are matched in template order, so a key is tried only a few rows ahead of the last match.
  */
 import type { Layout, SectionCode } from '../model/codes.ts';
+import { nfkc } from '../nfkc.ts';
 
 export function normalizeLabel(text: string): string {
-  return text.normalize('NFKC').replace(/[\s\u00a0\u3000\u200b]+/g, '');
+  return nfkc(text).replace(/[\s\u00a0\u3000\u200b]+/g, '');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 import type { Warning } from '../model/record.ts';
 import type { DocumentMeta } from '../read/document.ts';
 import type { Item } from './sections.ts';
+import { nfkc } from '../nfkc.ts';
 
 const TITLE = /政府信息公开.{0,8}年度?报告|信息公开年报|年度报告/;
 /** 2023年 / 2023 年度 / 二〇二三年 is rare in titles and left to the other sources. */
@@ -16,7 +17,7 @@ const NOT_TITLE = /根据|编制|本报告|印发|通知|〈|《/;
 const OPENING = /^\s*(20\d{2})\s*年(?:度)?[，,]/;
 
 function clean(text: string): string {
-  return text.normalize('NFKC').replace(/[\s\u3000]+/g, ' ').trim();
+  return nfkc(text).replace(/[\s\u3000]+/g, ' ').trim();
 }
 
 /** A page <title> often carries the site name: "…年度报告_洛阳市人民政府". */
@@ -63,10 +64,10 @@ export interface CoveredYear {
 }
 
 export function findYear(title: string | null, preamble: string, overview: string): CoveredYear {
-  const all = `${preamble}\n${overview}`.normalize('NFKC');
+  const all = nfkc(`${preamble}\n${overview}`);
   const fromPeriod = PERIOD.exec(all)?.[1];
-  const fromTitle = title ? YEAR_IN_TITLE.exec(title.normalize('NFKC'))?.[1] : undefined;
-  const fromOpening = OPENING.exec(overview.normalize('NFKC'))?.[1];
+  const fromTitle = title ? YEAR_IN_TITLE.exec(nfkc(title))?.[1] : undefined;
+  const fromOpening = OPENING.exec(nfkc(overview))?.[1];
   const found = [fromPeriod, fromTitle, fromOpening].filter((y): y is string => Boolean(y)).map(Number);
   const warnings: Warning[] = [];
   if (found.length === 0) {
@@ -87,6 +88,6 @@ const PUBLISHED = /(?:发布|公开|成文)(?:日期|时间)\s*[:：]\s*(\d{4})\
 
 /** A publication date printed above the report (发布日期：2020-01-31), as YYYY-MM-DD. */
 export function findPublished(preamble: string): string | undefined {
-  const m = PUBLISHED.exec(preamble.normalize('NFKC'));
+  const m = PUBLISHED.exec(nfkc(preamble));
   return m ? `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}` : undefined;
 }

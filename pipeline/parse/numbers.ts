@@ -4,6 +4,7 @@
  * spaces (1 152) and, for nothing, a dash, slash, 无 or an empty cell. Nothing becomes 0 unless
  * it says 0: a blank is `null`, and text that is not a number is `invalid`.
  */
+import { nfkc } from '../nfkc.ts';
 
 export type ParsedNumber =
   | { kind: 'number'; value: number; unit?: Unit; raw: string }
@@ -15,9 +16,12 @@ export type Unit = '万元' | '元' | '亿元' | 'count' | '%';
 /** Markers printed for "nothing" in a cell. */
 const NULL_MARKERS = new Set(['', '-', '--', '—', '——', '–', '―', '/', '\\', '无', '空', 'N/A', 'n/a', '／', '-/-']);
 
+/** A CJK ideograph other than 无 and 空: text holding one is a label, never a marker. */
+const LABEL_CHAR = /[\u4e00-\u65df\u65e1-\u7a79\u7a7b-\u9fff]/;
+
 export function isNullMarker(text: string): boolean {
   // Every marker is at most three characters; the length test spares label text the NFKC pass.
-  if (text.length > 8) return false;
+  if (text.length > 8 || LABEL_CHAR.test(text)) return false;
   return NULL_MARKERS.has(asciiDigits(text).replace(/[\s\u00a0\u3000]+/g, ''));
 }
 
@@ -35,10 +39,9 @@ const PLAIN = /^\d+(?:\.\d+)?$/;
 
 /** Full-width digits and punctuation to ASCII (NFKC), and every kind of space removed. */
 export function asciiDigits(text: string): string {
-  return ASCII.test(text) ? text : text.normalize('NFKC');
+  return nfkc(text);
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
 const DIGITS = /^\d{1,15}$/;
 
 export function parseNumber(raw: string): ParsedNumber {

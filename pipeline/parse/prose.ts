@@ -4,6 +4,7 @@
  * litigation cases), which the narrative check compares. Wording variants are rows.
  */
 import type { Warning } from '../model/record.ts';
+import { nfkc } from '../nfkc.ts';
 
 const NUM = '(\\d[\\d,]*)';
 
@@ -45,7 +46,7 @@ export interface Statement {
 
 /** Prose lines join without a break: Chinese has no spaces, and PDF text wraps anywhere. */
 export function flatProse(text: string): string {
-  return text.normalize('NFKC').replace(/\n+/g, '');
+  return nfkc(text).replace(/\n+/g, '');
 }
 
 const toNumber = (s: string) => Number(s.replace(/,/g, ''));

@@ -30,20 +30,30 @@ const ENUMERATOR = /^[0-9０-９]{1,2}[.、．]$/;
 
 const HAS_DIGIT = /[0-9０-９]/;
 
-function appendText(out: Token[], s: string, at: string): void {
+/**
+ * Appends label text, joining it to the text token before it when both come from the same
+ * place; `from` is the first token that may be joined (a grid cell's tokens never join the
+ * previous cell's).
+ */
+function appendText(out: Token[], s: string, at: string, from: number, cell: Box | true | undefined): void {
   if (!s) return;
-  const prev = out[out.length - 1];
+  const prev = out.length > from ? out[out.length - 1] : undefined;
   if (prev?.kind === 'text' && prev.at === at) prev.text += s;
-  else out.push({ kind: 'text', text: s, at });
+  else if (cell === undefined) out.push({ kind: 'text', text: s, at });
+  else out.push(cell === true ? { kind: 'text', text: s, at, cell } : { kind: 'text', text: s, at, cell: true, box: cell });
 }
 
-/** Splits running text into label text and the numbers printed inside it. */
-export function tokenizeText(text: string, at: string, out: Token[] = []): Token[] {
+/**
+ * Splits running text into label text and the numbers printed inside it. `cell`: the text is
+ * one grid cell (true, or its box on a PDF page); its text tokens are marked as such.
+ */
+function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true): void {
+  const from = cell === undefined ? 0 : out.length;
   for (const chunk of text.split(/\s+/)) {
     if (!chunk) continue;
     // Most chunks are label text: without a digit, only a null marker (—, 无) can be a value.
     if (!HAS_DIGIT.test(chunk) && !isNullMarker(chunk)) {
-      appendText(out, chunk + ' ', at);
+      appendText(out, chunk + ' ', at, from, cell);
       continue;
     }
     const whole = parseNumber(chunk);
@@ -52,7 +62,6 @@ export function tokenizeText(text: string, at: string, out: Token[] = []): Token
       continue;
     }
     let last = 0;
-    const pushText = (s: string) => appendText(out, s, at);
     for (const m of chunk.matchAll(NUMBER_IN_TEXT)) {
       let digits = m[0];
       let end = m.index + digits.length;
@@ -62,16 +71,15 @@ export function tokenizeText(text: string, at: string, out: Token[] = []): Token
         digits = digits.slice(0, -1);
         end -= 1;
       }
-      pushText(chunk.slice(last, m.index));
+      appendText(out, chunk.slice(last, m.index), at, from, cell);
       out.push({ kind: 'value', parsed: parseNumber(digits), at });
       last = end;
     }
-    pushText(chunk.slice(last));
+    appendText(out, chunk.slice(last), at, from, cell);
     // Chunks of one line are separate words: keep a space between text tokens of one line.
     const prev = out[out.length - 1];
-    if (prev?.kind === 'text') prev.text += ' ';
+    if (out.length > from && prev.kind === 'text') prev.text += ' ';
   }
-  return out;
 }
 
 export function tokenize(items: Item[]): Token[] {
@@ -83,13 +91,20 @@ export function tokenize(items: Item[]): Token[] {
     }
     for (const cell of item.cells) {
       if (!cell.origin) continue;
-      if (!cell.text) out.push({ kind: 'blank', at: item.at });
-      else {
-        // Label cells (no digit, not a dash or 无) skip number parsing.
-        const whole = HAS_DIGIT.test(cell.text) || isNullMarker(cell.text) ? parseNumber(cell.text) : null;
-        if (whole && whole.kind !== 'invalid') out.push(cell.box ? { kind: 'value', parsed: whole, at: item.at, box: cell.box } : { kind: 'value', parsed: whole, at: item.at });
-        else for (const t of tokenizeText(cell.text, item.at)) out.push(t.kind === 'text' ? { ...t, cell: true, ...(cell.box ? { box: cell.box } : {}) } : t);
+      const text = cell.text;
+      if (!text) {
+        out.push({ kind: 'blank', at: item.at });
+        continue;
       }
+      // Label cells (no digit, not a dash or 无) skip number parsing.
+      if (HAS_DIGIT.test(text) || isNullMarker(text)) {
+        const whole = parseNumber(text);
+        if (whole.kind !== 'invalid') {
+          out.push(cell.box ? { kind: 'value', parsed: whole, at: item.at, box: cell.box } : { kind: 'value', parsed: whole, at: item.at });
+          continue;
+        }
+      }
+      tokenizeText(text, item.at, out, cell.box ?? true);
     }
   }
   return out;
