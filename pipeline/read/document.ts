@@ -52,6 +52,9 @@ export interface DocumentModel {
 /** Whitespace that real pages put in cells and prose: NBSP, ideographic space, zero-width marks. */
 export const SPACE_LIKE = /[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+/g;
 
+const HAS_SPACE_LIKE = /[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]/;
+
 export function cleanText(text: string): string {
-  return text.replace(SPACE_LIKE, ' ').trim();
+  // Most cell texts (a number, a short label) hold no space at all: nothing to replace or trim.
+  return HAS_SPACE_LIKE.test(text) ? text.replace(SPACE_LIKE, ' ').trim() : text;
 }

@@ -44,6 +44,9 @@ const META_NAMES: [RegExp, keyof DocumentMeta][] = [
 ];
 
 const MAX_SPAN = 100;
+/** Headline candidates: h1–h3, and elements whose class or id says title. */
+const HEADING = /^h[1-3]$/;
+const TITLE = /title/i;
 
 /**
  * Word-pasted pages are mostly markup: <span style='font-size:16.0pt;font-family:仿宋_GB2312'>
@@ -93,7 +96,7 @@ function build(html: string): Parsed {
         if (name === 'title' && !parsed.title) titleText = [];
         const el: El = { name, attrs, children: [], parent: current, mask: 0 };
         current.children.push(el);
-        if (/^h[1-3]$/.test(name) || /title/i.test(`${attrs.class ?? ''} ${attrs.id ?? ''}`)) parsed.headings.push(el);
+        if (HEADING.test(name) || (attrs.class !== undefined && TITLE.test(attrs.class)) || (attrs.id !== undefined && TITLE.test(attrs.id))) parsed.headings.push(el);
         if (name === 'table') parsed.tables.push(el);
         if (!VOID.has(name)) current = el;
       },
@@ -138,6 +141,10 @@ function textOf(node: Node, out: string[]): void {
 }
 
 function elementText(el: El): string {
+  // Most table cells hold one run of text, directly or in one <p>.
+  const only = el.children.length === 1 ? el.children[0] : undefined;
+  if (typeof only === 'string') return cleanText(only);
+  if (only && only.name === 'p' && only.children.length === 1 && typeof only.children[0] === 'string') return cleanText(only.children[0]);
   const out: string[] = [];
   textOf(el, out);
   return cleanText(out.join(''));
