@@ -1,6 +1,8 @@
 /**
- * Release build at scale: 100,000 generated reports, built cold and again with the parse
- * cache, and 10,000 for comparison of peak memory (it should stay flat as the corpus grows).
+ * Release build at scale: 100,000 generated reports, built cold, again with the parse cache,
+ * and a third time against a previous release said to be made by another parser (so every
+ * report is compared with it cell by cell); and 10,000 for comparison of peak memory (it
+ * should stay flat as the corpus grows).
  *
  *   npx tsx bench/build.ts [--reports 100000] [--small 10000] [--work DIR] [--keep]
  *
@@ -10,7 +12,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,7 +41,7 @@ function baseline(dir: string): number {
   return performance.now() - t;
 }
 
-interface Run { ms: number; reports: number; cached: number; maxRssMB: number; version: string; phases: Record<string, number> }
+interface Run { ms: number; reports: number; cached: number; maxRssMB: number; version: string; phases: Record<string, number>; changes: { compared: number } }
 
 function runBuild(dir: string, out: string, cache: string): Run {
   const stdout = execFileSync('npx', ['tsx', 'bench/build-run.ts', out, cache, dir], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -59,10 +61,16 @@ for (const n of [SMALL, BIG]) {
   const base = baseline(dir);
   const cold = runBuild(dir, out, cache);
   const warm = runBuild(dir, out, cache);
+  // A release made by another parser: the next build compares every report cell by cell.
+  const info = join(out, 'latest', 'release.json');
+  const released = JSON.parse(readFileSync(info, 'utf8'));
+  writeFileSync(info, JSON.stringify({ ...released, software: { ...released.software, parser: 'another parser' } }));
+  const compare = runBuild(dir, out, cache);
   const rate = (r: Run) => Math.round(r.reports / (r.ms / 1000));
   const phases = (r: Run) => ['parse', 'derive', 'write', 'quality', 'metadata'].map((p) => `${(r.phases[p] / 1000).toFixed(1)}`).join(' / ');
   rows.push(`| ${n.toLocaleString('en-US')} | cold | ${(cold.ms / 1000).toFixed(1)} s | ${rate(cold)} | ${cold.maxRssMB} MB | ${(cold.ms / base).toFixed(1)} | ${phases(cold)} |`);
   rows.push(`| ${n.toLocaleString('en-US')} | cached (${warm.cached} hits) | ${(warm.ms / 1000).toFixed(1)} s | ${rate(warm)} | ${warm.maxRssMB} MB | ${(warm.ms / base).toFixed(1)} | ${phases(warm)} |`);
+  rows.push(`| ${n.toLocaleString('en-US')} | cached, ${compare.changes.compared.toLocaleString('en-US')} reports compared with the previous release | ${(compare.ms / 1000).toFixed(1)} s | ${rate(compare)} | ${compare.maxRssMB} MB | ${(compare.ms / base).toFixed(1)} | ${phases(compare)} |`);
   console.error(`${n}: baseline (read + hash every input) ${(base / 1000).toFixed(1)} s`);
 }
 console.log(`# release build, ${availableParallelism()} cores, node ${process.version}\n`);
