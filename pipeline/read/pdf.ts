@@ -1,6 +1,7 @@
 /**
- * PDF with a text layer → document model, with pdfjs-dist. Tables are rebuilt from the text
- * items' positions:
+ * PDF with a text layer → document model. The words and their positions come from
+ * pdf-text.ts, which reads common files directly (fast: it never opens font programs), or from
+ * pdfjs-dist for every other file. Tables are rebuilt from the words' positions:
  * - rows by baseline (items within a fraction of the font size share a line);
  * - cells by horizontal gaps (characters of one cell sit close; cells are far apart);
  * - every cell keeps its x-range, so that the parser can put the numbers of a row under their
@@ -13,18 +14,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { cleanText, type Block, type Cell, type DocumentModel } from './document.ts';
+import { readTextLayer, type PageText, type Piece } from './pdf-text.ts';
 import { PAGE_FOOTER } from './text.ts';
 
 const require = createRequire(import.meta.url);
 const PDFJS_DIR = dirname(require.resolve('pdfjs-dist/package.json'));
-
-interface Piece {
-  text: string;
-  x0: number;
-  x1: number;
-  y: number;
-  size: number;
-}
 
 interface Line {
   y: number;
@@ -45,7 +39,7 @@ const NUMERIC = /^[-−－+]?[0-9０-９][0-9０-９,，.．]*(?:万元|元|件|
 
 type TextItem = { str: string; transform: number[]; width: number };
 
-/** Splits an item at its spaces, spreading its width over its characters. */
+/** Splits a pdfjs text item at its spaces, spreading its width over its characters. */
 function piecesOf(item: TextItem): Piece[] {
   const size = Math.hypot(item.transform[2], item.transform[3]) || Math.abs(item.transform[0]) || 10;
   const x = item.transform[4];
@@ -175,7 +169,8 @@ async function importKeepingBuiltins(): Promise<PdfJs> {
 let pdfjs: Promise<PdfJs> | undefined;
 const loadPdfJs = () => (pdfjs ??= importKeepingBuiltins());
 
-export async function readPdf(bytes: Uint8Array, format = 'pdf'): Promise<DocumentModel> {
+/** The words of every page, through pdfjs (files pdf-text.ts leaves to it). */
+async function readWithPdfJs(bytes: Uint8Array): Promise<PageText[]> {
   const { getDocument } = await loadPdfJs();
   let doc: PdfDocument;
   try {
@@ -195,22 +190,35 @@ export async function readPdf(bytes: Uint8Array, format = 'pdf'): Promise<Docume
     throw new InputError('unreadable', `not a readable PDF: ${(err as Error).message}`);
   }
   try {
-    const lines: Line[] = [];
-    let chars = 0;
+    const pages: PageText[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       const height = page.getViewport({ scale: 1 }).height;
       const content = await page.getTextContent();
-      const pieces = (content.items as TextItem[]).filter((i) => typeof i.str === 'string' && i.str.trim()).flatMap(piecesOf);
-      chars += pieces.reduce((a, p) => a + p.text.length, 0);
-      lines.push(...linesOf(pieces, n).filter((l) => !isPageFurniture(l, height)));
+      pages.push({ height, pieces: (content.items as TextItem[]).filter((i) => typeof i.str === 'string' && i.str.trim()).flatMap(piecesOf) });
       page.cleanup();
     }
-    if (chars < MIN_TEXT) {
-      throw new InputError('no_text_layer', `the PDF has ${doc.numPages} page(s) but no text layer (a scan or images): it needs OCR, which is not done yet`);
-    }
-    return { format, meta: {}, blocks: blocksOf(lines) };
+    return pages;
   } finally {
     await doc.destroy();
   }
+}
+
+/**
+ * `engine`: 'auto' reads the text layer directly and leaves to pdfjs the files it cannot;
+ * 'pdfjs' always uses pdfjs (the tests hold the two to the same records).
+ */
+export async function readPdf(bytes: Uint8Array, format = 'pdf', engine: 'auto' | 'pdfjs' = 'auto'): Promise<DocumentModel> {
+  const layer = engine === 'auto' ? readTextLayer(bytes) : null;
+  const pages = layer && 'pages' in layer ? layer.pages : await readWithPdfJs(bytes);
+  const lines: Line[] = [];
+  let chars = 0;
+  pages.forEach((page, i) => {
+    chars += page.pieces.reduce((a, p) => a + p.text.length, 0);
+    lines.push(...linesOf(page.pieces, i + 1).filter((l) => !isPageFurniture(l, page.height)));
+  });
+  if (chars < MIN_TEXT) {
+    throw new InputError('no_text_layer', `the PDF has ${pages.length} page(s) but no text layer (a scan or images): it needs OCR, which is not done yet`);
+  }
+  return { format, meta: {}, blocks: blocksOf(lines) };
 }

@@ -8,8 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { TABLE_CODES } from '../../pipeline/model/codes.ts';
 import { isError, type ReportRecord } from '../../pipeline/model/record.ts';
 import { parseInput } from '../../pipeline/parse/input.ts';
-import { parseReport, parseReportAsync } from '../../pipeline/parse/report.ts';
+import { parseDocumentModel, parseReport, parseReportAsync } from '../../pipeline/parse/report.ts';
 import { sofficeAvailable } from '../../pipeline/read/legacy.ts';
+import { readPdf } from '../../pipeline/read/pdf.ts';
+import { readTextLayer } from '../../pipeline/read/pdf-text.ts';
 import { CITY_2025, SHANGHAI_2019, expectTable } from '../fixtures/real-tables.ts';
 
 const DIR = 'tests/fixtures/office';
@@ -65,6 +67,29 @@ describe('PDF with a text layer (rows by baseline, columns by position)', () => 
   it('a scan without a text layer is refused with no_text_layer', async () => {
     const r = await parseReportAsync(bytes('scan.pdf'), 'scan.pdf');
     expect(isError(r) && r.error).toEqual({ code: 'no_text_layer', message: expect.stringMatching(/^scan\.pdf: the PDF has 1 page\(s\) but no text layer/) });
+  });
+});
+
+describe('PDF text layer read directly, pdfjs for the rest', () => {
+  const PDFS = ['city-2025.pdf', 'shanghai-2019.pdf', 'city-2025-long.pdf', 'city-2025-full.pdf'];
+  it.each(PDFS)('%s is read without pdfjs (no silent fallback)', (name) => {
+    const layer = readTextLayer(bytes(name));
+    expect('fallback' in layer ? layer.fallback : null).toBeNull();
+    expect('pages' in layer && layer.pages.every((p) => p.pieces.length > 0 && p.height > 800)).toBe(true);
+  });
+  // Checks quote section 一 (statement): pdfjs puts spaces around numbers in prose ("申请 859 件"), the direct reader does not.
+  it.each(PDFS)('%s: pdfjs makes the same record (tables, derived values, checks, locations)', async (name) => {
+    const record = async (engine: 'auto' | 'pdfjs') => parseDocumentModel(await readPdf(bytes(name), 'pdf', engine), name, 'x');
+    const [direct, viaPdfjs] = await Promise.all([record('auto'), record('pdfjs')]);
+    for (const key of ['agency', 'year', 'layout', 'tables', 'derived', 'locations'] as const) expect(direct[key]).toEqual(viaPdfjs[key]);
+    expect(direct.checks.map(({ statement: _, ...c }) => c)).toEqual(viaPdfjs.checks.map(({ statement: _, ...c }) => c));
+  });
+  it('damaged or unusual files are left to pdfjs, never an exception', () => {
+    const city = bytes('city-2025.pdf');
+    const deep = new TextEncoder().encode(`%PDF-1.4\n1 0 obj\n${'['.repeat(100_000)}\nendobj\n`);
+    for (const input of [city.subarray(0, city.length / 2), city.subarray(0, 200), new Uint8Array(1000), deep]) {
+      expect(readTextLayer(input)).toEqual({ fallback: expect.any(String) });
+    }
   });
 });
 
