@@ -164,67 +164,78 @@ interface CsvRecord {
   line: number;
 }
 
+const isDelimiter = (c: number) => c === 44 || c === 10 || c === 13; // , \n \r
+
 /**
  * RFC 4180: fields separated by commas, records by CRLF or LF, a field in double quotes may hold
  * commas, line breaks and doubled quotes. A quote inside an unquoted field is kept as written.
+ * Fields are sliced from the text, never built a character at a time: that would leave a
+ * string piece per character (~0.4 GB for a 100,000-row manifest) for the collector.
  */
 export function parseCsv(text: string): { records: CsvRecord[]; problems: ManifestProblem[] } {
   const src = text.startsWith('\ufeff') ? text.slice(1) : text;
+  const n = src.length;
   const records: CsvRecord[] = [];
   const problems: ManifestProblem[] = [];
   let fields: string[] = [];
-  let field = '';
   let line = 1;
   let recordLine = 1;
   let i = 0;
-  const endRecord = () => {
-    fields.push(field);
-    records.push({ fields, line: recordLine });
-    fields = [];
-    field = '';
-  };
-  while (i < src.length) {
-    const ch = src[i];
-    if (ch === '"' && field === '') {
+  while (i < n) {
+    let field: string;
+    if (src.charCodeAt(i) === 34) {
       const start = line;
-      i++;
-      for (;;) {
-        if (i >= src.length) {
-          problems.push({ line: start, message: 'a quoted field is never closed' });
-          break;
-        }
-        if (src[i] === '"') {
-          if (src[i + 1] === '"') {
+      let from = ++i;
+      let closed = false;
+      field = '';
+      while (i < n) {
+        const c = src.charCodeAt(i);
+        if (c === 34) {
+          field += src.slice(from, i);
+          if (src.charCodeAt(i + 1) === 34) {
             field += '"';
-            i += 2;
+            from = i += 2;
             continue;
           }
           i++;
+          closed = true;
           break;
         }
-        if (src[i] === '\n') line++;
-        field += src[i++];
+        if (c === 10) line++;
+        i++;
       }
-      if (i < src.length && src[i] !== ',' && src[i] !== '\n' && src[i] !== '\r') {
+      if (!closed) {
+        field += src.slice(from, n);
+        problems.push({ line: start, message: 'a quoted field is never closed' });
+      }
+      if (i < n && !isDelimiter(src.charCodeAt(i))) {
         problems.push({ line, message: 'text after a closing quote (write a quote inside a quoted field as "")' });
-        while (i < src.length && src[i] !== ',' && src[i] !== '\n' && src[i] !== '\r') field += src[i++];
+        const rest = i;
+        while (i < n && !isDelimiter(src.charCodeAt(i))) i++;
+        field += src.slice(rest, i);
       }
+    } else {
+      const from = i;
+      while (i < n && !isDelimiter(src.charCodeAt(i))) i++;
+      field = src.slice(from, i);
+    }
+    fields.push(field);
+    // A last line holding only an empty quoted field ("") is no record.
+    if (i >= n) {
+      if (fields.length === 1 && field === '') fields = [];
+      break;
+    }
+    if (src.charCodeAt(i) === 44) {
+      // A comma always opens another field, even an empty one at the very end.
+      if (++i === n) fields.push('');
       continue;
     }
-    if (ch === ',') {
-      fields.push(field);
-      field = '';
-      i++;
-    } else if (ch === '\r' || ch === '\n') {
-      endRecord();
-      i += ch === '\r' && src[i + 1] === '\n' ? 2 : 1;
-      line++;
-      recordLine = line;
-    } else {
-      field += ch;
-      i++;
-    }
+    records.push({ fields, line: recordLine });
+    fields = [];
+    i += src.charCodeAt(i) === 13 && src.charCodeAt(i + 1) === 10 ? 2 : 1;
+    line++;
+    recordLine = line;
   }
-  if (field !== '' || fields.length > 0) endRecord();
+  if (fields.length > 0) records.push({ fields, line: recordLine });
   return { records, problems };
 }
