@@ -95,11 +95,13 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
   // cells are read back once or twice, never worth writing to a database file first.
   const duck = await openDuck(':memory:', { threads: jobs, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT, tempDirectory: join(work, 'tmp') });
   const con = duck.connection;
+  let pruning: Promise<void> | undefined;
   try {
     await createStaging(con);
     const { files, ignored } = findInputs(options.inputs);
     const cache = options.cacheDir === null ? null : new ParseCache(options.cacheDir ?? join('.cache', 'gongkai', 'parse'));
-    cache?.prune();
+    // Stale entries are deleted while the build runs; awaited before it returns.
+    pruning = cache?.prune();
 
     const counts = { reports: 0, errors: 0, cached: 0 };
     let done = 0;
@@ -166,6 +168,7 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
       steps,
     };
   } finally {
+    await pruning;
     try {
       duck.connection.closeSync();
       duck.instance.closeSync();

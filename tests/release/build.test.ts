@@ -12,6 +12,7 @@ import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildSummary } from '../../pipeline/release/build.ts';
+import { parserFingerprint } from '../../pipeline/release/cache.ts';
 import { openDuck, query } from '../../pipeline/release/duck.ts';
 import { reportId } from '../../pipeline/release/tables.ts';
 import { listReleases, pruneReleases } from '../../pipeline/release/versions.ts';
@@ -245,6 +246,16 @@ describe('versions', () => {
     expect([cold.cached, warm.cached]).toEqual([0, 5]);
     const [{ n }] = await sql<{ n: number }>(`SELECT count(*) FILTER (WHERE cached) AS n FROM read_parquet('${warm.dir}/inputs.parquet')`);
     expect(n).toBe(5);
+  });
+
+  it('entries of another parser version are removed by the build, the current ones kept', async () => {
+    const releases = mkdtempSync(join(tmpdir(), 'gongkai-prune-'));
+    const cache = mkdtempSync(join(tmpdir(), 'gongkai-prune-dir-'));
+    mkdirSync(join(cache, 'an-older-parser', 'ab'), { recursive: true });
+    writeFileSync(join(cache, 'an-older-parser', 'ab', 'abcd.json'), '{}');
+    const s = await build({ inputs: ['data/reports/real'], out: releases, cacheDir: cache });
+    expect(s.cached).toBe(0);
+    expect(readdirSync(cache)).toEqual([parserFingerprint()]);
   });
 });
 
