@@ -37,7 +37,11 @@ interface Hit {
   length: number;
 }
 
+/** Every heading pattern starts with its numeral and 、 or a dot: text without one holds none. */
+const NUMERAL_MARK = /[一二三四五六]\s*[、.．]/;
+
 function firstHeading(text: string, from: number): Hit | null {
+  if (!NUMERAL_MARK.test(text)) return null;
   let best: Hit | null = null;
   for (let index = from; index < SECTION_HEADINGS.length; index++) {
     const m = SECTION_HEADINGS[index].pattern.exec(text);
