@@ -22,7 +22,7 @@ const LABEL_CHAR = /[\u4e00-\u65df\u65e1-\u7a79\u7a7b-\u9fff]/;
 export function isNullMarker(text: string): boolean {
   // Every marker is at most three characters; the length test spares label text the NFKC pass.
   if (text.length > 8 || LABEL_CHAR.test(text)) return false;
-  return NULL_MARKERS.has(asciiDigits(text).replace(/[\s\u00a0\u3000]+/g, ''));
+  return NULL_MARKERS.has(nfkc(text).replace(/[\s\u00a0\u3000]+/g, ''));
 }
 
 /** Unit suffixes: money units keep their name, counting words become `count`. */
@@ -37,16 +37,11 @@ const UNITS: [RegExp, Unit][] = [
 const THOUSANDS = /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
 const PLAIN = /^\d+(?:\.\d+)?$/;
 
-/** Full-width digits and punctuation to ASCII (NFKC), and every kind of space removed. */
-export function asciiDigits(text: string): string {
-  return nfkc(text);
-}
-
 const DIGITS = /^\d{1,15}$/;
 
 export function parseNumber(raw: string): ParsedNumber {
   if (DIGITS.test(raw)) return { kind: 'number', value: Number(raw), raw };
-  let s = asciiDigits(raw).replace(/[\s\u00a0\u3000]+/g, '');
+  let s = nfkc(raw).replace(/[\s\u00a0\u3000]+/g, '');
   if (NULL_MARKERS.has(s)) return { kind: 'null', raw };
   let unit: Unit | undefined;
   for (const [re, u] of UNITS) {
@@ -80,7 +75,7 @@ function round(x: number): number {
 
 /** The unit a header states, e.g. 本年收费金额（单位：万元） or 采购总金额（元）. */
 export function unitInHeader(header: string): Unit | undefined {
-  const s = asciiDigits(header);
+  const s = nfkc(header);
   if (/万元/.test(s)) return '万元';
   if (/亿元/.test(s)) return '亿元';
   if (/[(（:：]\s*元|单位\s*[:：]?\s*元/.test(s)) return '元';

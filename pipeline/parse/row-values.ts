@@ -8,7 +8,8 @@ import type { ColumnDef } from '../model/codes.ts';
 import type { Warning } from '../model/record.ts';
 import { splitDigits, type Printed, type SumRule } from './digits.ts';
 import { placeInColumns, type Columns } from './columns.ts';
-import { asciiDigits, type Unit } from './numbers.ts';
+import { nfkc } from '../nfkc.ts';
+import type { Unit } from './numbers.ts';
 import type { ValueToken } from './rows.ts';
 
 export interface RowValues {
@@ -45,7 +46,7 @@ const rawOf = (t: ValueToken) => (t.kind === 'blank' ? '' : t.parsed.raw);
 /** A printed number as the digit splitter sees it: a bare digit string may be divided. */
 function printedForm(t: ValueToken): Printed | null {
   if (t.kind !== 'value' || t.parsed.kind !== 'number') return null;
-  const digits = asciiDigits(t.parsed.raw).replace(/\s+/g, '');
+  const digits = nfkc(t.parsed.raw).replace(/\s+/g, '');
   return /^\d+$/.test(digits) ? digits : t.parsed.value;
 }
 

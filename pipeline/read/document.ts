@@ -52,7 +52,8 @@ export interface DocumentModel {
 /** Whitespace that real pages put in cells and prose: NBSP, ideographic space, zero-width marks. */
 export const SPACE_LIKE = /[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+/g;
 
-const HAS_SPACE_LIKE = /[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]/;
+/** SPACE_LIKE without the g flag: a test keeps no position between calls. */
+const HAS_SPACE_LIKE = new RegExp(SPACE_LIKE.source);
 
 export function cleanText(text: string): string {
   // Most cell texts (a number, a short label) hold no space at all: nothing to replace or trim.

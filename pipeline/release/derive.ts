@@ -213,14 +213,14 @@ export async function deriveChanges(con: DuckDBConnection, previousDir: string |
       SELECT c.rid, o.row, o."column", o.value, o.derived_value
       FROM ${p(table)} o JOIN compared c ON c.report_id = o.report_id`);
     for (const slice of slices) {
-      const within = (rid: string) => `${rid} BETWEEN ${slice * SLICE_REPORTS + 1} AND ${(slice + 1) * SLICE_REPORTS}`;
+      const within = `rid BETWEEN ${slice * SLICE_REPORTS + 1} AND ${(slice + 1) * SLICE_REPORTS}`;
       await con.run(`
         INSERT INTO changes
         WITH n AS (
           SELECT rid, row, "column", value, derived_value FROM ${table}
-          WHERE ${within('rid')} AND rid IN (SELECT rid FROM compared WHERE ${within('rid')})
+          WHERE ${within} AND rid IN (SELECT rid FROM compared WHERE ${within})
         ),
-        o AS (SELECT * FROM old_cells WHERE ${within('rid')})
+        o AS (SELECT * FROM old_cells WHERE ${within})
         SELECT 'cell_changed', r.report_id, r.source_path, '${table}', coalesce(n.row, o.row), coalesce(n."column", o."column"),
                coalesce(o.value, o.derived_value), coalesce(n.value, n.derived_value)
         FROM n FULL JOIN o ON o.rid = n.rid AND o.row = n.row AND o."column" = n."column"

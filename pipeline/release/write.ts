@@ -26,7 +26,6 @@ function selectOf(spec: TableSpec, bom: boolean): string {
   return `SELECT ${columnList(spec, bom)} FROM ${ident(spec.name)} ORDER BY ${spec.order}`;
 }
 
-
 /**
  * A long table, joined and sorted once into a temporary table (with its ordering columns) in
  * slices of consecutive reports: rid leads the order, so the slices, each sorted on its own
