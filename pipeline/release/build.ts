@@ -13,6 +13,7 @@ import { ParseCache, parserFingerprint } from './cache.ts';
 import { writeChanges, type ChangesSummary } from './changes.ts';
 import { applyReleaseChecks, carryOverChecks, deriveAgencies, deriveChanges, deriveCoverage, deriveRegions, rollupChecks } from './derive.ts';
 import { openDuck } from './duck.ts';
+import { collectGarbage } from './heap.ts';
 import { findInputs } from './inputs.ts';
 import { writeMetadata, type ReleaseInfo } from './metadata.ts';
 import { defaultJobs, parseAll, type ParseResult } from './pool.ts';
@@ -24,9 +25,8 @@ import { writeTables } from './write.ts';
 
 /**
  * DuckDB's memory during a build; what it needs beyond this it spills to the work folder. Not
- * everything it holds can spill (the Parquet writers keep their row groups in memory, one per
- * open partition in the hive-partitioned copies): at 256 MB a 10,000-report build once failed
- * with "Out of Memory", and the write phase ran ~15 s slower at 100,000.
+ * everything it holds can spill: at 384 MB a 100,000-report build failed with "Out of Memory"
+ * while deriving the release checks (and at 256 MB a 10,000-report one while writing).
  */
 export const DEFAULT_MEMORY_LIMIT = '512MB';
 
@@ -72,6 +72,35 @@ function previousParser(dir: string): string | null {
   }
 }
 
+/**
+ * Finds the inputs and parses them into the staging folder. The file list with its manifest
+ * rows (tens of MB at 100,000 files) is only reachable from here, so it is garbage once the
+ * parse ends and does not sit on the heap through the DuckDB phases.
+ */
+async function parseInputs(
+  options: Pick<BuildOptions, 'inputs' | 'onProgress'>,
+  pool: { jobs: number; cacheDir: string | null; stagingDir: string },
+): Promise<{ inputs: number; ignored: number; counts: { reports: number; errors: number; cached: number } }> {
+  const { files, ignored } = findInputs(options.inputs);
+  const counts = { reports: 0, errors: 0, cached: 0 };
+  let done = 0;
+  const onResults = (results: ParseResult[]) => {
+    for (const r of results) {
+      if (r.cached) counts.cached++;
+      if (r.error) counts.errors++;
+      else counts.reports++;
+    }
+    done += results.length;
+    options.onProgress?.(done, files.length);
+  };
+  // Files are sorted by path; their position numbers the reports (staging.ts: rid).
+  await parseAll(
+    files.map((f, i) => ({ abs: f.abs, path: f.path, bytes: f.bytes, manifest: f.manifest, rid: i + 1 })),
+    { ...pool, onResults },
+  );
+  return { inputs: files.length, ignored, counts };
+}
+
 export async function build(options: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
   const phases: Record<string, number> = {};
@@ -97,30 +126,17 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
   const con = duck.connection;
   let pruning: Promise<void> | undefined;
   try {
+    // The Parquet writer buffers this many row groups per copy before writing them out (default
+    // 5); at 100,000 reports that was ~80 MB more at the peak, and one costs no time.
+    await con.run('SET write_buffer_row_group_count = 1');
     await createStaging(con);
-    const { files, ignored } = findInputs(options.inputs);
     const cache = options.cacheDir === null ? null : new ParseCache(options.cacheDir ?? join('.cache', 'gongkai', 'parse'));
     // Stale entries are deleted while the build runs; awaited before it returns.
     pruning = cache?.prune();
-
-    const counts = { reports: 0, errors: 0, cached: 0 };
-    let done = 0;
-    const onResults = (results: ParseResult[]) => {
-      for (const r of results) {
-        if (r.cached) counts.cached++;
-        if (r.error) counts.errors++;
-        else counts.reports++;
-      }
-      done += results.length;
-      options.onProgress?.(done, files.length);
-    };
     const stagingDir = join(work, 'staging');
     mkdirSync(stagingDir);
-    // Files are sorted by path; their position numbers the reports (staging.ts: rid).
-    await parseAll(
-      files.map((f, i) => ({ abs: f.abs, path: f.path, bytes: f.bytes, manifest: f.manifest, rid: i + 1 })),
-      { jobs, cacheDir: cache?.root ?? null, stagingDir, onResults },
-    );
+    const { inputs, ignored, counts } = await parseInputs(options, { jobs, cacheDir: cache?.root ?? null, stagingDir });
+    collectGarbage();
     const loading = performance.now();
     steps.workers = Math.round(loading - mark);
     await loadStagingFiles(con, stagingDir, STAGED.map((t) => t.name));
@@ -141,10 +157,10 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
 
     const written = await writeTables(con, releaseDir, steps);
     phase('write');
-    const quality = await writeQuality(con, releaseDir);
+    const quality = await writeQuality(con, releaseDir, written.rows);
     const changes = await writeChanges(con, releaseDir, { previous, compared, sameParser });
     phase('quality');
-    const info: Omit<ReleaseInfo, 'version'> = { builtAt: now.toISOString(), previous, inputs: options.inputs, files: written, quality, changes };
+    const info: Omit<ReleaseInfo, 'version'> = { builtAt: now.toISOString(), previous, inputs: options.inputs, files: written.files, quality, changes };
     duck.connection.closeSync();
     duck.instance.closeSync();
 
@@ -156,7 +172,7 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
       dir: join(options.out, version),
       previous,
       changes,
-      inputs: files.length,
+      inputs,
       reports: counts.reports,
       errors: counts.errors,
       warnings: summary.reports_with_warnings,

@@ -7,6 +7,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { PARTITION_KEY } from './datapackage.ts';
 import { wideSelect } from './derive.ts';
 import { query } from './duck.ts';
 import { TABLES, WIDE_TABLE, type TableSpec } from './schema.ts';
@@ -41,12 +42,41 @@ async function materializeInOrder(con: DuckDBConnection, spec: TableSpec, target
   for (let from = SLICE_REPORTS + 1; from <= last; from += SLICE_REPORTS) await con.run(`INSERT INTO ${target} ${select(from, from + SLICE_REPORTS - 1)}`);
 }
 
+/**
+ * The hive-partitioned copy of a long table: one COPY per year from its Parquet file, into
+ * `year=YYYY/data_0.parquet` (`year=NULL` for reports without a year), the year left to the
+ * folder name as hive partitioning has it. DuckDB's own PARTITION_BY is not used: it writes
+ * each thread's rows as that thread flushes them, so with two threads a file's row order can
+ * change from build to build, and it holds up to half a million rows a thread before writing
+ * (~250 MB more at 100,000 reports).
+ */
+async function writePartitions(con: DuckDBConnection, spec: TableSpec, parquet: string, hive: string): Promise<void> {
+  const file = `read_parquet(${sqlString(parquet)})`;
+  const key = ident(PARTITION_KEY);
+  const columns = spec.columns.filter((c) => c.name !== PARTITION_KEY).map((c) => ident(c.name)).join(', ');
+  const years = await query<{ year: number | null }>(con, `SELECT DISTINCT ${key} AS year FROM ${file} ORDER BY year NULLS LAST`);
+  for (const { year } of years) {
+    if (year !== null && !Number.isInteger(year)) throw new Error(`${spec.name}: year ${String(year)} is not an integer`);
+    const folder = join(hive, `${PARTITION_KEY}=${year ?? 'NULL'}`);
+    mkdirSync(folder, { recursive: true });
+    const where = year === null ? `${key} IS NULL` : `${key} = ${year}`;
+    await con.run(`COPY (SELECT ${columns} FROM ${file} WHERE ${where}) TO ${sqlString(join(folder, 'data_0.parquet'))} (FORMAT parquet, COMPRESSION zstd)`);
+  }
+}
+
 export interface WrittenFile {
   path: string;
   bytes: number;
 }
 
-export async function writeTables(con: DuckDBConnection, dir: string, timings?: Record<string, number>): Promise<WrittenFile[]> {
+export interface Written {
+  files: WrittenFile[];
+  /** Rows published per table (the long tables are views in the build: costly to count again). */
+  rows: Record<string, number>;
+}
+
+export async function writeTables(con: DuckDBConnection, dir: string, timings?: Record<string, number>): Promise<Written> {
+  const rows: Record<string, number> = {};
   let mark = performance.now();
   const step = (name: string) => {
     const t = performance.now();
@@ -56,35 +86,38 @@ export async function writeTables(con: DuckDBConnection, dir: string, timings?: 
   for (const spec of TABLES) {
     const parquet = join(dir, `${spec.name}.parquet`);
     const csv = join(dir, `${spec.name}.csv`);
-    // Every table is sorted once into a temporary table and copied from there in that order
-    // (Parquet, CSV, and for the long tables the partitioned files) instead of sorting per copy;
-    // the long tables, views over narrow staging, are also joined only once.
+    // Every table is sorted once into a temporary table (the long tables, views over narrow
+    // staging, are also joined only once) and written from it to Parquet. The other copies (CSV,
+    // the partitioned files) are read back from that file in the same order: the compressed
+    // file streams back at little memory, while the sorted table, mostly spilled to disk by
+    // DuckDB at 100,000 reports, would be read back from its temporary files.
     const source = `${spec.name}_out`;
     if (spec.partitioned) await materializeInOrder(con, spec, source);
     else await con.run(`CREATE TEMP TABLE ${source} AS ${selectOf(spec, false)}`);
+    [{ n: rows[spec.name] }] = await query<{ n: number }>(con, `SELECT count(*) AS n FROM ${source}`);
     step(`${spec.name}.sort`);
-    const from = (bom: boolean) => `SELECT ${columnList(spec, bom)} FROM ${source}`;
-    await con.run(`COPY (${from(false)}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
+    await con.run(`COPY (SELECT ${columnList(spec, false)} FROM ${source}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
     step(`${spec.name}.parquet`);
-    await con.run(`COPY (${from(true)}) TO ${sqlString(csv)} (FORMAT csv, HEADER)`);
+    if (spec.name === 'applications') {
+      // applications_wide pivots the materialized, ordered applications (it needs their ordinals).
+      await con.run(`CREATE TEMP TABLE wide_out AS ${wideSelect(source)}`);
+      await con.run(`COPY (SELECT * EXCLUDE (rid, col_ord) FROM wide_out) TO ${sqlString(join(dir, `${WIDE_TABLE}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`);
+      await con.run(`COPY (SELECT report_id AS ${ident(`${BOM}report_id`)}, * EXCLUDE (report_id, rid, col_ord) FROM wide_out) TO ${sqlString(join(dir, `${WIDE_TABLE}.csv`))} (FORMAT csv, HEADER)`);
+      await con.run('DROP TABLE wide_out');
+      step(WIDE_TABLE);
+    }
+    await con.run(`DROP TABLE ${source}`);
+    const written = (bom: boolean) => `SELECT ${columnList(spec, bom)} FROM read_parquet(${sqlString(parquet)})`;
+    await con.run(`COPY (${written(true)}) TO ${sqlString(csv)} (FORMAT csv, HEADER)`);
     step(`${spec.name}.csv`);
     if (spec.partitioned) {
       const hive = join(dir, 'partitioned', spec.name);
       mkdirSync(hive, { recursive: true });
-      await con.run(`COPY (${from(false)}) TO ${sqlString(hive)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year), OVERWRITE, FILENAME_PATTERN 'data_{i}')`);
+      await writePartitions(con, spec, parquet, hive);
       step(`${spec.name}.partitioned`);
-      if (spec.name === 'applications') {
-        // applications_wide pivots the materialized, ordered applications.
-        await con.run(`CREATE TEMP TABLE wide_out AS ${wideSelect(source)}`);
-        await con.run(`COPY (SELECT * EXCLUDE (rid, col_ord) FROM wide_out) TO ${sqlString(join(dir, `${WIDE_TABLE}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`);
-        await con.run(`COPY (SELECT report_id AS ${ident(`${BOM}report_id`)}, * EXCLUDE (report_id, rid, col_ord) FROM wide_out) TO ${sqlString(join(dir, `${WIDE_TABLE}.csv`))} (FORMAT csv, HEADER)`);
-        await con.run('DROP TABLE wide_out');
-        step(WIDE_TABLE);
-      }
     }
-    await con.run(`DROP TABLE ${source}`);
   }
-  return listFiles(dir);
+  return { files: listFiles(dir), rows };
 }
 
 /** Every file under the release folder, relative, sorted. */

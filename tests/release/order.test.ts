@@ -49,4 +49,26 @@ describe('row order of the long tables', () => {
     expect(r.out_of_order).toBe(0);
     expect(r.report_starts).toBe(r.reports - 1); // each report's cells together
   });
+
+  it.each(['applications', 'proactive', 'review_litigation'])('%s: each year folder holds that year\'s rows in the same order', async (table) => {
+    // Position of each row in the whole table and in its year's partition file: equal ranks.
+    const [r] = await query<{ years: number; table_years: number; rows: number; table_rows: number; misplaced: number }>(
+      duck.connection,
+      `WITH whole AS (
+         SELECT year, row_number() OVER (PARTITION BY year ORDER BY file_row_number) AS k, report_id, "row", "column", value
+         FROM read_parquet('${join(dir, `${table}.parquet`)}', file_row_number = true)),
+       parts AS (
+         SELECT year, row_number() OVER (PARTITION BY year ORDER BY file_row_number) AS k, report_id, "row", "column", value
+         FROM read_parquet('${join(dir, 'partitioned', table, '*', '*.parquet')}', hive_partitioning = true, file_row_number = true))
+       SELECT (SELECT count(DISTINCT year) FROM parts) AS years, (SELECT count(DISTINCT year) FROM whole) AS table_years,
+              (SELECT count(*) FROM parts) AS rows, (SELECT count(*) FROM whole) AS table_rows,
+              count(*) FILTER (WHERE w.k IS NULL OR p.k IS NULL OR w.report_id <> p.report_id OR w."row" <> p."row" OR w."column" <> p."column"
+                                    OR w.value IS DISTINCT FROM p.value) AS misplaced
+       FROM whole w FULL JOIN parts p ON p.year IS NOT DISTINCT FROM w.year AND p.k = w.k`,
+    );
+    expect(r.years).toBeGreaterThanOrEqual(6);
+    expect(r.years).toBe(r.table_years);
+    expect(r.rows).toBe(r.table_rows);
+    expect(r.misplaced).toBe(0);
+  });
 });
