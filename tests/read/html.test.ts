@@ -61,4 +61,25 @@ describe('HTML reader', () => {
     const doc = readHtml('<html><head><meta name="PubDate" content="2024-01-30 10:00"><meta name="ContentSource" content="某区人民政府办公室"><meta name="Url" content="http://www.example.gov.cn/x.html"></head><body><p>x</p></body></html>');
     expect(doc.meta).toEqual({ published_at: '2024-01-30 10:00', publisher: '某区人民政府办公室', url: 'http://www.example.gov.cn/x.html' });
   });
+
+  it('builds the tree as HTML parsers do: implied end tags, stray </p> and </br>, self-closing tags, foreign content', () => {
+    const lines = (html: string) => readHtml(html).blocks.map((b) => (b.kind === 'text' ? b.text : texts(b)));
+    // Cells and rows without end tags; a <p> closed by the next block.
+    expect(lines('<table><tr><td>一<td>二<tr><td>三<td>四</table><p>甲<div>乙</div>')).toEqual([
+      [['一', '二'], ['三', '四']],
+      '甲',
+      '乙',
+    ]);
+    // </p> without a start tag and </br> break the line; <div/> is an empty element.
+    expect(lines('<div>甲</p>乙</br>丙<div/>丁</div>')).toEqual(['甲', '乙', '丙', '丁']);
+    // A <title> inside SVG is not the page title and does not swallow the rest of the page.
+    const svg = readHtml('<html><head><title>页面标题</title></head><body><p>甲<svg><title>图</title></svg></p><p>乙</p></body></html>');
+    expect(svg.meta.title).toBe('页面标题');
+    expect(svg.blocks.map((b) => (b.kind === 'text' ? b.text : ''))).toEqual(['甲', '乙']);
+    // Upper-case tags and attributes, entities in text and attributes.
+    expect(texts(readHtml('<TABLE><TR><TD COLSPAN="2">A&amp;B</TD></TR><TR><TD>1</TD><TD>2</TD></TR></TABLE>').blocks[0] as TableBlock)).toEqual([
+      ['A&B', '~A&B'],
+      ['1', '2'],
+    ]);
+  });
 });
