@@ -73,9 +73,18 @@ function columnsFromHeader(boxes: Box[], lines: Box[][], n: number, tolerance: n
   return null;
 }
 
+type Placed = Extract<ValueToken, { kind: 'value' }> & { box: Box };
+
+/** The values of the rows that carry a position on the page (PDF text); none elsewhere. */
+function placedValues(rows: ValueToken[][]): Placed[] {
+  const out: Placed[] = [];
+  for (const row of rows) for (const t of row) if (t.kind === 'value' && t.box) out.push(t as Placed);
+  return out;
+}
+
 /** The n columns of a table from its rows' numbers and its header cells, or null when unclear. */
 export function findColumns(rows: ValueToken[][], lines: Box[][], n: number): Columns | null {
-  const boxes = rows.flatMap((r) => r.flatMap((t) => (t.kind === 'value' && t.box ? [t.box] : [])));
+  const boxes = placedValues(rows).map((t) => t.box);
   if (boxes.length === 0 || n < 2) return null;
   const tolerance = 0.7 * median(boxes.map((b) => b.size));
   const fromHeader = columnsFromHeader(boxes, lines, n, tolerance);
@@ -111,10 +120,10 @@ export function placeInColumns(tokens: ValueToken[], columns: Columns, at: strin
  * centre is not left of the leftmost number, i.e. column headers, not row labels.
  */
 export function headerLines(tokens: { kind: string; at: string; box?: Box }[], rows: ValueToken[][]): Box[][] {
-  const values = rows.flatMap((r) => r.flatMap((t) => (t.kind === 'value' && t.box ? [t] : [])));
+  const values = placedValues(rows);
   if (!values.length) return [];
   const first = tokens.indexOf(values[0] as never);
-  const left = Math.min(...values.map((t) => (t.box!.x0 + t.box!.x1) / 2)) - values[0].box!.size;
+  const left = Math.min(...values.map((t) => (t.box.x0 + t.box.x1) / 2)) - values[0].box.size;
   const lines = new Map<string, Box[]>();
   for (const t of tokens.slice(0, first < 0 ? tokens.length : first)) {
     if (t.kind !== 'text' || !t.box || (t.box.x0 + t.box.x1) / 2 < left || t.at === values[0].at) continue;

@@ -94,7 +94,8 @@ export function readApplications(tokens: Token[], fallback: Layout | null): Tabl
   for (const rowDef of def.rows) {
     const where = `applications.${rowDef.code}`;
     const rv = resolved.get(rowDef.code);
-    values[rowDef.code] = Object.fromEntries(APPLICANT_COLUMNS.map((c, i) => [c.code, rv?.printed[i] ?? null]));
+    const cells: Record<string, number | null> = (values[rowDef.code] = {});
+    for (let i = 0; i < APPLICANT_COLUMNS.length; i++) cells[APPLICANT_COLUMNS[i].code] = rv?.printed[i] ?? null;
     if (!rv) continue;
     const choice = chosen?.get(rowDef.code);
     if (choice) {

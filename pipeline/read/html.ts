@@ -78,6 +78,8 @@ interface Parsed {
   /** h1–h3 and *title* elements, candidates for the headline. */
   headings: El[];
   tables: El[];
+  /** Elements given text with a character of the article markers (see scoreElements). */
+  marked: El[];
 }
 
 /**
@@ -116,11 +118,18 @@ const INTEGRATION_POINTS = new Set(['mi', 'mo', 'mn', 'ms', 'mtext', 'annotation
 /** Elements without content: VOID, and the obsolete ones HTML parsers also treat so. */
 const EMPTY = new Set([...VOID, 'basefont', 'command', 'frame', 'isindex', 'keygen']);
 
-const lower = (s: string) => (/[A-Z]/.test(s) ? s.toLowerCase() : s);
+/** Names as written are mostly lower case already: only those with A–Z are converted. */
+function lower(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) return s.toLowerCase();
+  }
+  return s;
+}
 
 function build(html: string): Parsed {
   const root: El = { name: 'root', attrs: {}, children: [], parent: null, mask: 0 };
-  const parsed: Parsed = { root, metas: [], headings: [], tables: [] };
+  const parsed: Parsed = { root, metas: [], headings: [], tables: [], marked: [] };
   let current = root;
   let titleText: string[] | null = null;
   /** The start tag being read ('' for an ignored one) and its attributes. */
@@ -134,6 +143,7 @@ function build(html: string): Parsed {
 
   const text = (t: string) => {
     if (titleText) titleText.push(t);
+    if (MARKER_CHARS.test(t)) parsed.marked.push(current);
     const children = current.children;
     const last = children[children.length - 1];
     if (typeof last === 'string') children[children.length - 1] = last + t;
@@ -271,16 +281,32 @@ function elementText(el: El): string {
   return cleanText(out.join(''));
 }
 
-/** Marks each element with the set of article markers found in its text. */
-function scoreElements(el: El): number {
-  let mask = 0;
-  for (const child of el.children) {
-    if (typeof child === 'string') {
-      if (MARKER_CHARS.test(child)) ARTICLE_MARKERS.forEach((re, i) => re.test(child) && (mask |= 1 << i));
-    } else if (!SKIP.has(child.name)) mask |= scoreElements(child);
+/**
+ * Marks the elements that hold article markers, and their ancestors up to body, with the set
+ * found. Only the elements the build saw marker characters in (`marked`) are looked at, and
+ * text under a skipped element (script, select, …) does not count.
+ */
+function scoreElements(body: El, marked: El[]): void {
+  for (const el of new Set(marked)) {
+    let own = 0;
+    for (const child of el.children) {
+      if (typeof child === 'string' && MARKER_CHARS.test(child)) ARTICLE_MARKERS.forEach((re, i) => re.test(child) && (own |= 1 << i));
+    }
+    if (!own || !reachable(body, el)) continue;
+    for (let n: El | null = el; n; n = n.parent) {
+      n.mask |= own;
+      if (n === body) break;
+    }
   }
-  el.mask = mask;
-  return mask;
+}
+
+/** Whether el is body or under it with no skipped element on the way. */
+function reachable(body: El, el: El): boolean {
+  for (let n: El | null = el; n; n = n.parent) {
+    if (n === body) return true;
+    if (SKIP.has(n.name)) return false;
+  }
+  return false;
 }
 
 const popcount = (n: number) => {
@@ -289,8 +315,8 @@ const popcount = (n: number) => {
   return c;
 };
 
-function findArticle(body: El): El {
-  scoreElements(body);
+function findArticle(body: El, marked: El[]): El {
+  scoreElements(body, marked);
   let best = body;
   let bestScore = popcount(body.mask);
   let bestDepth = 0;
@@ -389,7 +415,8 @@ function tableGrid(table: El): Cell[][] {
     }
   });
   // Holes left by malformed spans become empty non-origin cells.
-  return grid.map((row) => Array.from(row ?? [], (cell) => cell ?? { text: '', origin: false }));
+  for (const row of grid) for (let c = 0; c < row.length; c++) row[c] ??= { text: '', origin: false };
+  return grid;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -434,7 +461,7 @@ function linearize(article: El): Block[] {
 export function readHtml(html: string, format = 'html'): DocumentModel {
   const parsed = build(stripInlineMarkup(html));
   const body = findBody(parsed.root);
-  const article = findArticle(body);
+  const article = findArticle(body, parsed.marked);
   const blocks = linearize(article);
   const headline = findHeadline(parsed, article);
   if (headline && !blocks.some((b) => b.kind === 'text' && b.text.includes(headline))) {
