@@ -72,9 +72,9 @@ export async function carryOverChecks(con: DuckDBConnection): Promise<void> {
       'carried_forward of ' || p.prev_year || ' in report ' || p.prev_id
     FROM pairs p CROSS JOIN cols
     LEFT JOIN (SELECT report_id, "column", ${EFFECTIVE} AS v, value IS NULL AND derived_value IS NOT NULL AS derived
-               FROM applications WHERE row = 'carried_forward') f ON f.report_id = p.prev_id AND f."column" = cols.col
+               FROM applications_values WHERE row = 'carried_forward') f ON f.report_id = p.prev_id AND f."column" = cols.col
     LEFT JOIN (SELECT report_id, "column", ${EFFECTIVE} AS v, value IS NULL AND derived_value IS NOT NULL AS derived
-               FROM applications WHERE row = 'carried_over') o ON o.report_id = p.cur_id AND o."column" = cols.col`);
+               FROM applications_values WHERE row = 'carried_over') o ON o.report_id = p.cur_id AND o."column" = cols.col`);
 }
 
 /** The cells a region summary is compared on: intake and totals of table 3, totals of table 4. */
@@ -92,7 +92,7 @@ const ROLLUP_CELLS: { table: TableCode; row: string; column: string }[] = [
 export async function rollupChecks(con: DuckDBConnection): Promise<void> {
   const cells = ROLLUP_CELLS.map((c, i) => `('${c.table}', '${c.row}', '${c.column}', ${i})`).join(', ');
   const cellValues = ROLLUP_CELLS.map(
-    (c) => `SELECT report_id, '${c.table}' AS tbl, row, "column", ${EFFECTIVE} AS v FROM ${c.table} WHERE row = '${c.row}' AND "column" = '${c.column}'`,
+    (c) => `SELECT report_id, '${c.table}' AS tbl, row, "column", ${EFFECTIVE} AS v FROM ${c.table}_values WHERE row = '${c.row}' AND "column" = '${c.column}'`,
   ).join(' UNION ALL ');
   await con.run(`
     INSERT INTO checks
@@ -217,7 +217,7 @@ export async function deriveChanges(con: DuckDBConnection, previousDir: string |
       await con.run(`
         INSERT INTO changes
         WITH n AS (
-          SELECT rid, row, "column", value, derived_value FROM ${table}
+          SELECT rid, row, "column", value, derived_value FROM ${table}_values
           WHERE ${within} AND rid IN (SELECT rid FROM compared WHERE ${within})
         ),
         o AS (SELECT * FROM old_cells WHERE ${within})

@@ -98,13 +98,21 @@ export async function createStaging(con: DuckDBConnection): Promise<void> {
 /** The published long tables, as views over the narrow staged cells. */
 export async function createCellViews(con: DuckDBConnection): Promise<void> {
   for (const table of ['proactive', 'applications', 'review_litigation']) {
+    // The values with their codes, for the release checks and the comparison with the previous
+    // release; the published view adds each row's location (a join over every row of every
+    // report, which those do not need).
     await con.run(`
-      CREATE VIEW ${table} AS
+      CREATE VIEW ${table}_values AS
       SELECT r.report_id, r.agency_id, r.region_code, r.year, r.scope, ${PUBLISHED_LAYOUT[table]} AS layout,
-             k."row", k."column", c.value, c.derived_value, c.derived_rule, l.location, c.rid, c.row_ord, c.col_ord
+             k."row", k."column", c.value, c.derived_value, c.derived_rule, c.rid, c.row_ord, c.col_ord
       FROM ${table}_cells c
       JOIN reports r ON r.rid = c.rid
-      JOIN codes k ON k.tbl = '${table}' AND k.layout = ${LAYOUT_OF[table]} AND k.row_ord = c.row_ord AND k.col_ord = c.col_ord
-      LEFT JOIN row_locations l ON l.rid = c.rid AND l.tbl = '${table}' AND l.row_ord = c.row_ord`);
+      JOIN codes k ON k.tbl = '${table}' AND k.layout = ${LAYOUT_OF[table]} AND k.row_ord = c.row_ord AND k.col_ord = c.col_ord`);
+    await con.run(`
+      CREATE VIEW ${table} AS
+      SELECT v.report_id, v.agency_id, v.region_code, v.year, v.scope, v.layout, v."row", v."column", v.value, v.derived_value, v.derived_rule,
+             l.location, v.rid, v.row_ord, v.col_ord
+      FROM ${table}_values v
+      LEFT JOIN row_locations l ON l.rid = v.rid AND l.tbl = '${table}' AND l.row_ord = v.row_ord`);
   }
 }
