@@ -222,6 +222,11 @@ function build(html: string): Parsed {
         if (endStartTag()) pop();
       },
       onclosetag(start, end) {
+        // Most end tags close the element just opened, as written: no name to slice and look up.
+        if (current !== root && end - start === current.name.length && html.startsWith(current.name, start)) {
+          pop();
+          return;
+        }
         const name = lower(html.slice(start, end));
         if (EMPTY.has(name)) {
           if (name === 'br') {
