@@ -62,25 +62,38 @@ export function resolveRow(
   let cells = trimGaps(tokens, n);
   // A PDF row with blank cells: its numbers go to the columns they sit under.
   if (cells.length !== n && layout) cells = placeInColumns(cells, layout, cells[0]?.at ?? rowAt ?? '') ?? cells;
-  const raw = cells.map(rawOf).join(' | ');
   const warnings: Warning[] = [];
   const printed: (number | null)[] = new Array(n).fill(null);
   const units: (Unit | undefined)[] = new Array(n).fill(undefined);
   const at = tokens[0]?.at;
 
   if (cells.length === n) {
+    const cellWhere = (i: number) => `${where}.${columns[i].code}`;
     cells.forEach((cell, i) => {
-      const w = `${where}.${columns[i].code}`;
-      if (cell.kind === 'blank') warnings.push({ code: 'blank_cell', where: w, at: cell.at });
-      else if (cell.parsed.kind === 'null') warnings.push({ code: 'blank_cell', where: w, raw: cell.parsed.raw, at: cell.at });
-      else if (cell.parsed.kind === 'invalid') warnings.push({ code: 'invalid_number', where: w, raw: cell.parsed.raw, at: cell.at, message: `not a number: "${cell.parsed.raw}"` });
+      if (cell.kind === 'blank') warnings.push({ code: 'blank_cell', where: cellWhere(i), at: cell.at });
+      else if (cell.parsed.kind === 'null') warnings.push({ code: 'blank_cell', where: cellWhere(i), raw: cell.parsed.raw, at: cell.at });
+      else if (cell.parsed.kind === 'invalid') warnings.push({ code: 'invalid_number', where: cellWhere(i), raw: cell.parsed.raw, at: cell.at, message: `not a number: "${cell.parsed.raw}"` });
       else {
         printed[i] = cell.parsed.value;
         units[i] = cell.parsed.unit;
       }
     });
-    return { printed, units, raw, warnings, cellRaws: cells.map(rawOf) };
+    // The printed forms are seldom needed (a unit converted, a division chosen by the
+    // columns): made on demand, not for every row.
+    return {
+      printed,
+      units,
+      warnings,
+      get raw() {
+        return cells.map(rawOf).join(' | ');
+      },
+      get cellRaws() {
+        return cells.map(rawOf);
+      },
+    };
   }
+
+  const raw = cells.map(rawOf).join(' | ');
 
   const forms = cells.map(printedForm);
   if (cells.length === 0) {
