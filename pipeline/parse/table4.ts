@@ -13,6 +13,8 @@ import type { Token } from './tokens.ts';
 
 /** The 15 printed positions, named row.column so that warnings point at the cell. */
 const LINE: ColumnDef[] = REVIEW_LITIGATION.rows.flatMap((row) => row.columns.map((c) => ({ ...c, code: `${row.code}.${c.code}` })));
+/** The table's row and column of each position. */
+const CELLS: [string, string][] = REVIEW_LITIGATION.rows.flatMap((row) => row.columns.map((c) => [row.code, c.code] as [string, string]));
 
 function valueRuns(tokens: Token[]): ValueToken[][] {
   const runs: ValueToken[][] = [];
@@ -40,7 +42,7 @@ export function readReviewLitigation(tokens: Token[]): TableRead {
   read.warnings.push(...rv.warnings);
   const values: NonNullable<TableRead['values']> = {};
   LINE.forEach((col, i) => {
-    const [row, column] = col.code.split('.');
+    const [row, column] = CELLS[i];
     (values[row] ??= {})[column] = rv.printed[i];
     if (rv.derived) read.derived[`review_litigation.${col.code}`] = { value: rv.derived.values[i], rule: rv.derived.rule, raw: rv.derived.raw };
   });
