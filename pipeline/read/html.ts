@@ -2,8 +2,8 @@
  * HTML → document model, with htmlparser2. Government pages wrap the report in site
  * navigation, headers and footers, use tables for page layout, paste Word markup into cells
  * and merge cells with rowspan/colspan. The reader:
- * 1. builds a lean element tree from htmlparser2's callbacks (lighter than a full DOM, which
- *    matters at thousands of reports a second);
+ * 1. builds a lean element tree from htmlparser2's tokenizer, by the tree rules of its Parser
+ *    (lighter than a full DOM, which matters at thousands of reports a second);
  * 2. finds the article: the deepest element that holds the most distinct report headings;
  * 3. keeps the page's title, CMS meta tags and a headline above the article as metadata;
  * 4. turns block elements into lines of text and data tables into grids with merged cells
