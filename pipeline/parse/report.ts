@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { runChecks } from '../check/index.ts';
 import { GongkaiError, InputError } from '../errors.ts';
-import type { Layout, TableCode } from '../model/codes.ts';
+import { TABLE_CODES, type Layout, type TableCode } from '../model/codes.ts';
 import type { AgencyIdentity, ParseOutcome, ReportRecord, Warning } from '../model/record.ts';
 import { readDocument, readDocumentAsync } from '../read/formats.ts';
 import type { DocumentModel } from '../read/document.ts';
@@ -75,7 +75,7 @@ export function parseDocumentModel(doc: DocumentModel, source: string, hash: str
   const derived: ReportRecord['derived'] = {};
   const locations: ReportRecord['locations'] = {};
   const layouts: ReportRecord['layouts'] = {};
-  for (const code of ['proactive', 'applications', 'review_litigation'] as TableCode[]) {
+  for (const code of TABLE_CODES) {
     const read = reads[code];
     tables[code] = read.values;
     if (!read.values) {

@@ -28,7 +28,8 @@ const BLOCK = new Set([
   'p', 'div', 'br', 'hr', 'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'section', 'article', 'header',
   'footer', 'nav', 'aside', 'main', 'blockquote', 'pre', 'center', 'form', 'fieldset', 'address', 'figure', 'figcaption', 'caption', 'tr', 'td', 'th', 'table', 'tbody', 'thead', 'tfoot', 'body', 'html',
 ]);
-const VOID = new Set(['br', 'hr', 'img', 'meta', 'link', 'input', 'col', 'area', 'base', 'wbr', 'source', 'embed', 'param', 'track']);
+/** Elements without content, including the obsolete ones HTML parsers also treat so. */
+const VOID = new Set(['br', 'hr', 'img', 'meta', 'link', 'input', 'col', 'area', 'base', 'wbr', 'source', 'embed', 'param', 'track', 'basefont', 'command', 'frame', 'isindex', 'keygen']);
 
 /** Headings that mark a report's article; an element's score is how many distinct ones it holds. */
 const ARTICLE_MARKERS = [/一\s*[、.．]\s*总体情况/, /主动公开政府信息情况/, /收到和处理政府信息公开申请/, /行政复议/, /存在的?主要问题|存在问题/, /其他需要报告/];
@@ -45,7 +46,7 @@ const META_NAMES: [RegExp, keyof DocumentMeta][] = [
 
 const MAX_SPAN = 100;
 /** Headline candidates: h1–h3, and elements whose class or id says title. */
-const HEADING = /^h[1-3]$/;
+const HEADLINE_TAG = /^h[1-3]$/;
 const TITLE = /title/i;
 
 /**
@@ -115,8 +116,6 @@ const OPEN_IMPLIES_CLOSE = new Map<string, Set<string>>([
 /** Elements that switch the tokenizer's foreign content (SVG, MathML) on, and back off. */
 const FOREIGN = new Set(['svg', 'math']);
 const INTEGRATION_POINTS = new Set(['mi', 'mo', 'mn', 'ms', 'mtext', 'annotation-xml', 'foreignobject', 'desc', 'title']);
-/** Elements without content: VOID, and the obsolete ones HTML parsers also treat so. */
-const EMPTY = new Set([...VOID, 'basefont', 'command', 'frame', 'isindex', 'keygen']);
 
 /** Names as written are mostly lower case already: only those with A–Z are converted. */
 function lower(s: string): string {
@@ -186,9 +185,9 @@ function build(html: string): Parsed {
     if (name === 'title' && !parsed.title) titleText = [];
     const el: El = { name, attrs: a, children: [], parent: current, mask: 0 };
     current.children.push(el);
-    if (HEADING.test(name) || (a.class !== undefined && TITLE.test(a.class)) || (a.id !== undefined && TITLE.test(a.id))) parsed.headings.push(el);
+    if (HEADLINE_TAG.test(name) || (a.class !== undefined && TITLE.test(a.class)) || (a.id !== undefined && TITLE.test(a.id))) parsed.headings.push(el);
     if (name === 'table') parsed.tables.push(el);
-    if (EMPTY.has(name)) return false;
+    if (VOID.has(name)) return false;
     current = el;
     if (FOREIGN.has(name)) foreign.push(true);
     else if (INTEGRATION_POINTS.has(name)) foreign.push(false);
@@ -228,7 +227,7 @@ function build(html: string): Parsed {
           return;
         }
         const name = lower(html.slice(start, end));
-        if (EMPTY.has(name)) {
+        if (VOID.has(name)) {
           if (name === 'br') {
             startTag('br');
             endStartTag();

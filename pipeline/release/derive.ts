@@ -5,7 +5,7 @@
  * cell-level changes since the previous release.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { APPLICANT_COLUMNS, tableDef, type TableCode } from '../model/codes.ts';
+import { APPLICANT_COLUMNS, TABLE_CODES, tableDef, type TableCode } from '../model/codes.ts';
 import { loadRegions } from '../normalize/regions.ts';
 import { query, TypedAppender } from './duck.ts';
 import { tableSpec } from './schema.ts';
@@ -207,7 +207,7 @@ export async function deriveChanges(con: DuckDBConnection, previousDir: string |
     SELECT 'report_removed', o.report_id, o.source_path, NULL, NULL, NULL, NULL, NULL
     FROM ${p('reports')} o ANTI JOIN reports r ON o.report_id = r.report_id`);
   const slices = (await query<{ slice: number }>(con, `SELECT DISTINCT (rid - 1) // ${SLICE_REPORTS} AS slice FROM compared ORDER BY slice`)).map((r) => r.slice);
-  for (const table of ['proactive', 'applications', 'review_litigation']) {
+  for (const table of TABLE_CODES) {
     await con.run(`
       CREATE TEMP TABLE old_cells AS
       SELECT c.rid, o.row, o."column", o.value, o.derived_value

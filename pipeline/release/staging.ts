@@ -97,7 +97,7 @@ export async function createStaging(con: DuckDBConnection): Promise<void> {
 
 /** The published long tables, as views over the narrow staged cells. */
 export async function createCellViews(con: DuckDBConnection): Promise<void> {
-  for (const table of ['proactive', 'applications', 'review_litigation']) {
+  for (const table of TABLE_CODES) {
     // The values with their codes, for the release checks and the comparison with the previous
     // release; the published view adds each row's location (a join over every row of every
     // report, which those do not need).

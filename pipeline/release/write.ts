@@ -111,9 +111,7 @@ export async function writeTables(con: DuckDBConnection, dir: string, timings?: 
     await con.run(`COPY (${written(true)}) TO ${sqlString(csv)} (FORMAT csv, HEADER)`);
     step(`${spec.name}.csv`);
     if (spec.partitioned) {
-      const hive = join(dir, 'partitioned', spec.name);
-      mkdirSync(hive, { recursive: true });
-      await writePartitions(con, spec, parquet, hive);
+      await writePartitions(con, spec, parquet, join(dir, 'partitioned', spec.name));
       step(`${spec.name}.partitioned`);
     }
   }
