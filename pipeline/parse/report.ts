@@ -2,7 +2,7 @@
  * Bytes of one report → its canonical record (or an error object in its place). A pure
  * function: no disk, clock or network; the CLI and the release build do the I/O around it.
  */
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { runChecks } from '../check/index.ts';
 import { GongkaiError, InputError } from '../errors.ts';
 import { TABLE_CODES, type Layout, type TableCode } from '../model/codes.ts';
@@ -21,7 +21,7 @@ import type { ManifestRow } from '../normalize/manifest.ts';
 import { tokenize } from './tokens.ts';
 
 export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return digest('sha256', bytes, 'hex');
 }
 
 const TABLE_NAMES: Record<TableCode, string> = {

@@ -50,6 +50,26 @@ function printedForm(t: ValueToken): Printed | null {
   return /^\d+$/.test(digits) ? digits : t.parsed.value;
 }
 
+/**
+ * A row that printed one value per column, the common case. Its printed forms are seldom needed
+ * (a unit converted, a division chosen by the columns), so they are made on demand; the getters
+ * sit on the prototype, where they cost nothing per row.
+ */
+class OneValuePerColumn implements RowValues {
+  constructor(
+    readonly printed: (number | null)[],
+    readonly units: (Unit | undefined)[],
+    readonly warnings: Warning[],
+    private readonly cells: ValueToken[],
+  ) {}
+  get raw(): string {
+    return this.cells.map(rawOf).join(' | ');
+  }
+  get cellRaws(): string[] {
+    return this.cells.map(rawOf);
+  }
+}
+
 export function resolveRow(
   tokens: ValueToken[],
   columns: readonly ColumnDef[],
@@ -78,19 +98,7 @@ export function resolveRow(
         units[i] = cell.parsed.unit;
       }
     });
-    // The printed forms are seldom needed (a unit converted, a division chosen by the
-    // columns): made on demand, not for every row.
-    return {
-      printed,
-      units,
-      warnings,
-      get raw() {
-        return cells.map(rawOf).join(' | ');
-      },
-      get cellRaws() {
-        return cells.map(rawOf);
-      },
-    };
+    return new OneValuePerColumn(printed, units, warnings, cells);
   }
 
   const raw = cells.map(rawOf).join(' | ');

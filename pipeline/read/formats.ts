@@ -7,14 +7,14 @@ import { InputError } from '../errors.ts';
 import { decode } from './decode.ts';
 import type { DocumentModel } from './document.ts';
 import { readDocx } from './docx.ts';
-import { readHtml, stripInlineMarkup } from './html.ts';
+import { readHtmlBytes } from './html.ts';
 import { readPdf } from './pdf.ts';
 import { readText } from './text.ts';
 
 export type Format = 'html' | 'text' | 'pdf' | 'docx' | 'doc' | 'wps';
 
 export const READERS: Partial<Record<Format, (bytes: Uint8Array, format: Format) => DocumentModel>> = {
-  html: (bytes, format) => readHtml(decode(bytes, stripInlineMarkup).text, format),
+  html: (bytes, format) => readHtmlBytes(bytes, format),
   text: (bytes, format) => readText(decode(bytes).text, format),
   docx: (bytes, format) => readDocx(bytes, format),
 };

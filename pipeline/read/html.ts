@@ -10,10 +10,12 @@
  *    expanded (a layout table, one whose cells hold tables, is read as flow content).
  */
 import { Tokenizer } from 'htmlparser2';
+import { decode } from './decode.ts';
 import { cleanText, type Block, type Cell, type DocumentMeta, type DocumentModel } from './document.ts';
 
 interface El {
   name: string;
+  /** The attributes the reader uses (KEPT_ATTRIBUTES); NO_ATTRIBUTES when it has none of them. */
   attrs: Record<string, string>;
   children: Node[];
   parent: El | null;
@@ -46,7 +48,7 @@ const META_NAMES: [RegExp, keyof DocumentMeta][] = [
 
 const MAX_SPAN = 100;
 /** Headline candidates: h1–h3, and elements whose class or id says title. */
-const HEADLINE_TAG = /^h[1-3]$/;
+const HEADLINE_TAGS = new Set(['h1', 'h2', 'h3']);
 const TITLE = /title/i;
 
 /**
@@ -117,6 +119,10 @@ const OPEN_IMPLIES_CLOSE = new Map<string, Set<string>>([
 const FOREIGN = new Set(['svg', 'math']);
 const INTEGRATION_POINTS = new Set(['mi', 'mo', 'mn', 'ms', 'mtext', 'annotation-xml', 'foreignobject', 'desc', 'title']);
 
+/** The attributes read: cell spans, CMS meta tags, and class and id for headlines. */
+const KEPT_ATTRIBUTES = new Set(['rowspan', 'colspan', 'class', 'id', 'name', 'property', 'content']);
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 /** Names as written are mostly lower case already: only those with A–Z are converted. */
 function lower(s: string): string {
   for (let i = 0; i < s.length; i++) {
@@ -127,14 +133,16 @@ function lower(s: string): string {
 }
 
 function build(html: string): Parsed {
-  const root: El = { name: 'root', attrs: {}, children: [], parent: null, mask: 0 };
+  const root: El = { name: 'root', attrs: NO_ATTRIBUTES, children: [], parent: null, mask: 0 };
   const parsed: Parsed = { root, metas: [], headings: [], tables: [], marked: [] };
   let current = root;
   let titleText: string[] | null = null;
   /** The start tag being read ('' for an ignored one) and its attributes. */
   let tag = '';
-  let attrs: Record<string, string> | null = null;
+  let ignored = false;
+  let attrs = NO_ATTRIBUTES;
   let attrName = '';
+  let keep = false;
   let attrValue = '';
   /** Open SVG/MathML elements and HTML integration points within them: true = foreign. */
   const foreign: boolean[] = [];
@@ -163,20 +171,22 @@ function build(html: string): Parsed {
   const startTag = (name: string) => {
     if (name === 'form' && isOpen('form')) {
       tag = '';
+      ignored = true;
       return;
     }
     const closes = OPEN_IMPLIES_CLOSE.get(name);
     if (closes) while (current !== root && closes.has(current.name)) pop();
     tag = name;
-    attrs = {};
+    ignored = false;
+    attrs = NO_ATTRIBUTES;
   };
   /** Adds the element read; returns whether it is left open. */
   const endStartTag = (): boolean => {
     const name = tag;
     tag = '';
     const a = attrs;
-    attrs = null;
-    if (!a) return false;
+    attrs = NO_ATTRIBUTES;
+    if (ignored) return false;
     if (name === 'meta') {
       const key = a.name ?? a.property;
       if (key && a.content) parsed.metas.push({ name: key, content: a.content });
@@ -185,7 +195,7 @@ function build(html: string): Parsed {
     if (name === 'title' && !parsed.title) titleText = [];
     const el: El = { name, attrs: a, children: [], parent: current, mask: 0 };
     current.children.push(el);
-    if (HEADLINE_TAG.test(name) || (a.class !== undefined && TITLE.test(a.class)) || (a.id !== undefined && TITLE.test(a.id))) parsed.headings.push(el);
+    if (HEADLINE_TAGS.has(name) || (a.class !== undefined && TITLE.test(a.class)) || (a.id !== undefined && TITLE.test(a.id))) parsed.headings.push(el);
     if (name === 'table') parsed.tables.push(el);
     if (VOID.has(name)) return false;
     current = el;
@@ -203,16 +213,20 @@ function build(html: string): Parsed {
       },
       onattribname(start, end) {
         attrName = lower(html.slice(start, end));
+        keep = KEPT_ATTRIBUTES.has(attrName);
       },
       onattribdata(start, end) {
-        attrValue += html.slice(start, end);
+        if (keep) attrValue += html.slice(start, end);
       },
       onattribentity(cp) {
-        attrValue += String.fromCodePoint(cp);
+        if (keep) attrValue += String.fromCodePoint(cp);
       },
       onattribend() {
-        if (attrs && !Object.hasOwn(attrs, attrName)) attrs[attrName] = attrValue;
+        const value = attrValue;
         attrValue = '';
+        if (!keep || ignored) return;
+        if (attrs === NO_ATTRIBUTES) attrs = {};
+        if (!Object.hasOwn(attrs, attrName)) attrs[attrName] = value;
       },
       onopentagend() {
         endStartTag();
@@ -462,8 +476,18 @@ function linearize(article: El): Block[] {
   return blocks;
 }
 
+/** A page's text → document model. */
 export function readHtml(html: string, format = 'html'): DocumentModel {
-  const parsed = build(stripInlineMarkup(html));
+  return readStripped(stripInlineMarkup(html), format);
+}
+
+/** A page's bytes → document model. The markup is stripped once, before decoding (decode.ts). */
+export function readHtmlBytes(bytes: Uint8Array, format = 'html'): DocumentModel {
+  return readStripped(decode(bytes, stripInlineMarkup).text, format);
+}
+
+function readStripped(html: string, format: string): DocumentModel {
+  const parsed = build(html);
   const body = findBody(parsed.root);
   const article = findArticle(body, parsed.marked);
   const blocks = linearize(article);
