@@ -29,6 +29,7 @@ const ENUMERATOR_AFTER = /^[.、．](?:$|(?=[^0-9０-９\s]))/;
 const ENUMERATOR = /^[0-9０-９]{1,2}[.、．]$/;
 
 const HAS_DIGIT = /[0-9０-９]/;
+const HAS_SPACE = /\s/;
 
 /**
  * Appends label text, joining it to the text token before it when both come from the same
@@ -103,6 +104,10 @@ export function tokenize(items: Item[]): Token[] {
           out.push(cell.box ? { kind: 'value', parsed: whole, at: item.at, box: cell.box } : { kind: 'value', parsed: whole, at: item.at });
           continue;
         }
+      } else if (!cell.box && !HAS_SPACE.test(text)) {
+        // One word of label text: the token tokenizeText would make, without splitting.
+        out.push({ kind: 'text', text: text + ' ', at: item.at, cell: true });
+        continue;
       }
       tokenizeText(text, item.at, out, cell.box ?? true);
     }

@@ -19,6 +19,7 @@ interface El {
   attrs: Record<string, string>;
   children: Node[];
   parent: El | null;
+  rule: TagRule;
   /** Bitmask of ARTICLE_MARKERS found in the element's text (filled by scoreElements). */
   mask: number;
 }
@@ -119,6 +120,29 @@ const OPEN_IMPLIES_CLOSE = new Map<string, Set<string>>([
 const FOREIGN = new Set(['svg', 'math']);
 const INTEGRATION_POINTS = new Set(['mi', 'mo', 'mn', 'ms', 'mtext', 'annotation-xml', 'foreignobject', 'desc', 'title']);
 
+/** What the tree builder needs to know of an element name, looked up once per start tag. */
+interface TagRule {
+  /** Open elements that this one's start tag closes. */
+  closes: Set<string> | undefined;
+  isVoid: boolean;
+  /** 1: switches foreign content on (svg, math); 2: an HTML integration point within it. */
+  foreign: 0 | 1 | 2;
+  headline: boolean;
+}
+const PLAIN_TAG: TagRule = { closes: undefined, isVoid: false, foreign: 0, headline: false };
+/** Every name some table above lists; any other element is PLAIN_TAG. */
+const TAG_RULES = new Map<string, TagRule>(
+  [...new Set([...OPEN_IMPLIES_CLOSE.keys(), ...VOID, ...FOREIGN, ...INTEGRATION_POINTS, ...HEADLINE_TAGS])].map((name) => [
+    name,
+    {
+      closes: OPEN_IMPLIES_CLOSE.get(name),
+      isVoid: VOID.has(name),
+      foreign: FOREIGN.has(name) ? 1 : INTEGRATION_POINTS.has(name) ? 2 : 0,
+      headline: HEADLINE_TAGS.has(name),
+    },
+  ]),
+);
+
 /** The attributes read: cell spans, CMS meta tags, and class and id for headlines. */
 const KEPT_ATTRIBUTES = new Set(['rowspan', 'colspan', 'class', 'id', 'name', 'property', 'content']);
 const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -133,12 +157,13 @@ function lower(s: string): string {
 }
 
 function build(html: string): Parsed {
-  const root: El = { name: 'root', attrs: NO_ATTRIBUTES, children: [], parent: null, mask: 0 };
+  const root: El = { name: 'root', attrs: NO_ATTRIBUTES, children: [], parent: null, mask: 0, rule: PLAIN_TAG };
   const parsed: Parsed = { root, metas: [], headings: [], tables: [], marked: [] };
   let current = root;
   let titleText: string[] | null = null;
   /** The start tag being read ('' for an ignored one) and its attributes. */
   let tag = '';
+  let rule = PLAIN_TAG;
   let ignored = false;
   let attrs = NO_ATTRIBUTES;
   let attrName = '';
@@ -161,7 +186,7 @@ function build(html: string): Parsed {
       parsed.title = cleanText(titleText.join('')) || undefined;
       titleText = null;
     }
-    if (FOREIGN.has(current.name) || INTEGRATION_POINTS.has(current.name)) foreign.pop();
+    if (current.rule.foreign) foreign.pop();
     current = current.parent ?? root;
   };
   const isOpen = (name: string) => {
@@ -174,7 +199,8 @@ function build(html: string): Parsed {
       ignored = true;
       return;
     }
-    const closes = OPEN_IMPLIES_CLOSE.get(name);
+    rule = TAG_RULES.get(name) ?? PLAIN_TAG;
+    const closes = rule.closes;
     if (closes) while (current !== root && closes.has(current.name)) pop();
     tag = name;
     ignored = false;
@@ -193,14 +219,13 @@ function build(html: string): Parsed {
       return false;
     }
     if (name === 'title' && !parsed.title) titleText = [];
-    const el: El = { name, attrs: a, children: [], parent: current, mask: 0 };
+    const el: El = { name, attrs: a, children: [], parent: current, mask: 0, rule };
     current.children.push(el);
-    if (HEADLINE_TAGS.has(name) || (a.class !== undefined && TITLE.test(a.class)) || (a.id !== undefined && TITLE.test(a.id))) parsed.headings.push(el);
+    if (rule.headline || (a.class !== undefined && TITLE.test(a.class)) || (a.id !== undefined && TITLE.test(a.id))) parsed.headings.push(el);
     if (name === 'table') parsed.tables.push(el);
-    if (VOID.has(name)) return false;
+    if (rule.isVoid) return false;
     current = el;
-    if (FOREIGN.has(name)) foreign.push(true);
-    else if (INTEGRATION_POINTS.has(name)) foreign.push(false);
+    if (rule.foreign) foreign.push(rule.foreign === 1);
     return true;
   };
 
