@@ -37,10 +37,22 @@ const UNITS: [RegExp, Unit][] = [
 const THOUSANDS = /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
 const PLAIN = /^\d+(?:\.\d+)?$/;
 
-const DIGITS = /^\d{1,15}$/;
+/** Most cells are plain ASCII digits: read here without a regular expression or NFKC. */
+function plainDigits(raw: string): number | null {
+  const n = raw.length;
+  if (n === 0 || n > 15) return null;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const d = raw.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    value = value * 10 + d;
+  }
+  return value;
+}
 
 export function parseNumber(raw: string): ParsedNumber {
-  if (DIGITS.test(raw)) return { kind: 'number', value: Number(raw), raw };
+  const digits = plainDigits(raw);
+  if (digits !== null) return { kind: 'number', value: digits, raw };
   let s = nfkc(raw).replace(/[\s\u00a0\u3000]+/g, '');
   if (NULL_MARKERS.has(s)) return { kind: 'null', raw };
   let unit: Unit | undefined;
