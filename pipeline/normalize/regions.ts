@@ -202,7 +202,12 @@ interface NameIndex {
   byText: Map<string, RegionName[]>;
   /** First character → the lengths of the names starting with it, longest first. */
   lengthsByFirst: Map<string, number[]>;
+  /** The first two characters of every name (names have at least two), as char-code pairs. */
+  starts: Set<number>;
 }
+
+/** Two UTF-16 code units as one number, for a lookup without making a string. */
+const pairAt = (text: string, pos: number) => text.charCodeAt(pos) * 0x10000 + text.charCodeAt(pos + 1);
 
 let cachedNames: NameIndex | undefined;
 
@@ -307,7 +312,12 @@ function loadNameIndex(): NameIndex {
     lengthsByFirst.set(text[0], lengths);
   }
   for (const lengths of lengthsByFirst.values()) lengths.sort((a, b) => b - a);
-  cachedNames = { byText, lengthsByFirst };
+  const starts = new Set<number>();
+  for (const text of byText.keys()) {
+    if (text.length < 2) throw new Error(`region name "${text}" is one character: it would match everywhere`);
+    starts.add(pairAt(text, 0));
+  }
+  cachedNames = { byText, lengthsByFirst, starts };
   return cachedNames;
 }
 
@@ -471,8 +481,8 @@ export function findRegionMentions(text: string): RegionMention[] {
   const clean = cleanRegionText(text);
   const index = loadNameIndex();
   const mentions: RegionMention[] = [];
-  for (let pos = 0; pos < clean.length; pos++) {
-    if (!index.lengthsByFirst.has(clean[pos])) continue;
+  for (let pos = 0; pos + 1 < clean.length; pos++) {
+    if (!index.starts.has(pairAt(clean, pos))) continue;
     const rest = clean.slice(pos, pos + 64);
     const match = readChain(rest);
     if (match.candidates.length === 0) continue;
