@@ -9,7 +9,7 @@
  * 4. turns block elements into lines of text and data tables into grids with merged cells
  *    expanded (a layout table, one whose cells hold tables, is read as flow content).
  */
-import { Tokenizer } from 'htmlparser2';
+import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 import { decode } from './decode.ts';
 import { cleanText, type Block, type Cell, type DocumentMeta, type DocumentModel } from './document.ts';
 
@@ -156,150 +156,167 @@ function lower(s: string): string {
   return s;
 }
 
-function build(html: string): Parsed {
-  const root: El = { name: 'root', attrs: NO_ATTRIBUTES, children: [], parent: null, mask: 0, rule: PLAIN_TAG };
-  const parsed: Parsed = { root, metas: [], headings: [], tables: [], marked: [] };
-  let current = root;
-  let titleText: string[] | null = null;
-  /** The start tag being read ('' for an ignored one) and its attributes. */
-  let tag = '';
-  let rule = PLAIN_TAG;
-  let ignored = false;
-  let attrs = NO_ATTRIBUTES;
-  let attrName = '';
-  let keep = false;
-  let attrValue = '';
+/**
+ * The tree builder is the tokenizer's callbacks object. As a class, every page is built by the
+ * same functions, which the tokenizer's compiled code calls directly.
+ */
+class TreeBuilder implements TokenizerCallbacks {
+  readonly root: El = { name: 'root', attrs: NO_ATTRIBUTES, children: [], parent: null, mask: 0, rule: PLAIN_TAG };
+  readonly parsed: Parsed = { root: this.root, metas: [], headings: [], tables: [], marked: [] };
+  private current = this.root;
+  private titleText: string[] | null = null;
+  /** The start tag being read ('' for an ignored one), its tree rules and its attributes. */
+  private tag = '';
+  private rule = PLAIN_TAG;
+  private ignored = false;
+  private attrs = NO_ATTRIBUTES;
+  private attrName = '';
+  private keep = false;
+  private attrValue = '';
   /** Open SVG/MathML elements and HTML integration points within them: true = foreign. */
-  const foreign: boolean[] = [];
-  const inForeign = () => foreign.length > 0 && foreign[foreign.length - 1];
+  private readonly foreign: boolean[] = [];
 
-  const text = (t: string) => {
-    if (titleText) titleText.push(t);
-    if (MARKER_CHARS.test(t)) parsed.marked.push(current);
-    const children = current.children;
+  constructor(private readonly html: string) {}
+
+  isInForeignContext(): boolean {
+    return this.foreign.length > 0 && this.foreign[this.foreign.length - 1];
+  }
+
+  private text(t: string): void {
+    if (this.titleText) this.titleText.push(t);
+    if (MARKER_CHARS.test(t)) this.parsed.marked.push(this.current);
+    const children = this.current.children;
     const last = children[children.length - 1];
     if (typeof last === 'string') children[children.length - 1] = last + t;
     else children.push(t);
-  };
-  const pop = () => {
-    if (current.name === 'title' && titleText) {
-      parsed.title = cleanText(titleText.join('')) || undefined;
-      titleText = null;
+  }
+
+  private pop(): void {
+    const current = this.current;
+    if (current.name === 'title' && this.titleText) {
+      this.parsed.title = cleanText(this.titleText.join('')) || undefined;
+      this.titleText = null;
     }
-    if (current.rule.foreign) foreign.pop();
-    current = current.parent ?? root;
-  };
-  const isOpen = (name: string) => {
-    for (let el: El | null = current; el && el !== root; el = el.parent) if (el.name === name) return true;
+    if (current.rule.foreign) this.foreign.pop();
+    this.current = current.parent ?? this.root;
+  }
+
+  private isOpen(name: string): boolean {
+    for (let el: El | null = this.current; el && el !== this.root; el = el.parent) if (el.name === name) return true;
     return false;
-  };
-  const startTag = (name: string) => {
-    if (name === 'form' && isOpen('form')) {
-      tag = '';
-      ignored = true;
+  }
+
+  private startTag(name: string): void {
+    if (name === 'form' && this.isOpen('form')) {
+      this.tag = '';
+      this.ignored = true;
       return;
     }
-    rule = TAG_RULES.get(name) ?? PLAIN_TAG;
+    const rule = (this.rule = TAG_RULES.get(name) ?? PLAIN_TAG);
     const closes = rule.closes;
-    if (closes) while (current !== root && closes.has(current.name)) pop();
-    tag = name;
-    ignored = false;
-    attrs = NO_ATTRIBUTES;
-  };
+    if (closes) while (this.current !== this.root && closes.has(this.current.name)) this.pop();
+    this.tag = name;
+    this.ignored = false;
+    this.attrs = NO_ATTRIBUTES;
+  }
+
   /** Adds the element read; returns whether it is left open. */
-  const endStartTag = (): boolean => {
-    const name = tag;
-    tag = '';
-    const a = attrs;
-    attrs = NO_ATTRIBUTES;
-    if (ignored) return false;
+  private endStartTag(): boolean {
+    const name = this.tag;
+    const rule = this.rule;
+    const a = this.attrs;
+    this.tag = '';
+    this.attrs = NO_ATTRIBUTES;
+    if (this.ignored) return false;
+    const parsed = this.parsed;
     if (name === 'meta') {
       const key = a.name ?? a.property;
       if (key && a.content) parsed.metas.push({ name: key, content: a.content });
       return false;
     }
-    if (name === 'title' && !parsed.title) titleText = [];
-    const el: El = { name, attrs: a, children: [], parent: current, mask: 0, rule };
-    current.children.push(el);
+    if (name === 'title' && !parsed.title) this.titleText = [];
+    const el: El = { name, attrs: a, children: [], parent: this.current, mask: 0, rule };
+    this.current.children.push(el);
     if (rule.headline || (a.class !== undefined && TITLE.test(a.class)) || (a.id !== undefined && TITLE.test(a.id))) parsed.headings.push(el);
     if (name === 'table') parsed.tables.push(el);
     if (rule.isVoid) return false;
-    current = el;
-    if (rule.foreign) foreign.push(rule.foreign === 1);
+    this.current = el;
+    if (rule.foreign) this.foreign.push(rule.foreign === 1);
     return true;
-  };
+  }
 
-  const tokenizer = new Tokenizer(
-    { decodeEntities: true, recognizeSelfClosing: true },
-    {
-      onopentagname(start, end) {
-        const name = lower(html.slice(start, end));
-        startTag(name === 'image' && !inForeign() ? 'img' : name);
-      },
-      onattribname(start, end) {
-        attrName = lower(html.slice(start, end));
-        keep = KEPT_ATTRIBUTES.has(attrName);
-      },
-      onattribdata(start, end) {
-        if (keep) attrValue += html.slice(start, end);
-      },
-      onattribentity(cp) {
-        if (keep) attrValue += String.fromCodePoint(cp);
-      },
-      onattribend() {
-        const value = attrValue;
-        attrValue = '';
-        if (!keep || ignored) return;
-        if (attrs === NO_ATTRIBUTES) attrs = {};
-        if (!Object.hasOwn(attrs, attrName)) attrs[attrName] = value;
-      },
-      onopentagend() {
-        endStartTag();
-      },
-      onselfclosingtag() {
-        if (endStartTag()) pop();
-      },
-      onclosetag(start, end) {
-        // Most end tags close the element just opened, as written: no name to slice and look up.
-        if (current !== root && end - start === current.name.length && html.startsWith(current.name, start)) {
-          pop();
-          return;
-        }
-        const name = lower(html.slice(start, end));
-        if (VOID.has(name)) {
-          if (name === 'br') {
-            startTag('br');
-            endStartTag();
-          }
-          return;
-        }
-        if (isOpen(name)) {
-          while (current.name !== name) pop();
-          pop();
-        } else if (name === 'p') {
-          startTag('p');
-          if (endStartTag()) pop();
-        }
-      },
-      ontext(start, end) {
-        text(html.slice(start, end));
-      },
-      ontextentity(cp) {
-        text(String.fromCodePoint(cp));
-      },
-      oncdata() {},
-      oncomment() {},
-      ondeclaration() {},
-      onprocessinginstruction() {},
-      onend() {
-        while (current !== root) pop();
-      },
-      isInForeignContext: inForeign,
-    },
-  );
+  onopentagname(start: number, end: number): void {
+    const name = lower(this.html.slice(start, end));
+    this.startTag(name === 'image' && !this.isInForeignContext() ? 'img' : name);
+  }
+  onattribname(start: number, end: number): void {
+    this.attrName = lower(this.html.slice(start, end));
+    this.keep = KEPT_ATTRIBUTES.has(this.attrName);
+  }
+  onattribdata(start: number, end: number): void {
+    if (this.keep) this.attrValue += this.html.slice(start, end);
+  }
+  onattribentity(cp: number): void {
+    if (this.keep) this.attrValue += String.fromCodePoint(cp);
+  }
+  onattribend(): void {
+    const value = this.attrValue;
+    this.attrValue = '';
+    if (!this.keep || this.ignored) return;
+    if (this.attrs === NO_ATTRIBUTES) this.attrs = {};
+    if (!Object.hasOwn(this.attrs, this.attrName)) this.attrs[this.attrName] = value;
+  }
+  onopentagend(): void {
+    this.endStartTag();
+  }
+  onselfclosingtag(): void {
+    if (this.endStartTag()) this.pop();
+  }
+  onclosetag(start: number, end: number): void {
+    const html = this.html;
+    const current = this.current;
+    // Most end tags close the element just opened, as written: no name to slice and look up.
+    if (current !== this.root && end - start === current.name.length && html.startsWith(current.name, start)) {
+      this.pop();
+      return;
+    }
+    const name = lower(html.slice(start, end));
+    if (VOID.has(name)) {
+      if (name === 'br') {
+        this.startTag('br');
+        this.endStartTag();
+      }
+      return;
+    }
+    if (this.isOpen(name)) {
+      while (this.current.name !== name) this.pop();
+      this.pop();
+    } else if (name === 'p') {
+      this.startTag('p');
+      if (this.endStartTag()) this.pop();
+    }
+  }
+  ontext(start: number, end: number): void {
+    this.text(this.html.slice(start, end));
+  }
+  ontextentity(cp: number): void {
+    this.text(String.fromCodePoint(cp));
+  }
+  oncdata(): void {}
+  oncomment(): void {}
+  ondeclaration(): void {}
+  onprocessinginstruction(): void {}
+  onend(): void {
+    while (this.current !== this.root) this.pop();
+  }
+}
+
+function build(html: string): Parsed {
+  const builder = new TreeBuilder(html);
+  const tokenizer = new Tokenizer({ decodeEntities: true, recognizeSelfClosing: true }, builder);
   tokenizer.write(html);
   tokenizer.end();
-  return parsed;
+  return builder.parsed;
 }
 
 function textOf(node: Node, out: string[]): void {
