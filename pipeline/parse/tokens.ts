@@ -6,7 +6,7 @@
  */
 import type { Box } from '../read/document.ts';
 import type { Item } from './sections.ts';
-import { isNullMarker, parseNumber, type ParsedNumber } from './numbers.ts';
+import { isNullMarker, parseNumber, plainDigits, type ParsedNumber } from './numbers.ts';
 
 export type Token =
   /** `cell` is set for the text of a grid cell: one token per cell, never merged with the next. */
@@ -97,7 +97,13 @@ export function tokenize(items: Item[]): Token[] {
         out.push({ kind: 'blank', at: item.at });
         continue;
       }
-      // Label cells (no digit, not a dash or 无) skip number parsing.
+      // Most value cells are plain digits; label cells (no digit, not a dash or 无) skip number parsing.
+      const digits = plainDigits(text);
+      if (digits !== null) {
+        const parsed: ParsedNumber = { kind: 'number', value: digits, raw: text };
+        out.push(cell.box ? { kind: 'value', parsed, at: item.at, box: cell.box } : { kind: 'value', parsed, at: item.at });
+        continue;
+      }
       if (HAS_DIGIT.test(text) || isNullMarker(text)) {
         const whole = parseNumber(text);
         if (whole.kind !== 'invalid') {
