@@ -78,8 +78,10 @@ function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true)
     }
     appendText(out, chunk.slice(last), at, from, cell);
     // Chunks of one line are separate words: keep a space between text tokens of one line.
-    const prev = out[out.length - 1];
-    if (out.length > from && prev.kind === 'text') prev.text += ' ';
+    if (out.length > from) {
+      const prev = out[out.length - 1];
+      if (prev.kind === 'text') prev.text += ' ';
+    }
   }
 }
 

@@ -147,6 +147,19 @@ const TAG_RULES = new Map<string, TagRule>(
 const KEPT_ATTRIBUTES = new Set(['rowspan', 'colspan', 'class', 'id', 'name', 'property', 'content']);
 const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
+/**
+ * The most frequent element names (p, td, tr, th, br), recognized from their characters in any
+ * case: no string is cut from the page, and the name returned is a constant whose hash is known.
+ */
+function commonTag(html: string, start: number, end: number): string | undefined {
+  const a = html.charCodeAt(start) | 0x20;
+  if (end - start === 1) return a === 0x70 ? 'p' : undefined;
+  if (end - start !== 2) return undefined;
+  const b = html.charCodeAt(start + 1) | 0x20;
+  if (a === 0x74) return b === 0x64 ? 'td' : b === 0x72 ? 'tr' : b === 0x68 ? 'th' : undefined;
+  return a === 0x62 && b === 0x72 ? 'br' : undefined;
+}
+
 /** Names as written are mostly lower case already: only those with A–Z are converted. */
 function lower(s: string): string {
   for (let i = 0; i < s.length; i++) {
@@ -186,8 +199,9 @@ class TreeBuilder implements TokenizerCallbacks {
     if (this.titleText) this.titleText.push(t);
     if (MARKER_CHARS.test(t)) this.parsed.marked.push(this.current);
     const children = this.current.children;
-    const last = children[children.length - 1];
-    if (typeof last === 'string') children[children.length - 1] = last + t;
+    // Index -1 of an empty array is a property lookup, many times slower: test the length first.
+    const n = children.length;
+    if (n > 0 && typeof children[n - 1] === 'string') children[n - 1] += t;
     else children.push(t);
   }
 
@@ -246,7 +260,7 @@ class TreeBuilder implements TokenizerCallbacks {
   }
 
   onopentagname(start: number, end: number): void {
-    const name = lower(this.html.slice(start, end));
+    const name = commonTag(this.html, start, end) ?? lower(this.html.slice(start, end));
     this.startTag(name === 'image' && !this.isInForeignContext() ? 'img' : name);
   }
   onattribname(start: number, end: number): void {
