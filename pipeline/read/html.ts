@@ -465,7 +465,9 @@ function hasInnerTable(el: El): boolean {
 }
 
 function span(el: El, name: string): number {
-  const n = Number.parseInt(el.attrs[name] ?? '1', 10);
+  const value = el.attrs[name];
+  if (value === undefined) return 1;
+  const n = Number.parseInt(value, 10);
   return Number.isFinite(n) && n > 0 ? Math.min(n, MAX_SPAN) : 1;
 }
 
