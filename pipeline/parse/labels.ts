@@ -7,7 +7,7 @@
  * "（二）部分公开（区分处理的，…）" look the same. A key only needs to identify the row: rows
  * are matched in template order, so a key is tried only a few rows ahead of the last match.
  */
-import type { Layout, SectionCode } from '../model/codes.ts';
+import type { Layout, SectionCode, TableDef } from '../model/codes.ts';
 import { nfkc } from '../nfkc.ts';
 
 export function normalizeLabel(text: string): string {
@@ -86,6 +86,15 @@ const APPLICATION_KEYS: Record<string, RegExp[]> = {
   total_processed: [/总计$/],
   carried_forward: [/结转下年|下年度继续办理|继续办理/],
 };
+
+const keysByTemplate = new WeakMap<TableDef, RowKey[]>();
+
+/** The keys of a template's rows, made once per template. */
+export function templateKeys(table: 'proactive' | 'applications', def: TableDef): RowKey[] {
+  let keys = keysByTemplate.get(def);
+  if (!keys) keysByTemplate.set(def, (keys = rowKeys(table, def.rows.map((r) => r.code))));
+  return keys;
+}
 
 export function rowKeys(table: 'proactive' | 'applications', codes: readonly string[]): RowKey[] {
   const source = table === 'proactive' ? PROACTIVE_KEYS : APPLICATION_KEYS;

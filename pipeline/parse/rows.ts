@@ -41,8 +41,25 @@ function findRow(buffer: string, keys: RowKey[], after: number): number {
   return best;
 }
 
+const anyKeys = new WeakMap<RowKey[], RegExp | null>();
+
+/**
+ * Every key of a table as one pattern, made once per key list: most text (headers, notes) names
+ * no row, and one test tells so. Null when the keys' flags differ and cannot be joined.
+ */
+function anyKeyOf(keys: RowKey[]): RegExp | null {
+  let any = anyKeys.get(keys);
+  if (any === undefined) {
+    const all = keys.flatMap((k) => k.keys);
+    any = all.every((k) => k.flags === '') ? new RegExp(all.map((k) => `(?:${k.source})`).join('|')) : null;
+    anyKeys.set(keys, any);
+  }
+  return any;
+}
+
 export function readRows(tokens: Token[], keys: RowKey[]): Map<string, RowRead> {
   const rows = new Map<string, RowRead>();
+  const any = anyKeyOf(keys);
   let current: RowRead | null = null;
   let currentIndex = -1;
   let buffer = '';
@@ -61,7 +78,8 @@ export function readRows(tokens: Token[], keys: RowKey[]): Map<string, RowRead> 
       // the new text can match now (keys are shorter than LONGEST_KEY).
       const from = Math.max(0, buffer.length - LONGEST_KEY);
       buffer += normalizeLabel(token.text);
-      const found = findRow(buffer.slice(from), keys, currentIndex);
+      const recent = buffer.slice(from);
+      const found = any === null || any.test(recent) ? findRow(recent, keys, currentIndex) : -1;
       if (found >= 0) {
         currentIndex = found;
         current = { code: keys[found].code, label: buffer, at: token.at, values: [], matchedInCell: token.cell === true };

@@ -5,7 +5,7 @@
  * (unit_assumed).
  */
 import { tableDef, type Layout } from '../model/codes.ts';
-import { rowKeys } from './labels.ts';
+import { templateKeys } from './labels.ts';
 import { detectLayout } from './layout.ts';
 import { toTenThousandYuan, unitInHeader } from './numbers.ts';
 import { findColumns, headerLines, type Columns } from './columns.ts';
@@ -22,7 +22,7 @@ export function readProactive(tokens: Token[], fallback: Layout | null): TableRe
   if (!detected) read.warnings.push({ code: 'layout_uncertain', where: 'proactive', message: `layout not evident from the table; taken as ${layout}` });
 
   const def = tableDef('proactive', layout);
-  const rows = readRows(tokens, rowKeys('proactive', def.rows.map((r) => r.code)));
+  const rows = readRows(tokens, templateKeys('proactive', def));
   if (rows.size === 0) return read;
 
   // Each sub-table (条款) has its own columns.

@@ -6,7 +6,7 @@
  */
 import { APPLICANT_COLUMNS, outcomeRows, tableDef, type Layout, type TableDef } from '../model/codes.ts';
 import { APPLICANT_ROW_RULE } from './digits.ts';
-import { rowKeys } from './labels.ts';
+import { templateKeys } from './labels.ts';
 import { detectLayout } from './layout.ts';
 import { findColumns, headerLines } from './columns.ts';
 import { resolveRow, type RowValues } from './row-values.ts';
@@ -70,7 +70,7 @@ export function readApplications(tokens: Token[], fallback: Layout | null): Tabl
   if (!layout) return read;
 
   const def = tableDef('applications', layout);
-  const rows = readRows(tokens, rowKeys('applications', def.rows.map((r) => r.code)));
+  const rows = readRows(tokens, templateKeys('applications', def));
   if (rows.size === 0) return read;
   if (!detected) read.warnings.push({ code: 'layout_uncertain', where: 'applications', message: `layout not evident from the table; taken as ${layout}` });
 

@@ -28,6 +28,9 @@ const ENUMERATOR_AFTER = /^[.、．](?:$|(?=[^0-9０-９\s]))/;
 /** "1." or "2、" standing alone before a label (1. 属于国家秘密). */
 const ENUMERATOR = /^[0-9０-９]{1,2}[.、．]$/;
 
+/** One digit, 、 or a dot, and no other digit: what the loop below would keep whole as text. */
+const ENUMERATED_LABEL = /^[0-9０-９][.、．][^0-9０-９]*$/;
+
 const HAS_DIGIT = /[0-9０-９]/;
 const HAS_SPACE = /\s/;
 
@@ -54,6 +57,11 @@ function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true)
     if (!chunk) continue;
     // Most chunks are label text: without a digit, only a null marker (—, 无) can be a value.
     if (!HAS_DIGIT.test(chunk) && !isNullMarker(chunk)) {
+      appendText(out, chunk + ' ', at, from, cell);
+      continue;
+    }
+    // "1.属于国家秘密": a one-digit enumerator and label words, all label text (see below).
+    if (ENUMERATED_LABEL.test(chunk)) {
       appendText(out, chunk + ' ', at, from, cell);
       continue;
     }
