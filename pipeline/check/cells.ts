@@ -15,10 +15,13 @@ export interface Operand {
   derived: boolean;
 }
 
+/** The derived values of a report that has none: operand then builds no key to look up. */
+export const NO_DERIVED: Record<string, Derived> = Object.freeze({});
+
 export function operand(input: CheckInput, table: TableCode, row: string, column: string): Operand {
   const printed = input.tables[table]?.[row]?.[column];
   if (printed !== null && printed !== undefined) return { value: printed, derived: false };
-  const d = input.derived[`${table}.${row}.${column}`];
+  const d = input.derived === NO_DERIVED ? undefined : input.derived[`${table}.${row}.${column}`];
   return d ? { value: d.value, derived: true } : { value: null, derived: false };
 }
 
