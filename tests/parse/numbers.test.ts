@@ -34,6 +34,13 @@ describe('numbers as real reports print them', () => {
 
   it.each(['见附件', 'abc', '1.2.3', '12a', '约10'])('%j → invalid', (raw) => expect(parseNumber(raw).kind).toBe('invalid'));
 
+  it('reads plain digits of any length the same way, leading zeros included', () => {
+    // Up to 15 digits take the fast path; longer ones the general one.
+    expect(parseNumber('007')).toEqual({ kind: 'number', value: 7, raw: '007' });
+    expect(parseNumber('123456789012345')).toEqual({ kind: 'number', value: 123456789012345, raw: '123456789012345' });
+    expect(parseNumber('1234567890123456')).toEqual({ kind: 'number', value: 1234567890123456, raw: '1234567890123456' });
+  });
+
   it('keeps the unit of money', () => {
     expect(parseNumber('251000元')).toMatchObject({ value: 251000, unit: '元' });
     expect(parseNumber('0.35万元')).toMatchObject({ value: 0.35, unit: '万元' });

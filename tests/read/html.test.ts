@@ -81,5 +81,13 @@ describe('HTML reader', () => {
       ['A&B', '~A&B'],
       ['1', '2'],
     ]);
+    // Text on both sides of an element that is not kept (a meta tag) joins; a repeated
+    // attribute keeps its first value; mixed-case names of common elements (Td, tR, P).
+    const joined = readHtml('<table><tR><Td>本年<meta name="x" content="y">新收</Td><td rowspan="2" ROWSPAN="1">5</td></tR><tr><TD>结转</TD></tr></table><P>甲</P>');
+    expect(texts(joined.blocks[0] as TableBlock)).toEqual([
+      ['本年新收', '5'],
+      ['结转', '~5'],
+    ]);
+    expect(joined.blocks[1]).toMatchObject({ kind: 'text', text: '甲' });
   });
 });

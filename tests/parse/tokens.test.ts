@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import type { Item } from '../../pipeline/parse/sections.ts';
+import { tokenize } from '../../pipeline/parse/tokens.ts';
+
+const line = (text: string): Item => ({ kind: 'text', text, at: 'line 1' });
+const row = (...cells: string[]): Item => ({ kind: 'row', cells: cells.map((text) => ({ text, origin: true })), at: 'table 1 row 1' });
+const shape = (items: Item[]) =>
+  tokenize(items).map((t) => (t.kind === 'text' ? `text:${t.text}` : t.kind === 'blank' ? 'blank' : t.parsed.kind === 'number' ? `value:${t.parsed.value}` : `${t.parsed.kind}:${t.parsed.raw}`));
+
+describe('tokens of table text', () => {
+  it('keeps a one-digit enumerator with its label', () => {
+    expect(shape([line('1.属于国家秘密 5 0 0')])).toEqual(['text:1.属于国家秘密 ', 'value:5', 'value:0', 'value:0']);
+    expect(shape([line('2、其他法律行政法规禁止公开')])).toEqual(['text:2、其他法律行政法规禁止公开 ']);
+    expect(shape([row('3．不予公开', '12')])).toEqual(['text:3．不予公开 ', 'value:12']);
+  });
+
+  it('splits digits run into the next label: the last digit numbers it', () => {
+    expect(shape([line('00000002.其他')])).toEqual(['value:0', 'text:2.其他 ']);
+  });
+
+  it('reads grid cells: plain digits, marks for nothing, labels and gaps', () => {
+    expect(shape([row('规章', '3', '—', '', '１２', '1,234')])).toEqual(['text:规章 ', 'value:3', 'null:—', 'blank', 'value:12', 'value:1234']);
+  });
+});
