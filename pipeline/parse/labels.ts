@@ -96,7 +96,7 @@ export function templateKeys(table: 'proactive' | 'applications', def: TableDef)
   return keys;
 }
 
-export function rowKeys(table: 'proactive' | 'applications', codes: readonly string[]): RowKey[] {
+function rowKeys(table: 'proactive' | 'applications', codes: readonly string[]): RowKey[] {
   const source = table === 'proactive' ? PROACTIVE_KEYS : APPLICATION_KEYS;
   return codes.map((code) => {
     const keys = source[code];

@@ -93,6 +93,9 @@ function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true)
   }
 }
 
+/** A grid cell's value; `box` only where the cell has one, so tokens keep one of two shapes. */
+const valueToken = (parsed: ParsedNumber, at: string, box: Box | undefined): Token => (box ? { kind: 'value', parsed, at, box } : { kind: 'value', parsed, at });
+
 export function tokenize(items: Item[]): Token[] {
   const out: Token[] = [];
   for (const item of items) {
@@ -110,14 +113,13 @@ export function tokenize(items: Item[]): Token[] {
       // Most value cells are plain digits; label cells (no digit, not a dash or 无) skip number parsing.
       const digits = plainDigits(text);
       if (digits !== null) {
-        const parsed: ParsedNumber = { kind: 'number', value: digits, raw: text };
-        out.push(cell.box ? { kind: 'value', parsed, at: item.at, box: cell.box } : { kind: 'value', parsed, at: item.at });
+        out.push(valueToken({ kind: 'number', value: digits, raw: text }, item.at, cell.box));
         continue;
       }
       if (HAS_DIGIT.test(text) || isNullMarker(text)) {
         const whole = parseNumber(text);
         if (whole.kind !== 'invalid') {
-          out.push(cell.box ? { kind: 'value', parsed: whole, at: item.at, box: cell.box } : { kind: 'value', parsed: whole, at: item.at });
+          out.push(valueToken(whole, item.at, cell.box));
           continue;
         }
       } else if (!cell.box && !HAS_SPACE.test(text)) {
