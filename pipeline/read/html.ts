@@ -81,7 +81,6 @@ interface Parsed {
   metas: { name: string; content: string }[];
   /** h1–h3 and *title* elements, candidates for the headline. */
   headings: El[];
-  tables: El[];
   /** Elements given text with a character of the article markers (see scoreElements). */
   marked: El[];
 }
@@ -175,13 +174,12 @@ function lower(s: string): string {
  */
 class TreeBuilder implements TokenizerCallbacks {
   readonly root: El = { name: 'root', attrs: NO_ATTRIBUTES, children: [], parent: null, mask: 0, rule: PLAIN_TAG };
-  readonly parsed: Parsed = { root: this.root, metas: [], headings: [], tables: [], marked: [] };
+  readonly parsed: Parsed = { root: this.root, metas: [], headings: [], marked: [] };
   private current = this.root;
   private titleText: string[] | null = null;
-  /** The start tag being read ('' for an ignored one), its tree rules and its attributes. */
+  /** The start tag being read ('' for an ignored one: a nested form), its tree rules and its attributes. */
   private tag = '';
   private rule = PLAIN_TAG;
-  private ignored = false;
   private attrs = NO_ATTRIBUTES;
   private attrName = '';
   private keep = false;
@@ -223,14 +221,12 @@ class TreeBuilder implements TokenizerCallbacks {
   private startTag(name: string): void {
     if (name === 'form' && this.isOpen('form')) {
       this.tag = '';
-      this.ignored = true;
       return;
     }
     const rule = (this.rule = TAG_RULES.get(name) ?? PLAIN_TAG);
     const closes = rule.closes;
     if (closes) while (this.current !== this.root && closes.has(this.current.name)) this.pop();
     this.tag = name;
-    this.ignored = false;
     this.attrs = NO_ATTRIBUTES;
   }
 
@@ -241,7 +237,7 @@ class TreeBuilder implements TokenizerCallbacks {
     const a = this.attrs;
     this.tag = '';
     this.attrs = NO_ATTRIBUTES;
-    if (this.ignored) return false;
+    if (name === '') return false;
     const parsed = this.parsed;
     if (name === 'meta') {
       const key = a.name ?? a.property;
@@ -252,7 +248,6 @@ class TreeBuilder implements TokenizerCallbacks {
     const el: El = { name, attrs: a, children: [], parent: this.current, mask: 0, rule };
     this.current.children.push(el);
     if (rule.headline || (a.class !== undefined && TITLE.test(a.class)) || (a.id !== undefined && TITLE.test(a.id))) parsed.headings.push(el);
-    if (name === 'table') parsed.tables.push(el);
     if (rule.isVoid) return false;
     this.current = el;
     if (rule.foreign) this.foreign.push(rule.foreign === 1);
@@ -276,7 +271,7 @@ class TreeBuilder implements TokenizerCallbacks {
   onattribend(): void {
     const value = this.attrValue;
     this.attrValue = '';
-    if (!this.keep || this.ignored) return;
+    if (!this.keep || this.tag === '') return;
     if (this.attrs === NO_ATTRIBUTES) this.attrs = {};
     if (!Object.hasOwn(this.attrs, this.attrName)) this.attrs[this.attrName] = value;
   }
