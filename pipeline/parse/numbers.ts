@@ -38,7 +38,7 @@ const THOUSANDS = /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
 const PLAIN = /^\d+(?:\.\d+)?$/;
 
 /** Most cells are plain ASCII digits: read here without a regular expression or NFKC. */
-export function plainDigits(raw: string): number | null {
+function plainDigits(raw: string): number | null {
   const n = raw.length;
   if (n === 0 || n > 15) return null;
   let value = 0;

@@ -6,7 +6,7 @@
  */
 import type { Box } from '../read/document.ts';
 import type { Item } from './sections.ts';
-import { isNullMarker, parseNumber, plainDigits, type ParsedNumber } from './numbers.ts';
+import { isNullMarker, parseNumber, type ParsedNumber } from './numbers.ts';
 
 export type Token =
   /** `cell` is set for the text of a grid cell: one token per cell, never merged with the next. */
@@ -53,15 +53,12 @@ function appendText(out: Token[], s: string, at: string, from: number, cell: Box
  */
 function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true): void {
   const from = cell === undefined ? 0 : out.length;
-  for (const chunk of text.split(/\s+/)) {
+  // Most cells and many lines are one word: nothing to split.
+  for (const chunk of HAS_SPACE.test(text) ? text.split(/\s+/) : [text]) {
     if (!chunk) continue;
-    // Most chunks are label text: without a digit, only a null marker (—, 无) can be a value.
-    if (!HAS_DIGIT.test(chunk) && !isNullMarker(chunk)) {
-      appendText(out, chunk + ' ', at, from, cell);
-      continue;
-    }
-    // "1.属于国家秘密": a one-digit enumerator and label words, all label text (see below).
-    if (ENUMERATED_LABEL.test(chunk)) {
+    // Most chunks are label text: without a digit, only a null marker (—, 无) can be a value;
+    // "1.属于国家秘密", a one-digit enumerator and label words, is all label text (see below).
+    if ((!HAS_DIGIT.test(chunk) && !isNullMarker(chunk)) || ENUMERATED_LABEL.test(chunk)) {
       appendText(out, chunk + ' ', at, from, cell);
       continue;
     }
@@ -93,9 +90,6 @@ function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true)
   }
 }
 
-/** A grid cell's value; `box` only where the cell has one, so tokens keep one of two shapes. */
-const valueToken = (parsed: ParsedNumber, at: string, box: Box | undefined): Token => (box ? { kind: 'value', parsed, at, box } : { kind: 'value', parsed, at });
-
 export function tokenize(items: Item[]): Token[] {
   const out: Token[] = [];
   for (const item of items) {
@@ -110,22 +104,13 @@ export function tokenize(items: Item[]): Token[] {
         out.push({ kind: 'blank', at: item.at });
         continue;
       }
-      // Most value cells are plain digits; label cells (no digit, not a dash or 无) skip number parsing.
-      const digits = plainDigits(text);
-      if (digits !== null) {
-        out.push(valueToken({ kind: 'number', value: digits, raw: text }, item.at, cell.box));
-        continue;
-      }
+      // Label cells (no digit, not a dash or 无) skip number parsing.
       if (HAS_DIGIT.test(text) || isNullMarker(text)) {
         const whole = parseNumber(text);
         if (whole.kind !== 'invalid') {
-          out.push(valueToken(whole, item.at, cell.box));
+          out.push(cell.box ? { kind: 'value', parsed: whole, at: item.at, box: cell.box } : { kind: 'value', parsed: whole, at: item.at });
           continue;
         }
-      } else if (!cell.box && !HAS_SPACE.test(text)) {
-        // One word of label text: the token tokenizeText would make, without splitting.
-        out.push({ kind: 'text', text: text + ' ', at: item.at, cell: true });
-        continue;
       }
       tokenizeText(text, item.at, out, cell.box ?? true);
     }
