@@ -306,17 +306,15 @@ function loadNameIndex(): NameIndex {
     }
   }
   const lengthsByFirst = new Map<string, number[]>();
-  for (const text of byText.keys()) {
-    const lengths = lengthsByFirst.get(text[0]) ?? [];
-    if (!lengths.includes(text.length)) lengths.push(text.length);
-    lengthsByFirst.set(text[0], lengths);
-  }
-  for (const lengths of lengthsByFirst.values()) lengths.sort((a, b) => b - a);
   const starts = new Set<number>();
   for (const text of byText.keys()) {
     if (text.length < 2) throw new Error(`region name "${text}" is one character: it would match everywhere`);
+    const lengths = lengthsByFirst.get(text[0]) ?? [];
+    if (!lengths.includes(text.length)) lengths.push(text.length);
+    lengthsByFirst.set(text[0], lengths);
     starts.add(pairAt(text, 0));
   }
+  for (const lengths of lengthsByFirst.values()) lengths.sort((a, b) => b - a);
   cachedNames = { byText, lengthsByFirst, starts };
   return cachedNames;
 }
