@@ -1,0 +1,201 @@
+/**
+ * The parse pool hands out batches on demand and finishes for every corpus size and worker
+ * count: every task answered exactly once, no worker left running. The full sweep runs on
+ * in-process workers (the pool's scheduling is the subject); the sizes that once hung run on
+ * real worker threads too, and one small build runs end to end.
+ */
+import { EventEmitter } from 'node:events';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { build } from '../../pipeline/release/build.ts';
+import { batchSize, runPool, type PoolWorker } from '../../pipeline/release/pool.ts';
+import { runSynth } from '../../pipeline/synth/index.ts';
+
+const ECHO = new URL('./workers/echo.mjs', import.meta.url);
+
+interface Echo {
+  task: number;
+  worker: number;
+}
+
+/** A seeded generator, so a failing sweep repeats. */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** An in-process worker answering each batch after a random number of event-loop turns. */
+class FakeWorker extends EventEmitter implements PoolWorker {
+  pending = 0;
+  terminated = false;
+  constructor(
+    private readonly data: Record<string, unknown>,
+    private readonly random: () => number,
+  ) {
+    super();
+  }
+  postMessage(batch: number[]): void {
+    this.pending++;
+    const reply = () => {
+      this.pending--;
+      if (!this.terminated) this.emit('message', batch.map((task) => ({ task, worker: this.data.worker })));
+    };
+    if (this.random() < 0.5) setImmediate(reply);
+    else setTimeout(reply, Math.floor(this.random() * 3));
+  }
+  async terminate(): Promise<number> {
+    if (!this.terminated) {
+      this.terminated = true;
+      this.emit('exit', 1);
+    }
+    return 1;
+  }
+}
+
+/** Runs the pool on fakes until it settles or nothing is left to happen (a hang). */
+async function sweep(size: number, jobs: number, seed: number) {
+  const random = lcg(seed);
+  const fakes: FakeWorker[] = [];
+  const seen: number[] = [];
+  let state: 'running' | 'resolved' | 'rejected' = 'running';
+  const run = runPool<number, Echo>(
+    Array.from({ length: size }, (_, i) => i),
+    {
+      script: ECHO,
+      workerData: {},
+      jobs,
+      spawn: (_script, data) => {
+        const fake = new FakeWorker(data, random);
+        fakes.push(fake);
+        return fake;
+      },
+      onResults: async (results) => {
+        if (random() < 0.3) await new Promise((r) => setImmediate(r));
+        for (const r of results) seen.push(r.task);
+      },
+    },
+  ).then(
+    () => (state = 'resolved'),
+    () => (state = 'rejected'),
+  );
+  // Quiescent: no fake holds a batch and the intake had turns to finish.
+  for (let idle = 0; state === 'running' && idle < 20; ) {
+    await new Promise((r) => setTimeout(r, 1));
+    idle = fakes.some((f) => f.pending > 0) ? 0 : idle + 1;
+  }
+  if (state !== 'running') await run;
+  return { state, seen, fakes };
+}
+
+describe('the parse pool', () => {
+  it('finishes for every corpus size from 0 to 100 files on 1 to 4 workers, each task answered once', async () => {
+    const problems: string[] = [];
+    for (let jobs = 1; jobs <= 4; jobs++) {
+      for (let size = 0; size <= 100; size++) {
+        const { state, seen, fakes } = await sweep(size, jobs, size * 7 + jobs);
+        const sorted = [...seen].sort((a, b) => a - b);
+        if (state !== 'resolved') problems.push(`${size} files × ${jobs} workers: ${state}`);
+        else if (sorted.length !== size || sorted.some((t, i) => t !== i)) problems.push(`${size} files × ${jobs} workers: answers ${sorted.length}`);
+        else if (fakes.some((f) => !f.terminated)) problems.push(`${size} files × ${jobs} workers: a worker left running`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('gives every worker work on a small corpus', async () => {
+    // 17 files on 2 workers once left the second worker without a batch and the pool open.
+    expect(batchSize(17, 2)).toBeLessThanOrEqual(Math.ceil(17 / 2));
+    const { seen, fakes } = await sweep(17, 2, 1);
+    expect(seen).toHaveLength(17);
+    expect(fakes).toHaveLength(2);
+  });
+
+  it('rejects when taking in results fails, and stops every worker', async () => {
+    const fakes: FakeWorker[] = [];
+    const random = lcg(3);
+    await expect(
+      runPool<number, Echo>([1, 2, 3, 4, 5, 6, 7, 8], {
+        script: ECHO,
+        workerData: {},
+        jobs: 2,
+        spawn: (_s, data) => {
+          const fake = new FakeWorker(data, random);
+          fakes.push(fake);
+          return fake;
+        },
+        onResults: () => {
+          throw new Error('disk full');
+        },
+      }),
+    ).rejects.toThrow('disk full');
+    expect(fakes.every((f) => f.terminated)).toBe(true);
+  });
+
+  it('rejects when a worker exits before the work is done', async () => {
+    await expect(
+      runPool<number, Echo>([1, 2, 3], {
+        script: ECHO,
+        workerData: {},
+        jobs: 1,
+        spawn: (_s, data) => {
+          const fake = new FakeWorker(data, lcg(5));
+          fake.postMessage = () => setImmediate(() => fake.emit('exit', 3));
+          return fake;
+        },
+        onResults: () => {},
+      }),
+    ).rejects.toThrow(/exited with code 3/);
+  });
+
+  it('finishes on real worker threads at the sizes that hung (17–40 files)', async () => {
+    for (const [size, jobs] of [
+      [0, 2],
+      [1, 4],
+      [17, 2],
+      [32, 2],
+      [33, 3],
+      [40, 4],
+      [100, 4],
+    ]) {
+      const seen: number[] = [];
+      const workers = new Set<number>();
+      await runPool<number, Echo>(
+        Array.from({ length: size }, (_, i) => i),
+        {
+          script: ECHO,
+          workerData: { jitter: 3 },
+          jobs,
+          onResults: (results) => {
+            for (const r of results) {
+              seen.push(r.task);
+              workers.add(r.worker);
+            }
+          },
+        },
+      );
+      expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: size }, (_, i) => i));
+      if (size >= 17) expect(workers.size).toBe(jobs);
+    }
+  });
+});
+
+describe('a small corpus', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('of 17 files builds on 2 workers', async () => {
+    const inputs = mkdtempSync(join(tmpdir(), 'gongkai-pool-'));
+    const out = mkdtempSync(join(tmpdir(), 'gongkai-pool-out-'));
+    dirs.push(inputs, out);
+    await runSynth({ out: join(inputs, 'synth'), provinces: ['41'], years: [2023, 2023], seed: 4, limit: 12, styles: ['text-tab'] });
+    cpSync('data/reports/real', join(inputs, 'real'), { recursive: true });
+    const summary = await build({ inputs: [inputs], out, jobs: 2, cacheDir: null, now: new Date('2026-01-31T08:00:00Z') });
+    expect(summary.inputs).toBe(17);
+    expect(summary.reports + summary.errors).toBe(17);
+    expect(readdirSync(out).filter((n) => n.startsWith('.build-'))).toEqual([]);
+  });
+});
