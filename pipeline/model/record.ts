@@ -54,6 +54,8 @@ export type WarningCode =
   | 'agency_missing'
   | 'approximate_figure'
   | 'section_missing'
+  | 'alignment_ambiguous'
+  | 'values_unplaced'
   | 'manifest_override'
   // From agency normalization (pipeline/normalize/agencies.ts).
   | AgencyWarningCode;
@@ -64,6 +66,15 @@ export interface Derived {
   rule: string;
   /** The printed text the value was recovered from. */
   raw?: string;
+}
+
+/**
+ * How a row was read when its numbers were not printed beside its own label: placed by its
+ * position among labelled rows, or, of several placements, the one the accounting rules keep.
+ * The values stay in `tables` (they were printed); this says how they were attributed.
+ */
+export interface Reading {
+  basis: 'position' | 'rules';
 }
 
 export interface ReportRecord {
@@ -84,6 +95,8 @@ export interface ReportRecord {
   warnings: Warning[];
   /** "table.row" → where the row was read in the file. */
   locations: Record<string, string>;
+  /** "table.row" → how a row without a label of its own was placed (absent: read by its label). */
+  readings: Record<string, Reading>;
   /** Metadata a crawler's dump or the page carried (source URL, publication date, publisher). */
   page: { url?: string; published_at?: string; publisher?: string };
   /** Who published it: region, kind, level, scope and the id that joins it across years. */

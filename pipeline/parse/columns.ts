@@ -7,7 +7,7 @@
  * gets each number in its column and a blank in the others.
  */
 import type { Box } from '../read/document.ts';
-import type { ValueToken } from './rows.ts';
+import type { ValueToken } from './groups.ts';
 
 type Ref = 'x0' | 'xc' | 'x1';
 

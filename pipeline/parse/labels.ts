@@ -15,23 +15,66 @@ export function normalizeLabel(text: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Section headings (一 … 六), matched on the raw text of a line so that a heading inside a long
-// line (a crawler's one-line dump) is found too. The numeral must be followed by 、 or a dot:
-// （二）依申请公开 is a sub-head of section 一, not section 二.
+// Section headings. A heading line is matched by its words, with its numbering taken off
+// (HEADING_NUMBERING) and a character or two of slack (sections.ts): one form per row.
 
+export const HEADING_FORMS: [SectionCode, string[]][] = [
+  ['overview', ['总体情况', '概述', '概况', '基本情况', '工作概述', '总体概况']],
+  ['proactive', ['主动公开政府信息情况', '主动公开政府信息的情况', '主动公开信息情况', '政府信息主动公开情况']],
+  ['applications', ['收到和处理政府信息公开申请情况', '收到和处理政府信息公开申请的情况', '收到和处理信息公开申请情况', '依申请公开政府信息情况']],
+  [
+    'review_litigation',
+    [
+      '政府信息公开行政复议、行政诉讼情况',
+      '政府信息公开行政复议和行政诉讼情况',
+      '因政府信息公开工作被申请行政复议、提起行政诉讼情况',
+      '因政府信息公开被申请行政复议、提起行政诉讼的情况',
+      '行政复议、行政诉讼情况',
+    ],
+  ],
+  ['problems', ['存在的主要问题及改进情况', '政府信息公开工作存在的主要问题及改进情况', '存在的主要问题和改进情况', '存在的问题及改进措施', '主要问题及改进情况']],
+  ['other_matters', ['其他需要报告的事项', '其他需要报告事项']],
+];
+
+/**
+ * Numbering before a heading's words: markdown #, 表二：, 第二部分, 二、, （二）, 2., II. — any of
+ * them or none. The numeral is not trusted: sections are renumbered in real reports.
+ */
+export const HEADING_NUMBERING =
+  /^\s*(?:#{1,6}\s*)?(?:表\s*[一二三四五六1-6]\s*[：:、.．]?\s*)?(?:第\s*[一二三四五六七八九十\d]+\s*(?:部分|章|节)\s*[、：:.．]?|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]\s*[、.．]?|[一二三四五六七八九十]+\s*[、.．,，]|\d{1,2}\s*[、.．](?!\d)|[IVX]+\s*[、.．])?\s*/;
+
+// Headings inside a longer line (a crawler's one-line dump), after their numeral: exact forms.
+// The numeral must be followed by 、 or a dot: （二）依申请公开 is a sub-head of section 一.
 const NUMERAL = (n: string) => `(?<![（(第])${n}\\s*[、.．]\\s*`;
 
-export const SECTION_HEADINGS: { code: SectionCode; pattern: RegExp }[] = [
-  { code: 'overview', pattern: new RegExp(`${NUMERAL('一')}(?:总体情况|概述|概况)`) },
-  { code: 'proactive', pattern: new RegExp(`${NUMERAL('二')}主动公开(?:政府)?信息(?:的)?(?:情况)?`) },
-  { code: 'applications', pattern: new RegExp(`${NUMERAL('三')}收到和处理(?:政府)?信息公开申请(?:的)?(?:情况)?`) },
+export const INLINE_HEADINGS: { code: SectionCode; pattern: RegExp }[] = [
+  { code: 'overview', pattern: new RegExp(`${NUMERAL('[一]')}(?:总体情况|概述|概况)`) },
+  { code: 'proactive', pattern: new RegExp(`${NUMERAL('[一二三四五六]')}主动公开(?:政府)?信息(?:的)?(?:情况)?`) },
+  { code: 'applications', pattern: new RegExp(`${NUMERAL('[一二三四五六]')}收到和处理(?:政府)?信息公开申请(?:的)?(?:情况)?`) },
   {
     code: 'review_litigation',
-    pattern: new RegExp(`${NUMERAL('四')}(?:因)?(?:政府信息公开(?:工作)?)?(?:被申请)?行政复议[、和及]*(?:提起)?(?:行政诉讼)?(?:的)?(?:情况)?`),
+    pattern: new RegExp(`${NUMERAL('[一二三四五六]')}(?:因)?(?:政府信息公开(?:工作)?)?(?:被申请)?行政复议[、和及]*(?:提起)?(?:行政诉讼)?(?:的)?(?:情况)?`),
   },
-  { code: 'problems', pattern: new RegExp(`${NUMERAL('五')}(?:政府信息公开工作)?存在的?(?:主要)?问题(?:及|和)?(?:改进)?(?:情况)?`) },
-  { code: 'other_matters', pattern: new RegExp(`${NUMERAL('六')}其他需要报告的?事项`) },
+  { code: 'problems', pattern: new RegExp(`${NUMERAL('[一二三四五六]')}(?:政府信息公开工作)?存在的?(?:主要)?问题(?:及|和)?(?:改进)?(?:情况)?`) },
+  { code: 'other_matters', pattern: new RegExp(`${NUMERAL('[一二三四五六]')}其他需要报告的?事项`) },
 ];
+
+/**
+ * Words that show a table is there: header cells and row labels, matched on normalized short
+ * lines and table rows (sections.ts scores a candidate section by how many it finds).
+ */
+export const TABLE_EVIDENCE: Record<'proactive' | 'applications' | 'review_litigation', RegExp[]> = {
+  proactive: [/第二十条/, /信息内容/, /制发件数|新制作数量/, /废止件数|新公开数量/, /现行有效|对外公开总数/, /规章/, /规范性文件/, /行政许可/, /行政处罚/, /行政强制/, /事业性收费/, /处理决定数/],
+  applications: [/申请人情况/, /自然人/, /商业企业/, /科研机构/, /公益组织/, /法律服务机构/, /新收/, /上年结转/, /予以公开/, /部分公开/, /不予公开/, /国家秘密/, /不掌握/, /不予处理/, /其他处理/, /结转下年/],
+  review_litigation: [/行政复议/, /行政诉讼/, /结果维持|维持/, /结果纠正|纠正/, /其他结果/, /尚未审结|审结/, /直接起诉/, /复议后起诉/],
+};
+
+/** Header words that open a table printed without its section heading. */
+export const TABLE_START: Record<'proactive' | 'applications' | 'review_litigation', RegExp> = {
+  proactive: /第二十条第|信息内容(?:本年|.{0,4}件数)/,
+  applications: /申请人情况|本列数据的勾稽关系|自然人.{0,8}法人或其他组织/,
+  review_litigation: /行政复议.{0,12}行政诉讼/,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Table rows

@@ -74,6 +74,7 @@ export function parseDocumentModel(doc: DocumentModel, source: string, hash: str
   const tables = {} as ReportRecord['tables'];
   const derived: ReportRecord['derived'] = {};
   const locations: ReportRecord['locations'] = {};
+  const readings: ReportRecord['readings'] = {};
   const layouts: ReportRecord['layouts'] = {};
   for (const code of TABLE_CODES) {
     const read = reads[code];
@@ -85,6 +86,7 @@ export function parseDocumentModel(doc: DocumentModel, source: string, hash: str
     }
     Object.assign(derived, read.derived);
     Object.assign(locations, read.locations);
+    Object.assign(readings, read.readings);
     warnings.push(...read.warnings);
     if (read.layout && code !== 'review_litigation') layouts[code] = read.layout;
   }
@@ -126,6 +128,7 @@ export function parseDocumentModel(doc: DocumentModel, source: string, hash: str
     checks,
     warnings,
     locations,
+    readings,
     page: {
       ...(url ? { url } : {}),
       ...(published ? { published_at: published } : {}),

@@ -10,7 +10,7 @@ import { splitDigits, type Printed, type SumRule } from './digits.ts';
 import { placeInColumns, type Columns } from './columns.ts';
 import { nfkc } from '../nfkc.ts';
 import type { Unit } from './numbers.ts';
-import type { ValueToken } from './rows.ts';
+import type { ValueToken } from './groups.ts';
 
 export interface RowValues {
   printed: (number | null)[];

@@ -1,6 +1,8 @@
-/** What reading one table yields, before the record is assembled. */
-import type { Layout } from '../model/codes.ts';
-import type { Derived, TableValues, Warning } from '../model/record.ts';
+/** What reading one table yields, before the record is assembled, and the warnings of its alignment. */
+import type { Layout, TableDef, TableCode } from '../model/codes.ts';
+import type { Derived, Reading, TableValues, Warning } from '../model/record.ts';
+import type { UnreadGap } from './align.ts';
+import type { ValueGroup } from './groups.ts';
 
 export interface TableRead {
   values: TableValues | null;
@@ -9,8 +11,28 @@ export interface TableRead {
   warnings: Warning[];
   /** "table.row" → where the row was read. */
   locations: Record<string, string>;
+  /** "table.row" → how a row placed without its own label was placed. */
+  readings: Record<string, Reading>;
 }
 
 export function emptyRead(layout: Layout | null = null): TableRead {
-  return { values: null, layout, derived: {}, warnings: [], locations: {} };
+  return { values: null, layout, derived: {}, warnings: [], locations: {}, readings: {} };
+}
+
+const rawOf = (g: ValueGroup) => g.tokens.map((t) => (t.kind === 'blank' ? '' : t.parsed.raw)).join(' | ');
+
+/** A row left unread because several placements of the numbers around it fit equally well. */
+export function unreadWarning(where: string, label: string, gap: UnreadGap, def: TableDef): Warning {
+  const names = (rows: number[]) => rows.filter((r) => r >= 0).map((r) => def.rows[r].code).join(', ');
+  const candidates = gap.candidates.length ? `; candidates: ${gap.candidates.map((c) => `[${names(c)}]`).join(' or ')}` : '';
+  return {
+    code: 'alignment_ambiguous',
+    where,
+    message: `row ${label}: the numbers near it fit rows ${names(gap.rows)} in more than one way and the accounting rules do not decide${candidates}`,
+  };
+}
+
+/** Numbers inside a table that belong to no row of its template. */
+export function unplacedWarning(table: TableCode, g: ValueGroup): Warning {
+  return { code: 'values_unplaced', where: table, raw: rawOf(g), at: g.at, message: 'numbers printed in the table that fit no row of the template' };
 }

@@ -10,8 +10,9 @@ import { detectLayout } from './layout.ts';
 import { toTenThousandYuan, unitInHeader } from './numbers.ts';
 import { findColumns, headerLines, type Columns } from './columns.ts';
 import { resolveRow } from './row-values.ts';
-import { readRows } from './rows.ts';
-import { emptyRead, type TableRead } from './table-read.ts';
+import { alignGroups } from './align.ts';
+import { valueGroups } from './groups.ts';
+import { emptyRead, unreadWarning, type TableRead } from './table-read.ts';
 import type { Token } from './tokens.ts';
 
 export function readProactive(tokens: Token[], fallback: Layout | null): TableRead {
@@ -22,28 +23,39 @@ export function readProactive(tokens: Token[], fallback: Layout | null): TableRe
   if (!detected) read.warnings.push({ code: 'layout_uncertain', where: 'proactive', message: `layout not evident from the table; taken as ${layout}` });
 
   const def = tableDef('proactive', layout);
-  const rows = readRows(tokens, templateKeys('proactive', def));
-  if (rows.size === 0) return read;
+  const groups = valueGroups(tokens, templateKeys('proactive', def));
+  const alignment = alignGroups(groups, { widths: def.rows.map((r) => r.columns.length) });
+  if (alignment.rows.size === 0) return read;
+  const rows = new Map(def.rows.flatMap((r, i) => (alignment.rows.has(i) ? [[r.code, alignment.rows.get(i)!] as const] : [])));
 
   // Each sub-table (条款) has its own columns.
   const columnsOf = new Map<string, Columns | null>();
   for (const group of new Set(def.rows.map((r) => r.group))) {
     const members = def.rows.filter((r) => r.group === group);
-    const printed = members.flatMap((r) => (rows.get(r.code) ? [rows.get(r.code)!.values] : []));
+    const printed = members.flatMap((r) => (rows.get(r.code) ? [rows.get(r.code)!.group.tokens] : []));
     columnsOf.set(group, findColumns(printed, headerLines(tokens, printed), members[0].columns.length));
   }
 
   const values: NonNullable<TableRead['values']> = {};
   for (const rowDef of def.rows) {
     const where = `proactive.${rowDef.code}`;
-    const row = rows.get(rowDef.code);
+    const aligned = rows.get(rowDef.code);
     values[rowDef.code] = Object.fromEntries(rowDef.columns.map((c) => [c.code, null]));
-    if (!row) {
-      read.warnings.push({ code: 'row_missing', where, message: `row ${rowDef.zh} not found` });
+    if (!aligned && alignment.empty.includes(def.rows.indexOf(rowDef))) {
+      // The label is printed in its place with nothing after it: every cell blank.
+      read.warnings.push(...resolveRow([], rowDef.columns, where, [], columnsOf.get(rowDef.group), '').warnings);
       continue;
     }
+    if (!aligned) {
+      const r = def.rows.indexOf(rowDef);
+      const gap = alignment.unread.find((u) => u.rows.includes(r));
+      read.warnings.push(gap ? unreadWarning(where, rowDef.zh, gap, def) : { code: 'row_missing', where, message: `row ${rowDef.zh} not found` });
+      continue;
+    }
+    const row = aligned.group;
     read.locations[where] = row.at;
-    const rv = resolveRow(row.values, rowDef.columns, where, [], columnsOf.get(rowDef.group), row.at);
+    if (aligned.basis !== 'label') read.readings[where] = { basis: aligned.basis };
+    const rv = resolveRow(row.tokens, rowDef.columns, where, [], columnsOf.get(rowDef.group), row.at);
     read.warnings.push(...rv.warnings);
     rowDef.columns.forEach((column, i) => {
       let value = rv.printed[i];

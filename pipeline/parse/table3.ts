@@ -10,7 +10,9 @@ import { templateKeys } from './labels.ts';
 import { detectLayout } from './layout.ts';
 import { findColumns, headerLines } from './columns.ts';
 import { resolveRow, type RowValues } from './row-values.ts';
-import { readRows } from './rows.ts';
+import { alignGroups } from './align.ts';
+import { valueGroups, type ValueGroup } from './groups.ts';
+import { unplacedWarning, unreadWarning } from './table-read.ts';
 import { emptyRead, type TableRead } from './table-read.ts';
 import type { Token } from './tokens.ts';
 
@@ -63,6 +65,20 @@ function chooseByColumns(def: TableDef, resolved: Map<string, RowValues>): Map<s
   return count === 1 ? found : null;
 }
 
+/** The rules a placement of groups must keep: identity and outcome_sum wherever every operand is printed. */
+function placementJudge(def: TableDef, resolve: (row: string, g: ValueGroup) => RowValues) {
+  return (placed: Map<number, ValueGroup>): boolean => {
+    const known: Known = new Map();
+    for (const [r, g] of placed) {
+      const code = def.rows[r].code;
+      const rv = resolve(code, g);
+      if (rv.candidates) continue;
+      known.set(code, rv.derived ? rv.derived.values : rv.printed);
+    }
+    return columnsHold(def, known);
+  };
+}
+
 export function readApplications(tokens: Token[], fallback: Layout | null): TableRead {
   const detected = detectLayout('applications', tokens);
   const layout = detected ?? fallback;
@@ -70,24 +86,43 @@ export function readApplications(tokens: Token[], fallback: Layout | null): Tabl
   if (!layout) return read;
 
   const def = tableDef('applications', layout);
-  const rows = readRows(tokens, templateKeys('applications', def));
-  if (rows.size === 0) return read;
+  const groups = valueGroups(tokens, templateKeys('applications', def));
+  if (!groups.some((g) => g.printed > 0 || g.inline !== null)) return read;
   if (!detected) read.warnings.push({ code: 'layout_uncertain', where: 'applications', message: `layout not evident from the table; taken as ${layout}` });
 
-  const printed = [...rows.values()].map((r) => r.values);
+  const printed = groups.filter((g) => g.printed > 0).map((g) => g.tokens);
   const layoutColumns = findColumns(printed, headerLines(tokens, printed), APPLICANT_COLUMNS.length);
+  const cache = new Map<ValueGroup, RowValues>();
+  const resolve = (code: string, g: ValueGroup) => {
+    let rv = cache.get(g);
+    if (!rv) cache.set(g, (rv = resolveRow(g.tokens, APPLICANT_COLUMNS, `applications.${code}`, APPLICANT_ROW_RULE, layoutColumns, g.at)));
+    return rv;
+  };
+  const alignment = alignGroups(groups, { widths: def.rows.map(() => APPLICANT_COLUMNS.length), judge: placementJudge(def, resolve) });
+  if (alignment.rows.size === 0) return read;
+
   const resolved = new Map<string, RowValues>();
-  for (const rowDef of def.rows) {
+  def.rows.forEach((rowDef, r) => {
     const where = `applications.${rowDef.code}`;
-    const row = rows.get(rowDef.code);
-    if (!row) {
-      read.warnings.push({ code: 'row_missing', where, message: `row ${rowDef.zh} not found` });
-      continue;
+    const aligned = alignment.rows.get(r);
+    if (!aligned && alignment.empty.includes(r)) {
+      // The label is printed in its place with nothing after it: every cell blank.
+      resolved.set(rowDef.code, resolveRow([], APPLICANT_COLUMNS, where, APPLICANT_ROW_RULE, layoutColumns, ''));
+      return;
     }
-    read.locations[where] = row.at;
-    const rv = resolveRow(row.values, APPLICANT_COLUMNS, where, APPLICANT_ROW_RULE, layoutColumns, row.at);
+    if (!aligned) {
+      const gap = alignment.unread.find((u) => u.rows.includes(r));
+      if (gap) read.warnings.push(unreadWarning(where, rowDef.zh, gap, def));
+      else read.warnings.push({ code: 'row_missing', where, message: `row ${rowDef.zh} not found` });
+      return;
+    }
+    read.locations[where] = aligned.group.at;
+    if (aligned.basis !== 'label') read.readings[where] = { basis: aligned.basis };
+    // Warnings name the row the group was placed in.
+    const rv = resolveRow(aligned.group.tokens, APPLICANT_COLUMNS, where, APPLICANT_ROW_RULE, layoutColumns, aligned.group.at);
     resolved.set(rowDef.code, rv);
-  }
+  });
+  for (const g of alignment.unplaced) read.warnings.push(unplacedWarning('applications', g));
 
   const chosen = chooseByColumns(def, resolved);
   const values: NonNullable<TableRead['values']> = {};

@@ -7,7 +7,7 @@ import { REVIEW_LITIGATION, type ColumnDef } from '../model/codes.ts';
 import { REVIEW_LINE_RULES } from './digits.ts';
 import { findColumns, headerLines } from './columns.ts';
 import { resolveRow } from './row-values.ts';
-import type { ValueToken } from './rows.ts';
+import type { ValueToken } from './groups.ts';
 import { emptyRead, type TableRead } from './table-read.ts';
 import type { Token } from './tokens.ts';
 

@@ -59,7 +59,7 @@ async function sweep(size: number, jobs: number, seed: number) {
   const random = lcg(seed);
   const fakes: FakeWorker[] = [];
   const seen: number[] = [];
-  let state: 'running' | 'resolved' | 'rejected' = 'running';
+  let state = 'running' as 'running' | 'resolved' | 'rejected';
   const run = runPool<number, Echo>(
     Array.from({ length: size }, (_, i) => i),
     {

@@ -1,0 +1,182 @@
+/**
+ * A table's token stream → its number groups in document order, each with the row labels
+ * printed around it. A group is a run of values and blank cells that no label text interrupts
+ * (a grid row's cells, a text line's numbers, one-number-per-line cells in a row); the label
+ * text between two groups is searched for every row key of the template (labels.ts), and each
+ * hit remembers where it sits: on the group's own line, just before it, or after it. The
+ * alignment (align.ts) weighs these; nothing here decides which row a group is.
+ */
+import { normalizeLabel, type RowKey } from './labels.ts';
+import type { Token } from './tokens.ts';
+
+export type ValueToken = Extract<Token, { kind: 'value' | 'blank' }>;
+
+export interface ValueGroup {
+  tokens: ValueToken[];
+  /** Where its first value was read. */
+  at: string;
+  /** Rows whose key was found in the label text since the previous group, in the order printed. */
+  before: number[];
+  /** The row named on the group's own line (or grid row) just before its values, if any. */
+  inline: number | null;
+  /** The label text printed since the previous group (normalized): header words and units included. */
+  label: string;
+  /** The first row named after the group, unless that text sits on the next group's line. */
+  after: number | null;
+  /** Every row named in the text after the group, up to the next group. */
+  following: number[];
+  /** Values that are numbers or printed nothing-markers (—, 无), not blank grid cells. */
+  printed: number;
+  /** Digits printed in the group (a run-together row prints few values but many digits). */
+  digits: number;
+}
+
+interface TextRun {
+  text: string;
+  /** For each character of `text`, the line it came from. */
+  lines: string[];
+}
+
+/** Key patterns made global once per key list, for finding every hit in a text. */
+const globalKeys = new WeakMap<RowKey[], RegExp[][]>();
+
+function keysOf(keys: RowKey[]): RegExp[][] {
+  let g = globalKeys.get(keys);
+  if (!g) globalKeys.set(keys, (g = keys.map((k) => k.keys.map((re) => new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g')))));
+  return g;
+}
+
+const anyKeys = new WeakMap<RowKey[], RegExp>();
+
+/** Every key of a table as one pattern: most text (headers, notes) names no row, and one test tells so. */
+function anyKeyOf(keys: RowKey[]): RegExp {
+  let any = anyKeys.get(keys);
+  if (!any) anyKeys.set(keys, (any = new RegExp(keys.flatMap((k) => k.keys.map((re) => `(?:${re.source})`)).join('|'))));
+  return any;
+}
+
+interface Hit {
+  row: number;
+  start: number;
+  end: number;
+}
+
+/** Every key hit in a run of label text, ordered by where it starts (then the longer first). */
+function hitsIn(run: TextRun, keys: RowKey[]): Hit[] {
+  if (!run.text || !anyKeyOf(keys).test(run.text)) return [];
+  const hits: Hit[] = [];
+  keysOf(keys).forEach((patterns, row) => {
+    for (const re of patterns) {
+      re.lastIndex = 0;
+      for (let m = re.exec(run.text); m; m = re.exec(run.text)) {
+        hits.push({ row, start: m.index, end: m.index + m[0].length });
+        if (m[0].length === 0) re.lastIndex++;
+      }
+    }
+  });
+  hits.sort((a, b) => a.start - b.start || b.end - a.end);
+  // A row named twice in a row (two keys of one label) counts once, at its first key.
+  return hits.filter((h, i) => i === 0 || h.row !== hits[i - 1].row || h.start >= hits[i - 1].end);
+}
+
+function countDigits(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19)) n++;
+  }
+  return n;
+}
+
+export function valueGroups(tokens: Token[], keys: RowKey[]): ValueGroup[] {
+  const any = anyKeyOf(keys);
+  const groups: ValueGroup[] = [];
+  const runs: TextRun[] = [];
+  let run: TextRun = { text: '', lines: [] };
+  let current: ValueToken[] = [];
+  // Grid rows: once a row's label cell (or a value) was read, its later text cells are values
+  // printed as words (见附件), not labels. Not in PDF rows, where long labels break into cells.
+  let rowAt: string | null = null;
+  let rowLabelled = false;
+
+  const closeGroup = () => {
+    if (!current.length) return;
+    // A lone value on the line before a row of values (a stray number, a cell pushed out of its
+    // row) is not that row's first value.
+    const first = current[0];
+    if (current.length > 2 && current[1].at !== first.at && current[2].at === current[1].at) {
+      const rest = current.slice(1);
+      current = [first];
+      closeGroup();
+      current = rest;
+    }
+    runs.push(run);
+    // Only a value ends the label text: after a group of blank cells (the empty cells of a
+    // header line), the text before it still leads to the next group (a unit in the header).
+    const valued = current.some((t) => t.kind === 'value');
+    run = valued ? { text: '', lines: [] } : { text: run.text, lines: run.lines.slice() };
+    let printed = 0;
+    let digits = 0;
+    for (const t of current) {
+      if (t.kind === 'value' && t.parsed.kind !== 'invalid') printed++;
+      if (t.kind === 'value') digits += countDigits(t.parsed.raw);
+    }
+    groups.push({ tokens: current, at: current.find((t) => t.kind === 'value')?.at ?? current[0].at, before: [], inline: null, label: '', after: null, following: [], printed, digits });
+    current = [];
+  };
+
+  for (const token of tokens) {
+    if (token.kind === 'text') {
+      const inGridRow = token.cell === true && !token.box && token.at === rowAt;
+      if (inGridRow && (rowLabelled || current.some((t) => t.kind === 'value' && t.at === token.at))) {
+        current.push({ kind: 'value', parsed: { kind: 'invalid', raw: token.text.trim() }, at: token.at });
+        continue;
+      }
+      closeGroup();
+      const text = normalizeLabel(token.text);
+      if (token.cell && !token.box) {
+        if (token.at !== rowAt) {
+          rowAt = token.at;
+          rowLabelled = false;
+        }
+        if (any.test(text)) rowLabelled = true;
+      }
+      run.text += text;
+      for (let i = 0; i < text.length; i++) run.lines.push(token.at);
+      continue;
+    }
+    if (token.at !== rowAt) {
+      rowAt = token.at;
+      rowLabelled = false;
+    }
+    // An empty cell at the start of a line before any value is that line's label area.
+    if (token.kind === 'blank' && current.length === 0 && groups.length && run.text === '' && groups[groups.length - 1].at !== token.at) continue;
+    // A new line after a line of several values is a new row, even with no label between them
+    // (rows of numbers only); lines of one value each (one cell per line) stay one group.
+    const prev = current[current.length - 1];
+    if (prev && prev.at !== token.at && current.length >= 2 && current[current.length - 2].at === prev.at) {
+      closeGroup();
+      if (token.kind === 'blank') continue;
+    }
+    current.push(token);
+  }
+  closeGroup();
+  runs.push(run);
+
+  // Label hits: runs[i] is the text before group i; runs[i + 1] the text after it.
+  const hits = runs.map((r) => hitsIn(r, keys));
+  groups.forEach((g, i) => {
+    const before = hits[i];
+    const text = runs[i];
+    g.before = before.map((h) => h.row);
+    const last = before[before.length - 1];
+    // Printed beside the values: the last label of the text before, ending on the group's line.
+    if (last && text.lines[last.end - 1] === g.at) g.inline = last.row;
+    g.label = text.text;
+    g.following = (hits[i + 1] ?? []).map((h) => h.row);
+    const next = hits[i + 1]?.[0];
+    const nextGroup = groups[i + 1];
+    if (next && !(nextGroup && runs[i + 1].lines[next.start] === nextGroup.at)) g.after = next.row;
+  });
+  return groups;
+}
