@@ -20,6 +20,19 @@ const TABLE_SIDE: Record<StatementSubject, { table: TableCode; row: string; colu
     column: 'total',
     value: (input) => operand(input, 'review_litigation', 'review', 'total'),
   },
+  review_corrected: {
+    table: 'review_litigation',
+    row: 'review',
+    column: 'corrected',
+    value: (input) => operand(input, 'review_litigation', 'review', 'corrected'),
+  },
+  litigation_lost: {
+    table: 'review_litigation',
+    row: 'litigation_direct+litigation_after_review',
+    column: 'corrected',
+    value: (input) =>
+      sum([operand(input, 'review_litigation', 'litigation_direct', 'corrected'), operand(input, 'review_litigation', 'litigation_after_review', 'corrected')]),
+  },
   litigation_cases: {
     table: 'review_litigation',
     row: 'litigation_direct+litigation_after_review',

@@ -69,12 +69,16 @@ export interface Derived {
 }
 
 /**
- * How a row was read when its numbers were not printed beside its own label: placed by its
- * position among labelled rows, or, of several placements, the one the accounting rules keep.
- * The values stay in `tables` (they were printed); this says how they were attributed.
+ * How a value was read when it was not printed plainly beside its own label. For a row
+ * ("table.row"): placed by its position among labelled rows, or, of several placements, the
+ * one the accounting rules keep. For a cell ("table.row.column"): repaired from a damaged
+ * print (an O read as 0, a stray mark taken out), kept because the row's rules hold with it.
+ * The values stay in `tables` (they were printed); this says how they were read.
  */
 export interface Reading {
-  basis: 'position' | 'rules';
+  basis: 'position' | 'rules' | 'repaired';
+  /** The cell as printed, for a repaired value. */
+  raw?: string;
 }
 
 export interface ReportRecord {
@@ -95,7 +99,7 @@ export interface ReportRecord {
   warnings: Warning[];
   /** "table.row" → where the row was read in the file. */
   locations: Record<string, string>;
-  /** "table.row" → how a row without a label of its own was placed (absent: read by its label). */
+  /** "table.row" or "table.row.column" → how it was read, where not plainly by its label (see Reading). */
   readings: Record<string, Reading>;
   /** Metadata a crawler's dump or the page carried (source URL, publication date, publisher). */
   page: { url?: string; published_at?: string; publisher?: string };

@@ -7,11 +7,24 @@
 import { nfkc } from '../nfkc.ts';
 
 export type ParsedNumber =
-  | { kind: 'number'; value: number; unit?: Unit; raw: string }
+  | { kind: 'number'; value: number; unit?: Unit; raw: string; repair?: Repair }
   | { kind: 'null'; raw: string }
   | { kind: 'invalid'; raw: string };
 
 export type Unit = '万元' | '元' | '亿元' | 'count' | '%';
+
+/**
+ * How a number was read from a damaged print (OCR, converters): letters that look like digits
+ * inside a run of digits (1O → 10, l2 → 12), or a stray mark inside a count (1,52 → 152; the
+ * row's rules decide whether that reading stands, row-values.ts).
+ */
+export type Repair = 'lookalike' | 'stray_mark';
+
+/** Letters OCR reads for digits: only ever taken as digits next to a real digit. */
+const LOOKALIKE_DIGITS = /^[0-9OoIl]+$/;
+const LOOKALIKE_MAP: Record<string, string> = { O: '0', o: '0', I: '1', l: '1' };
+/** A mark inside digits that is neither a thousands separator nor (in a count) a decimal point. */
+const STRAY_MARK = /^\d+[,.]\d+$/;
 
 /** Markers printed for "nothing" in a cell. */
 const NULL_MARKERS = new Set(['', '-', '--', '—', '——', '–', '―', '/', '\\', '无', '空', 'N/A', 'n/a', '／', '-/-']);
@@ -69,9 +82,24 @@ export function parseNumber(raw: string): ParsedNumber {
     s = s.slice(1);
   }
   if (THOUSANDS.test(s)) s = s.replace(/,/g, '');
-  if (!PLAIN.test(s)) return { kind: 'invalid', raw };
+  let repair: Repair | undefined;
+  if (!PLAIN.test(s)) {
+    if (LOOKALIKE_MAP[s] !== undefined && /^[Oo]$/.test(s)) {
+      // A lone O in a number's place: the 0 OCR misread (a lone l or I may be a table rule).
+      s = '0';
+      repair = 'lookalike';
+    } else if (LOOKALIKE_DIGITS.test(s) && /\d/.test(s)) {
+      s = s.replace(/[OoIl]/g, (c) => LOOKALIKE_MAP[c]);
+      repair = 'lookalike';
+    } else if (STRAY_MARK.test(s)) {
+      s = s.replace(/[,.]/g, '');
+      repair = 'stray_mark';
+    } else return { kind: 'invalid', raw };
+  }
   const value = sign * Number(s);
-  return unit ? { kind: 'number', value: value === 0 ? 0 : value, unit, raw } : { kind: 'number', value: value === 0 ? 0 : value, raw };
+  const parsed: ParsedNumber = unit ? { kind: 'number', value: value === 0 ? 0 : value, unit, raw } : { kind: 'number', value: value === 0 ? 0 : value, raw };
+  if (repair) parsed.repair = repair;
+  return parsed;
 }
 
 /** Money in 万元: converts 元 and 亿元; `assumed` when neither the cell nor its header named a unit. */

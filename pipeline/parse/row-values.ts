@@ -9,7 +9,7 @@ import type { Warning } from '../model/record.ts';
 import { splitDigits, type Printed, type SumRule } from './digits.ts';
 import { placeInColumns, type Columns } from './columns.ts';
 import { nfkc } from '../nfkc.ts';
-import type { Unit } from './numbers.ts';
+import type { Repair, Unit } from './numbers.ts';
 import type { ValueToken } from './groups.ts';
 
 export interface RowValues {
@@ -17,6 +17,8 @@ export interface RowValues {
   units: (Unit | undefined)[];
   /** Each cell as printed, when the row printed one value per column. */
   cellRaws?: string[];
+  /** Cells read from a damaged print (1O → 10), kept because the row's rules hold with them. */
+  repairs?: (Repair | undefined)[];
   /** Values recovered from run-together or split digits, when the rules leave one answer. */
   derived?: { values: number[]; raw: string; rule: string };
   /** Several divisions keep the row's rules: the table may still choose one (table3.ts). */
@@ -61,6 +63,7 @@ class OneValuePerColumn implements RowValues {
     readonly units: (Unit | undefined)[],
     readonly warnings: Warning[],
     private readonly cells: ValueToken[],
+    readonly repairs?: (Repair | undefined)[],
   ) {}
   get raw(): string {
     return this.cells.map(rawOf).join(' | ');
@@ -68,6 +71,45 @@ class OneValuePerColumn implements RowValues {
   get cellRaws(): string[] {
     return this.cells.map(rawOf);
   }
+}
+
+/**
+ * A repaired cell stands only where the row's rules hold with it. A stray mark taken out needs
+ * a rule that checks it; a look-alike letter (O for 0) stands unless a rule over it fails. A
+ * repair that does not stand leaves its cell null with a warning.
+ */
+function confirmRepairs(
+  printed: (number | null)[],
+  repairs: (Repair | undefined)[],
+  rules: SumRule[],
+  cells: ValueToken[],
+  columns: readonly ColumnDef[],
+  where: string,
+  warnings: Warning[],
+): void {
+  const checked = new Set<number>();
+  const failed = new Set<number>();
+  for (const rule of rules) {
+    const members = [...rule.parts, rule.total];
+    if (!members.some((m) => repairs[m]) || members.some((m) => printed[m] === null)) continue;
+    const holds = Math.abs(rule.parts.reduce((a, p) => a + printed[p]!, 0) - printed[rule.total]!) < 1e-9;
+    for (const m of members) (holds ? checked : failed).add(m);
+  }
+  repairs.forEach((repair, i) => {
+    if (!repair) return;
+    const stands = !failed.has(i) && (repair === 'lookalike' || checked.has(i));
+    if (stands) return;
+    const raw = cells[i].kind === 'value' ? cells[i].parsed.raw : '';
+    warnings.push({
+      code: 'invalid_number',
+      where: `${where}.${columns[i].code}`,
+      raw,
+      at: cells[i].at,
+      message: `"${raw}" would read as ${printed[i]}, but ${failed.has(i) ? "the row's total disagrees" : 'no rule of the row can confirm it'}`,
+    });
+    printed[i] = null;
+    repairs[i] = undefined;
+  });
 }
 
 export function resolveRow(
@@ -89,16 +131,30 @@ export function resolveRow(
 
   if (cells.length === n) {
     const cellWhere = (i: number) => `${where}.${columns[i].code}`;
+    let repairs: (Repair | undefined)[] | undefined;
     cells.forEach((cell, i) => {
       if (cell.kind === 'blank') warnings.push({ code: 'blank_cell', where: cellWhere(i), at: cell.at });
       else if (cell.parsed.kind === 'null') warnings.push({ code: 'blank_cell', where: cellWhere(i), raw: cell.parsed.raw, at: cell.at });
       else if (cell.parsed.kind === 'invalid') warnings.push({ code: 'invalid_number', where: cellWhere(i), raw: cell.parsed.raw, at: cell.at, message: `not a number: "${cell.parsed.raw}"` });
       else {
-        printed[i] = cell.parsed.value;
+        let value = cell.parsed.value;
+        let repair = cell.parsed.repair;
+        // A count has no decimals: a point inside one is a stray mark (1.52 for 152).
+        if (columns[i].kind === 'count' && !Number.isInteger(value)) {
+          value = Number(nfkc(cell.parsed.raw).replace(/\D/g, ''));
+          repair = 'stray_mark';
+        }
+        if (repair === 'stray_mark' && columns[i].kind !== 'count') {
+          warnings.push({ code: 'invalid_number', where: cellWhere(i), raw: cell.parsed.raw, at: cell.at, message: `not a number: "${cell.parsed.raw}"` });
+          return;
+        }
+        printed[i] = value;
         units[i] = cell.parsed.unit;
+        if (repair) (repairs ??= new Array(n).fill(undefined))[i] = repair;
       }
     });
-    return new OneValuePerColumn(printed, units, warnings, cells);
+    if (repairs) confirmRepairs(printed, repairs, rules, cells, columns, where, warnings);
+    return new OneValuePerColumn(printed, units, warnings, cells, repairs);
   }
 
   const raw = cells.map(rawOf).join(' | ');

@@ -11,8 +11,15 @@ export interface TableRead {
   warnings: Warning[];
   /** "table.row" → where the row was read. */
   locations: Record<string, string>;
-  /** "table.row" → how a row placed without its own label was placed. */
+  /** "table.row[.column]" → how it was read, where not plainly by its label. */
   readings: Record<string, Reading>;
+}
+
+/** Reading notes for the repaired cells of a row. */
+export function noteRepairs(read: TableRead, where: string, columns: readonly { code: string }[], rv: { repairs?: (string | undefined)[]; cellRaws?: string[] }): void {
+  rv.repairs?.forEach((repair, i) => {
+    if (repair) read.readings[`${where}.${columns[i].code}`] = { basis: 'repaired', raw: rv.cellRaws?.[i] };
+  });
 }
 
 export function emptyRead(layout: Layout | null = null): TableRead {

@@ -12,7 +12,7 @@ import { findColumns, headerLines, type Columns } from './columns.ts';
 import { resolveRow } from './row-values.ts';
 import { alignGroups } from './align.ts';
 import { valueGroups } from './groups.ts';
-import { emptyRead, unreadWarning, type TableRead } from './table-read.ts';
+import { emptyRead, noteRepairs, unreadWarning, type TableRead } from './table-read.ts';
 import type { Token } from './tokens.ts';
 
 export function readProactive(tokens: Token[], fallback: Layout | null): TableRead {
@@ -56,6 +56,7 @@ export function readProactive(tokens: Token[], fallback: Layout | null): TableRe
     read.locations[where] = row.at;
     if (aligned.basis !== 'label') read.readings[where] = { basis: aligned.basis };
     const rv = resolveRow(row.tokens, rowDef.columns, where, [], columnsOf.get(rowDef.group), row.at);
+    noteRepairs(read, where, rowDef.columns, rv);
     read.warnings.push(...rv.warnings);
     rowDef.columns.forEach((column, i) => {
       let value = rv.printed[i];

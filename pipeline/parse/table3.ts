@@ -12,7 +12,7 @@ import { findColumns, headerLines } from './columns.ts';
 import { resolveRow, type RowValues } from './row-values.ts';
 import { alignGroups } from './align.ts';
 import { valueGroups, type ValueGroup } from './groups.ts';
-import { unplacedWarning, unreadWarning } from './table-read.ts';
+import { noteRepairs, unplacedWarning, unreadWarning } from './table-read.ts';
 import { emptyRead, type TableRead } from './table-read.ts';
 import type { Token } from './tokens.ts';
 
@@ -120,6 +120,7 @@ export function readApplications(tokens: Token[], fallback: Layout | null): Tabl
     if (aligned.basis !== 'label') read.readings[where] = { basis: aligned.basis };
     // Warnings name the row the group was placed in.
     const rv = resolveRow(aligned.group.tokens, APPLICANT_COLUMNS, where, APPLICANT_ROW_RULE, layoutColumns, aligned.group.at);
+    noteRepairs(read, where, APPLICANT_COLUMNS, rv);
     resolved.set(rowDef.code, rv);
   });
   for (const g of alignment.unplaced) read.warnings.push(unplacedWarning('applications', g));

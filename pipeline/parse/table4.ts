@@ -8,7 +8,7 @@ import { REVIEW_LINE_RULES } from './digits.ts';
 import { findColumns, headerLines } from './columns.ts';
 import { resolveRow } from './row-values.ts';
 import type { ValueToken } from './groups.ts';
-import { emptyRead, type TableRead } from './table-read.ts';
+import { emptyRead, noteRepairs, type TableRead } from './table-read.ts';
 import type { Token } from './tokens.ts';
 
 /** The 15 printed positions, named row.column so that warnings point at the cell. */
@@ -39,6 +39,7 @@ export function readReviewLitigation(tokens: Token[]): TableRead {
 
   const columns = findColumns([best], headerLines(tokens, [best]), LINE.length);
   const rv = resolveRow(best, LINE, 'review_litigation', REVIEW_LINE_RULES, columns);
+  noteRepairs(read, 'review_litigation', LINE, rv);
   read.warnings.push(...rv.warnings);
   const values: NonNullable<TableRead['values']> = {};
   LINE.forEach((col, i) => {

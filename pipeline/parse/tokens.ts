@@ -51,13 +51,24 @@ function appendText(out: Token[], s: string, at: string, from: number, cell: Box
  * Splits running text into label text and the numbers printed inside it. `cell`: the text is
  * one grid cell (true, or its box on a PDF page); its text tokens are marked as such.
  */
+/** Table rules as OCR and text copies print them between cells: separators, never digits or labels. */
+const TABLE_RULES = /[|｜丨¦[\]]+/g;
+const HAS_TABLE_RULE = /[|｜丨¦[\]]/;
+/** One letter standing where a number belongs: OCR's O for 0 (read as 0), or l/I (unreadable). */
+const LONE_LOOKALIKE = /^[OoIl]$/;
+
 function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true): void {
   const from = cell === undefined ? 0 : out.length;
+  if (HAS_TABLE_RULE.test(text)) text = text.replace(TABLE_RULES, ' ');
   // Most cells and many lines are one word: nothing to split.
   for (const chunk of HAS_SPACE.test(text) ? text.split(/\s+/) : [text]) {
     if (!chunk) continue;
     // Most chunks are label text: without a digit, only a null marker (—, 无) can be a value;
     // "1.属于国家秘密", a one-digit enumerator and label words, is all label text (see below).
+    if (LONE_LOOKALIKE.test(chunk)) {
+      out.push({ kind: 'value', parsed: parseNumber(chunk), at });
+      continue;
+    }
     if ((!HAS_DIGIT.test(chunk) && !isNullMarker(chunk)) || ENUMERATED_LABEL.test(chunk)) {
       appendText(out, chunk + ' ', at, from, cell);
       continue;

@@ -61,3 +61,25 @@ describe('numbers as real reports print them', () => {
     expect(unitInHeader('采购总金额')).toBeUndefined();
   });
 });
+
+describe('numbers as OCR and converters print them', () => {
+  it.each([
+    ['1O', 10],
+    ['l2', 12],
+    ['2I0', 210],
+    ['O', 0],
+    ['o', 0],
+  ])('%j → %j, marked as read from look-alike letters', (raw, expected) => {
+    expect(parseNumber(raw)).toMatchObject({ kind: 'number', value: expected, repair: 'lookalike' });
+  });
+
+  it('a mark that is no thousands separator is a stray mark, taken out and marked', () => {
+    expect(parseNumber('12,34')).toMatchObject({ kind: 'number', value: 1234, repair: 'stray_mark' });
+    expect(parseNumber('1,234')).toEqual({ kind: 'number', value: 1234, raw: '1,234' });
+  });
+
+  it('letters without a digit stay unreadable, never a number', () => {
+    expect(parseNumber('lO').kind).toBe('invalid');
+    expect(parseNumber('Ol').kind).toBe('invalid');
+  });
+});

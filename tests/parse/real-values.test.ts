@@ -172,3 +172,57 @@ describe('平潭综合实验区 2023 (crawler dump, digits run together)', () =>
     expect(r.checks.filter((c) => c.code === 'narrative').map((c) => c.actual)).toEqual([81, 2, 7]);
   });
 });
+
+describe('上海市科委 2024 (a PDF-to-markdown conversion)', () => {
+  // The expected values were read by hand from the published report and checked against the
+  // accounting rules (tests/fixtures/real/*.truth.json); cells the conversion makes doubtful are
+  // left out of the truth, and the reader must print them null or as the truth says.
+  const truth = JSON.parse(readFileSync('tests/fixtures/real/shanghai-stcsm-2024.pdf.md.truth.json', 'utf8'));
+  const r = parse('shanghai-stcsm-2024.pdf.md');
+
+  it('agency, year, layout, items published', () => {
+    expect([r.agency, r.year, r.layout, r.figures.proactive_items_published]).toEqual([truth.agency, truth.year, truth.layout, truth.figures.proactive_items_published]);
+    expect(r.identity.region_code).toBe(truth.region_code);
+  });
+
+  it('every cell of the truth, and nothing else printed', () => {
+    for (const table of ['proactive', 'applications', 'review_litigation'] as TableCode[]) {
+      for (const [row, columns] of Object.entries(r.tables[table]!)) {
+        for (const [column, value] of Object.entries(columns)) {
+          const want = truth.tables[table]?.[row]?.[column];
+          expect({ cell: `${table}.${row}.${column}`, value }).toEqual({ cell: `${table}.${row}.${column}`, value: want === undefined ? null : want });
+        }
+      }
+    }
+  });
+
+  it('rows read by their place among labelled rows are marked so', () => {
+    expect(Object.keys(r.readings).sort()).toEqual(
+      [
+        'partially_granted',
+        'denied_prohibited_by_law',
+        'denied_internal_affairs',
+        'unavailable_not_held',
+        'unavailable_needs_creation',
+        'unavailable_unclear',
+        'not_processed_mass_repeat',
+        'not_processed_confirmation',
+        'other_no_correction',
+        'other_fee_unpaid',
+      ]
+        .map((row) => `applications.${row}`)
+        .sort(),
+    );
+    expect(Object.values(r.readings).every((x) => x.basis === 'position')).toBe(true);
+  });
+
+  it('no check fails: the narrative statements are tied to the cells they are about', () => {
+    expect(r.checks.filter((c) => c.status === 'fail')).toEqual([]);
+    expect(r.checks.filter((c) => c.code === 'narrative').map((c) => [c.row, c.column, c.status])).toEqual([
+      ['new_received', 'total', 'pass'],
+      ['review', 'total', 'pass'],
+      ['litigation_direct+litigation_after_review', 'total', 'pass'],
+      ['review', 'corrected', 'pass'],
+    ]);
+  });
+});
