@@ -12,7 +12,7 @@ AgencyRef.implement({
   description: 'An agency that published at least one report in the release',
   fields: (t) => ({
     id: t.exposeString('agency_id', { description: 'e.g. 410305.general_office, 410000.dept.发展和改革委员会; ~ marks an ambiguous region' }),
-    name: t.exposeString('name', { description: "The name in the agency's latest report" }),
+    name: t.exposeString('name', { nullable: true, description: "The name in the agency's latest report that names it; null when none does" }),
     region: t.field({ type: RegionRef, nullable: true, resolve: (a, _, ctx) => (a.region_code ? (ctx.state.regions.get(a.region_code) ?? null) : null) }),
     kind: t.field({ type: AgencyKindEnum, resolve: (a) => a.agency_kind as 'government' }),
     level: t.field({ type: AgencyLevelEnum, nullable: true, resolve: (a) => a.level as 'city' | null }),

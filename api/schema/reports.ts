@@ -116,7 +116,7 @@ ReportRef.implement({
   fields: (t) => ({
     id: t.exposeString('report_id', { description: 'Stable id: r + 12 hex digits of the SHA-256 of the source path' }),
     agencyId: t.exposeString('agency_id', { description: 'Stable id of the agency across years, e.g. 410305.general_office' }),
-    agencyName: t.exposeString('agency', { description: 'The agency as this report names it' }),
+    agencyName: t.exposeString('agency', { nullable: true, description: 'The agency as this report names it; null when the report names none (see its warnings)' }),
     agency: t.field({ type: AgencyRef, nullable: true, resolve: (r, _, ctx) => ctx.loaders.agency.load(r.agency_id) }),
     region: t.field({ type: RegionRef, nullable: true, description: 'Null when unresolved or ambiguous', resolve: (r, _, ctx) => (r.region_code ? (ctx.state.regions.get(r.region_code) ?? null) : null) }),
     regionStatus: t.exposeString('region_status', { description: 'manifest, resolved, ambiguous or unresolved' }),

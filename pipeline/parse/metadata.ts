@@ -6,6 +6,8 @@ import type { Warning } from '../model/record.ts';
 import type { DocumentMeta } from '../read/document.ts';
 import type { Item } from './sections.ts';
 import { nfkc } from '../nfkc.ts';
+import { resolveRegionFromText } from '../normalize/regions.ts';
+import { PAGE_CHROME } from './labels.ts';
 
 const TITLE = /政府信息公开.{0,8}年度?报告|信息公开年报|年度报告/;
 /** 2023年 / 2023 年度 / 二〇二三年 is rare in titles and left to the other sources. */
@@ -20,25 +22,57 @@ function clean(text: string): string {
   return nfkc(text).replace(/[\s\u3000]+/g, ' ').trim();
 }
 
+/** OCR letter-spacing (洛 阳 市 涧 西 区 …): a line mostly of single ideographs between spaces is one word. */
+function compactSpaced(text: string): string {
+  const words = text.split(' ');
+  if (words.length < 6) return text;
+  const single = words.filter((w) => /^[\u4e00-\u9fff]$/.test(w)).length;
+  return single * 2 >= words.length ? text.replace(/ +/g, '') : text;
+}
+
 /** A page <title> often carries the site name: "…年度报告_洛阳市人民政府". */
 function titlePart(title: string): string | undefined {
   const parts = title.split(/\s*[_|｜—–]+\s*|\s+-\s+/).filter((p) => TITLE.test(p));
   return parts[0];
 }
 
+/** Page chrome above a report: breadcrumbs, site names, date/source/font-size lines (labels.ts). */
+export function isChrome(text: string): boolean {
+  return PAGE_CHROME.some((re) => re.test(text));
+}
+
+/** A line that may be part of a title: short, no sentence punctuation, not page chrome. */
+function titleFragment(text: string): boolean {
+  return text.length > 0 && text.length <= 30 && !/[。，,；;：:]/.test(text) && !isChrome(text) && !/^20\d{2}\s*[-年./]\s*\d{1,2}\s*[-月./]/.test(text);
+}
+
+/** Does a name begin the way agency names do: a place (洛阳市…), or a national body? */
+function startsLikeAgency(name: string): boolean {
+  return /^(?:中共|中国|国家|全国|国务院)/.test(name) || resolveRegionFromText(name).matched.length >= 2;
+}
+
 export function findTitle(preamble: Item[], meta: DocumentMeta): string | null {
   // A PDF line may come as several cells (a font change leaves a gap): read it as one line.
-  const lines = preamble.slice(0, 12).map((i) => ({ text: i.kind === 'text' ? i.text : i.cells.filter((c) => c.origin).map((c) => c.text).join('') }));
-  for (let i = 0; i < lines.length; i++) {
-    let text = clean(lines[i].text);
-    // A title wrapped over two lines (PDF): "…政府信息公开工作年度" / "报告".
-    const next = lines[i + 1] ? clean(lines[i + 1].text) : '';
-    if (!TITLE.test(text) && next.length <= 12 && TITLE.test(text + next)) text += next;
+  const lines = preamble
+    .slice(0, 20)
+    .filter((i) => !isChrome(clean(i.kind === 'text' ? i.text : i.cells.filter((c) => c.origin && c.text).map((c) => c.text).join(' | '))))
+    .map((i) => compactSpaced(clean(i.kind === 'text' ? i.text : i.cells.filter((c) => c.origin).map((c) => c.text).join(''))))
+    .filter(Boolean);
+  for (let i = 0; i < lines.length && i < 14; i++) {
+    let text = lines[i];
+    // A title wrapped over two lines: "…2023年政府信息" / "公开工作年度报告".
+    const next = lines[i + 1] ?? '';
+    if (!TITLE.test(text) && titleFragment(text) && titleFragment(next) && !/^20\d{2}\s*年/.test(next) && TITLE.test(text + next)) {
+      text += next;
+    }
     if (text.length > 80 || !TITLE.test(text) || NOT_TITLE.test(text)) continue;
-    // "淮安市人民政府" / "2024 年政府信息公开工作年度报告": the agency is on the line above.
-    if (/^(20\d{2})\s*年/.test(text) && !agencyFromTitle(text) && i > 0) {
-      const above = clean(lines[i - 1].text);
-      if (above.length <= 30 && !/[。，,；]/.test(above)) return `${above} ${text}`;
+    // The agency on the line above: "淮安市人民政府" / "2024 年政府信息公开工作年度报告", or a
+    // name wrapped inside: "洛阳市涧西区人民" / "政府办公室2023年…".
+    const above = i > 0 ? lines[i - 1] : '';
+    const agency = agencyFromTitle(text);
+    if (above && titleFragment(above) && !TITLE.test(above)) {
+      if (!agency && /^(20\d{2})\s*年/.test(text)) return `${above} ${text}`;
+      if (agency && !startsLikeAgency(agency) && startsLikeAgency(above + agency)) return above + text;
     }
     return text;
   }

@@ -48,8 +48,8 @@ export function parseDocumentModel(doc: DocumentModel, source: string, hash: str
   const warnings: Warning[] = [...covered.warnings];
   // The manifest wins over what the file says; a disagreement is worth a warning.
   const printedAgency = title ? agencyFromTitle(title) : null;
-  const agency = manifest?.agency ?? printedAgency;
-  const year = manifest?.year ?? covered.year;
+  const agency = manifest?.agency || printedAgency;
+  const year = manifest?.year || covered.year;
   if (manifest?.agency && printedAgency && manifest.agency !== printedAgency) {
     warnings.push({ code: 'manifest_override', where: 'agency', message: `the manifest names "${manifest.agency}", the report "${printedAgency}"` });
   }

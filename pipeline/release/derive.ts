@@ -31,7 +31,7 @@ export async function deriveAgencies(con: DuckDBConnection): Promise<void> {
   await con.run(`
     INSERT INTO agencies
     SELECT agency_id,
-           arg_max(agency, (year, report_id)) AS name,
+           arg_max(agency, (year, report_id)) FILTER (WHERE agency IS NOT NULL) AS name,
            arg_max(region_code, (year, report_id)) AS region_code,
            arg_max(agency_kind, (year, report_id)) AS agency_kind,
            arg_max(level, (year, report_id)) AS level,
