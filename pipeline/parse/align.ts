@@ -54,6 +54,9 @@ export interface AlignOptions {
 const MAX_PLACEMENTS = 64;
 const MAX_COMBINATIONS = 4096;
 
+/** The score of placing a group that looks like a row: more than all label evidence of a gap together. */
+const ROW_LIKE = 1000;
+
 /** Does a group look like a row of `width` cells: enough values, or enough digits to be divided? */
 function plausible(g: ValueGroup, width: number): boolean {
   return g.printed * 2 >= width || g.digits >= width;
@@ -62,10 +65,11 @@ function plausible(g: ValueGroup, width: number): boolean {
 /** Score of group g placed in row r within a gap whose rows are `gapRows`. */
 function score(g: ValueGroup, r: number, width: number, gapRows: Set<number>): number {
   if (g.printed === 0) return -Infinity;
-  // A group that looks like a row is worth more than any label near it: labels are displaced
-  // in conversions, numbers keep their order. Labels decide which rows a gap's groups fill only
-  // when the gap has more rows than groups (or more groups than rows).
-  let s = plausible(g, width) ? 8 : -4;
+  // Placing every group that looks like a row comes first, whatever the labels say: labels are
+  // displaced in conversions (printed after their numbers, or gathered in a cluster), numbers
+  // keep their order. Labels decide which rows a gap's groups fill only when the gap has more
+  // rows than groups (or more groups than rows).
+  let s = plausible(g, width) ? ROW_LIKE : -4;
   const last = g.before.length ? g.before[g.before.length - 1] : null;
   if (last === r) s += 6;
   else if (g.before.includes(r)) s += 3;

@@ -12,7 +12,7 @@ import { PAGE_CHROME } from './labels.ts';
 const TITLE = /政府信息公开.{0,8}年度?报告|信息公开年报|年度报告/;
 /** 2023年 / 2023 年度 / 二〇二三年 is rare in titles and left to the other sources. */
 const YEAR_IN_TITLE = /(20\d{2})\s*年度?/;
-const TITLE_TAIL = /\s*(?:（?\s*20\d{2}\s*年度?\s*）?)?\s*(?:的)?(?:政府)?(?:信息公开|政务公开)?(?:工作)?\s*年度?\s*(?:报告|年报)[\s\S]*$/;
+const TITLE_TAIL = /\s*(?:（?\s*20\d{2}\s*年度?\s*）?)?\s*(?:的)?(?:政府)?(?:信息)?(?:公开|政务公开)?(?:工作)?\s*(?:年度?\s*报告|年报)[\s\S]*$/;
 const PERIOD = /统计期限[^。；]{0,16}?(20\d{2})\s*年\s*0?1\s*月\s*0?1\s*日/;
 /** Sentences that mention an annual report without being its title: 根据…编制, 关于印发…的通知. */
 const NOT_TITLE = /根据|编制|本报告|印发|通知|〈|《/;
@@ -51,31 +51,79 @@ function startsLikeAgency(name: string): boolean {
   return /^(?:中共|中国|国家|全国|国务院)/.test(name) || resolveRegionFromText(name).matched.length >= 2;
 }
 
+/**
+ * The report's title: the first line (or two or three wrapped lines) naming an annual report,
+ * past page chrome. A bare column name (政府信息公开年报, 年度报告) is a title only when nothing
+ * better follows. The agency may stand on the line above ("淮安市人民政府" / "2024 年…年度报告")
+ * or be wrapped inside ("洛阳市涧西区人民" / "政府办公室2023年…"): the line above is joined when
+ * only with it does the agency start the way agency names do.
+ */
+/**
+ * The start of a name that was wrapped onto the next line: the end of an agency's name
+ * (政府办公室, 民政府…, 局, 室) rather than a name of its own (商都路街道办事处).
+ */
+const WRAPPED_NAME_END = /^(?:人?民?政府|办公[室厅]|[局委厅室办处])/;
+
+/** A line that ends a name of its own (a site's or a government's), not one wrapped mid-word. */
+const COMPLETE_NAME_END = /(?:政府|办公室|办公厅|局|委员会|委|厅|处|中心|街道|镇|乡|区|县|市|省|管委会)$/;
+
+/** Words broken by a line break inside an element (<br>, a PDF cell): CJK rejoined, spaces out. */
+function joinWrapped(line: string): string {
+  return line.replace(/(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])/g, '');
+}
+
+/** A title line that names an agency the way agency names start (a breadcrumb's last step). */
+function namesAgency(line: string): boolean {
+  if (!TITLE.test(line)) return false;
+  const agency = agencyFromTitle(line);
+  return agency !== null && startsLikeAgency(agency);
+}
+
 export function findTitle(preamble: Item[], meta: DocumentMeta): string | null {
   // A PDF line may come as several cells (a font change leaves a gap): read it as one line.
-  const lines = preamble
-    .slice(0, 20)
-    .filter((i) => !isChrome(clean(i.kind === 'text' ? i.text : i.cells.filter((c) => c.origin && c.text).map((c) => c.text).join(' | '))))
-    .map((i) => compactSpaced(clean(i.kind === 'text' ? i.text : i.cells.filter((c) => c.origin).map((c) => c.text).join(''))))
-    .filter(Boolean);
-  for (let i = 0; i < lines.length && i < 14; i++) {
+  const lines: string[] = [];
+  // A breadcrumb's last step is sometimes the page's title: evidence when no line names one.
+  let crumb: string | null = null;
+  for (const item of preamble.slice(0, 24)) {
+    const raw = clean(item.kind === 'text' ? item.text : item.cells.filter((c) => c.origin && c.text).map((c) => c.text).join(' | '));
+    if (isChrome(raw)) {
+      const last = raw.split(/\s*[>»＞|｜]\s*/).pop() ?? '';
+      if (!crumb && namesAgency(last)) crumb = last;
+      continue;
+    }
+    const line = joinWrapped(compactSpaced(clean(item.kind === 'text' ? item.text : item.cells.filter((c) => c.origin).map((c) => c.text).join(''))));
+    if (line) lines.push(line);
+  }
+  let fallback: string | null = null;
+  for (let i = 0; i < lines.length && i < 16; i++) {
     let text = lines[i];
-    // A title wrapped over two lines: "…2023年政府信息" / "公开工作年度报告".
-    const next = lines[i + 1] ?? '';
-    if (!TITLE.test(text) && titleFragment(text) && titleFragment(next) && !/^20\d{2}\s*年/.test(next) && TITLE.test(text + next)) {
-      text += next;
+    // A title wrapped over two or three lines: "…2023年政府信息" / "公开工作年度报告".
+    // A line that is a title of its own with a proper agency is not the end of this one.
+    // A wrap continues mid-word (府信息公开…, 室 2019 年…): a line that starts a name or a year
+    // of its own, or is a title with its own agency, begins something else.
+    for (
+      let j = i + 1;
+      !TITLE.test(text) && j < lines.length && j <= i + 2 && titleFragment(lines[i]) && titleFragment(lines[j]) && !/^20\d{2}\s*年/.test(lines[j]) && !startsLikeAgency(lines[j]) && !(TITLE.test(lines[j]) && agencyFromTitle(lines[j]));
+      j++
+    ) {
+      if (!TITLE.test(text + lines[j]) && j === i + 2) break;
+      text += lines[j];
     }
     if (text.length > 80 || !TITLE.test(text) || NOT_TITLE.test(text)) continue;
-    // The agency on the line above: "淮安市人民政府" / "2024 年政府信息公开工作年度报告", or a
-    // name wrapped inside: "洛阳市涧西区人民" / "政府办公室2023年…".
-    const above = i > 0 ? lines[i - 1] : '';
+    const above = i > 0 && titleFragment(lines[i - 1]) && !TITLE.test(lines[i - 1]) ? lines[i - 1] : '';
     const agency = agencyFromTitle(text);
-    if (above && titleFragment(above) && !TITLE.test(above)) {
-      if (!agency && /^(20\d{2})\s*年/.test(text)) return `${above} ${text}`;
-      if (agency && !startsLikeAgency(agency) && startsLikeAgency(above + agency)) return above + text;
+    if (above && !agency && /^(20\d{2})\s*年/.test(text)) return `${above} ${text}`;
+    if (above) {
+      const joined = agencyFromTitle(above + text);
+      const wrapped = !COMPLETE_NAME_END.test(above) || (agency !== null && WRAPPED_NAME_END.test(agency) && !startsLikeAgency(agency));
+      if (joined && startsLikeAgency(joined) && joined !== agency && wrapped) return above + text;
     }
-    return text;
+    if (agency) return text;
+    // No agency in it: a column name, or a title whose agency is on no line near it.
+    fallback ??= text;
   }
+  if (crumb) return crumb;
+  if (fallback) return fallback;
   if (meta.title) return titlePart(clean(meta.title)) ?? null;
   return null;
 }

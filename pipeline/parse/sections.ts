@@ -12,8 +12,7 @@
  */
 import type { SectionCode, TableCode } from '../model/codes.ts';
 import type { Block, Cell } from '../read/document.ts';
-import { HEADING_FORMS, HEADING_NUMBERING, INLINE_HEADINGS, TABLE_EVIDENCE, TABLE_START } from './labels.ts';
-import { normalizeLabel } from './labels.ts';
+import { HEADING_FORMS, HEADING_NUMBERING, INLINE_HEADINGS, normalizeLabel, TABLE_EVIDENCE, TABLE_START } from './labels.ts';
 import { withinDistance } from './fuzzy.ts';
 
 export type Item = { kind: 'text'; text: string; at: string } | { kind: 'row'; cells: Cell[]; at: string };
@@ -56,22 +55,31 @@ const rowText = (cells: Cell[]) => cells.filter((c) => c.origin && c.text).map((
 /** The longest heading form, with room for numbering and a few stray characters. */
 const MAX_HEADING_LINE = Math.max(...HEADING_FORMS.flatMap(([, forms]) => forms.map((f) => f.length))) + 14;
 
+/** Each form with its characters, for a cheap test before the edit distance. */
+const FORMS = HEADING_FORMS.flatMap(([code, forms]) => forms.map((form) => ({ code, form, chars: new Set(form) })));
+
+/** How many characters of `core` occur in the form: a core far from it shares few. */
+function shared(core: string, chars: Set<string>): number {
+  let n = 0;
+  for (let i = 0; i < core.length; i++) if (chars.has(core[i])) n++;
+  return n;
+}
+
 /** A whole line that is a heading: its numbering off, its words one of the forms within a few edits. */
 export function matchHeadingLine(text: string): { code: SectionCode; heading: string } | null {
-  if (text.length > MAX_HEADING_LINE * 2) return null;
+  if (text.length > MAX_HEADING_LINE + 8) return null;
   const numbering = HEADING_NUMBERING.exec(text);
   const numbered = numbering !== null && numbering[0].trim().length > 0;
   const core = normalizeLabel(text.slice(numbering?.[0].length ?? 0)).replace(/[:：。.;；,，]+$/, '');
   if (core.length < 2 || core.length > MAX_HEADING_LINE) return null;
   let best: { code: SectionCode; distance: number } | null = null;
-  for (const [code, forms] of HEADING_FORMS) {
-    for (const form of forms) {
-      // Unnumbered lines must be near-exact and long enough not to be a phrase of prose.
-      const allowed = numbered ? Math.max(1, Math.round(form.length * 0.2)) : form.length >= 6 ? Math.floor(form.length * 0.12) : 0;
-      if (!numbered && form.length < 4) continue;
-      const d = withinDistance(core, form, allowed);
-      if (d >= 0 && (!best || d < best.distance)) best = { code, distance: d };
-    }
+  for (const { code, form, chars } of FORMS) {
+    // Unnumbered lines must be near-exact and long enough not to be a phrase of prose.
+    const allowed = numbered ? Math.max(1, Math.round(form.length * 0.2)) : form.length >= 6 ? Math.floor(form.length * 0.12) : 0;
+    if (!numbered && form.length < 4) continue;
+    if (Math.abs(core.length - form.length) > allowed || shared(core, chars) < form.length - allowed * 2) continue;
+    const d = withinDistance(core, form, allowed);
+    if (d >= 0 && (!best || d < best.distance)) best = { code, distance: d };
   }
   return best ? { code: best.code, heading: text.trim() } : null;
 }

@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { isError, type ReportRecord } from '../../pipeline/model/record.ts';
 import { parseReport } from '../../pipeline/parse/report.ts';
 
-// The seed report without its title line: each case puts a different head on the same body.
-const BODY = readFileSync('data/reports/real/jianxi-district-office-2023.txt', 'utf8').split('\n').slice(1).join('\n');
+// The seed report without its title (printed twice, in lines 1 and 3): each case puts a
+// different head on the same body.
+const BODY = readFileSync('data/reports/real/jianxi-district-office-2023.txt', 'utf8').split('\n').slice(3).join('\n');
 const TITLE = '洛阳市涧西区人民政府办公室2023年政府信息公开工作年度报告';
 
 function parseWith(head: string): ReportRecord {
