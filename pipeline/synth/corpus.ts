@@ -314,6 +314,7 @@ function renderReport(config: SynthConfig, spec: ReportSpec, facts: YearFacts): 
     },
   });
   quirks.push(...rendered.quirks);
+  const applied = quirks.filter((q) => !rendered.unapplied?.includes(q));
 
   const slug = scope === 'region_summary' ? `${agency.slug}-summary` : agency.slug;
   const path = `${agency.provinceCode}/${agency.regionCode}/${slug}/${year}.${def.ext}`;
@@ -339,7 +340,7 @@ function renderReport(config: SynthConfig, spec: ReportSpec, facts: YearFacts): 
     broken,
     blanks,
     ...(rendered.unreadable?.length ? { unreadable: [...rendered.unreadable].sort() } : {}),
-    quirks: [...new Set(quirks)].sort(),
+    quirks: [...new Set(applied)].sort(),
   };
   return {
     path,

@@ -55,6 +55,8 @@ export interface Rendered {
   quirks: string[];
   /** "table.row.column" of cells the rendering lost or destroyed. */
   unreadable?: string[];
+  /** Damage quirks the rendering had no place for (a fragment of a page has no <title>). */
+  unapplied?: string[];
 }
 
 export interface StyleDef {
@@ -141,8 +143,9 @@ function renderHtmlStyle(input: RenderInput, gbk: boolean): Rendered {
   if (five === 'five') quirks.push('proactive_five_column_grid');
   const text = renderHtml({ title: input.title, blocks: input.blocks, grids: grids(input, header, five), page: input.page, chrome: input.chrome }, look);
   if (look.frame === 'page' && (input.page.prev || input.page.next)) quirks.push('prev_next_links');
+  const unapplied = look.frame === 'fragment' && input.chrome?.headTitle ? ['head_title'] : [];
   const bytes = gbk ? new Uint8Array(iconv.encode(text, 'gb18030')) : new Uint8Array(Buffer.from(text, 'utf8'));
-  return { text, bytes, quirks };
+  return { text, bytes, quirks, ...(unapplied.length ? { unapplied } : {}) };
 }
 
 /** Print-ready HTML for LibreOffice: the bare article with a title and tables that fit A4. */
