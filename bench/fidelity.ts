@@ -196,9 +196,11 @@ console.log(fmt(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const l of lines) console.log(fmt(l));
 
+/** A quirk seen in a handful of reports says little: at least 3 % of the row's reports, and 5. */
+const minReports = (t: Tally) => Math.max(5, Math.ceil(t.reports * 0.03));
 console.log('\nWorst quirks (share of the cells of reports with the quirk that are wrong or missed; wrong cells):');
 for (const { name, tally } of rows) {
-  const worst = worstQuirks(tally, 5);
+  const worst = worstQuirks(tally, 5, minReports(tally));
   if (worst.length === 0) continue;
   console.log(`  ${name}: ${worst.map(([q, t]) => `${q} ${pct(t.wrong + t.missed, t.cells)} (${t.wrong} wrong, ${t.reports} reports)`).join('; ')}`);
 }
@@ -216,7 +218,7 @@ const out = {
   command: `npx tsx bench/fidelity.ts ${process.argv.slice(2).join(' ')}`.trim(),
   date: new Date().toISOString(),
   options: { reports: REPORTS, officeReports: OFFICE_REPORTS, seed: SEED, stride: STRIDE, variants: VARIANTS, styles },
-  rows: rows.map((r) => ({ name: r.name, style: r.style, variant: r.variant, ms: r.ms, tally: r.tally, worstQuirks: worstQuirks(r.tally, 10), examples: r.examples })),
+  rows: rows.map((r) => ({ name: r.name, style: r.style, variant: r.variant, ms: r.ms, tally: r.tally, worstQuirks: worstQuirks(r.tally, 10, minReports(r.tally)), examples: r.examples })),
   real: real.map((r) => ({ name: r.name, expectedFrom: r.expectedFrom, ...r.score })),
   notes,
 };
