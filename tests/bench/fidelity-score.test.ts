@@ -19,6 +19,7 @@ function record(tables: Partial<Tables>, o: { agency?: string | null; year?: num
     checks: o.checks ?? [],
     warnings: [],
     locations: {},
+    readings: {},
     page: {},
     identity: { agency_id: 'x', region_code: null, region_candidates: [], region_status: 'unresolved', region_source: null, agency_kind: 'government', level: null, scope: 'agency', scope_evidence: null },
   };
