@@ -200,9 +200,11 @@ function applicationsEntries(rng: Rng, doc: MdDoc, look: MdLook, quirks: Set<str
   const firstOutcome = plans.find((p) => p.outcome)!;
   if (!firstOutcome.parts && rng.chance(0.6)) firstOutcome.cells = ['三、', firstOutcome.label, ...firstOutcome.numbers];
   else firstOutcome.before.unshift('三、');
+  // The pieces keep their order down the page: each lands at a later row than the one before.
   const outcomePlans = plans.filter((p) => p.outcome);
-  for (const bit of outcomeBits) {
-    const p = rng.pick(outcomePlans);
+  const hosts = rng.shuffle(outcomePlans.map((_, i) => i)).slice(0, outcomeBits.length).sort((a, b) => a - b);
+  for (const [k, bit] of outcomeBits.entries()) {
+    const p = outcomePlans[hosts[k]];
     const lines = p.before.length ? p.before : p.after;
     if (lines.length && rng.chance(0.5)) lines[0] = bit + lines[0];
     else p.before.push(bit);
