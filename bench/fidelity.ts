@@ -14,9 +14,10 @@
  * them, and skipped with a note when the tool is missing. Every file goes through
  * parseReportAsync, the entry PDFs need too.
  *
- * Real fixtures: data/reports/real/<file> against tests/fixtures/real/<file>.expected.json,
- * and every <file>.truth.json in --real-dir against its <file> (cells a truth leaves out are
- * doubtful: null is exact there, a number is listed as unverified).
+ * Real fixtures: data/reports/real/<file> against tests/fixtures/real/<file>.expected.json (the
+ * reviewed golden record), and against a hand-read <file>.truth.json where there is one, in
+ * tests/fixtures/real or in --real-dir (cells a truth leaves out are doubtful: null is exact
+ * there, a number is listed as unverified).
  *
  * Prints a table and writes bench/out/fidelity.json. Exit status 0 unless it crashes.
  */
@@ -154,16 +155,28 @@ for (const file of readdirSync(goldenDir).filter((f) => f.endsWith('.expected.js
   const golden = JSON.parse(readFileSync(join(goldenDir, file), 'utf8')) as ReportRecord;
   const outcome = await parseReportAsync(readFileSync(source), source);
   const acceptedFails = golden.checks.filter((c) => c.status === 'fail').map((c) => `${c.code}:${c.row ?? ''}:${c.column ?? ''}`);
-  real.push({ name, expectedFrom: join(goldenDir, file), score: scoreReport(outcome, { agency: golden.agency, year: golden.year, layout: golden.layout, tables: golden.tables, acceptedFails }) });
+  real.push({ name: `${name} (golden)`, expectedFrom: join(goldenDir, file), score: scoreReport(outcome, { agency: golden.agency, year: golden.year, layout: golden.layout, tables: golden.tables, acceptedFails }) });
 }
+// Hand-read truths: the repository's (beside the golden records, sources in data/reports/real)
+// and those of --real-dir, each report once.
 const realDir = values['real-dir']!;
-if (!existsSync(realDir)) notes.push(`real fixtures with a .truth.json: ${realDir} not found, skipped`);
-else {
-  for (const file of readdirSync(realDir).filter((f) => f.endsWith('.truth.json')).sort()) {
+const truthDirs: { dir: string; sources: string }[] = [{ dir: goldenDir, sources: 'data/reports/real' }];
+if (existsSync(realDir)) truthDirs.push({ dir: realDir, sources: realDir });
+else notes.push(`real fixtures with a .truth.json: ${realDir} not found, only the repository's read`);
+const truthsRead = new Set<string>();
+for (const { dir, sources } of truthDirs) {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.truth.json')).sort()) {
     const name = file.replace(/\.truth\.json$/, '');
-    const truth = JSON.parse(readFileSync(join(realDir, file), 'utf8')) as Expected & { notes?: string };
-    const outcome = await parseReportAsync(readFileSync(join(realDir, name)), name);
-    real.push({ name, expectedFrom: join(realDir, file), score: scoreReport(outcome, { agency: truth.agency, year: truth.year, layout: truth.layout, tables: truth.tables, template: true, broken: null }) });
+    const source = join(sources, name);
+    if (truthsRead.has(name)) continue;
+    if (!existsSync(source)) {
+      notes.push(`${name}: no ${source} beside its truth`);
+      continue;
+    }
+    truthsRead.add(name);
+    const truth = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Expected & { notes?: string };
+    const outcome = await parseReportAsync(readFileSync(source), source);
+    real.push({ name: `${name} (truth)`, expectedFrom: join(dir, file), score: scoreReport(outcome, { agency: truth.agency, year: truth.year, layout: truth.layout, tables: truth.tables, template: true, broken: null }) });
   }
 }
 
