@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { CliError } from '../errors.ts';
 import { loadRegions } from '../normalize/regions.ts';
-import { isStyle, OFFICE_STYLES, STYLES, type SynthStyle } from './styles.ts';
+import { ALL_STYLES, isStyle, type SynthStyle } from './styles.ts';
 
 export interface SynthOptions {
   out: string;
@@ -19,6 +19,8 @@ export interface SynthOptions {
   limit?: number;
   /** Reports to leave out, as "region_code/agency-slug/year". */
   exclude?: string[];
+  /** Share of reports with page chrome and heading damage (default: each style's own). */
+  damage?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -27,7 +29,7 @@ export const FIRST_YEAR = 2019;
 export const LAST_YEAR = 2099;
 
 export const SYNTH_USAGE = `usage: gongkai synth --out DIR [--config FILE] [--provinces 41[,42]] [--years 2019-2024] [--seed N]
-                     [--broken-share 0.05] [--styles ${[...STYLES, ...OFFICE_STYLES].join(',')}] [--limit N]`;
+                     [--broken-share 0.05] [--styles ${ALL_STYLES.join(',')}] [--limit N] [--damage 0.5]`;
 
 export function checkProvinces(value: unknown, where: string): string[] {
   const list = Array.isArray(value) ? value.map(String) : String(value).split(',');
@@ -72,19 +74,19 @@ function checkShare(value: unknown, where: string): number {
 
 function checkStyles(value: unknown, where: string): SynthStyle[] {
   const list = (Array.isArray(value) ? value.map(String) : String(value).split(',')).map((s) => s.trim()).filter(Boolean);
-  if (list.length === 0) throw new CliError(`${where}: give at least one style (${[...STYLES, ...OFFICE_STYLES].join(', ')})`);
-  for (const s of list) if (!isStyle(s)) throw new CliError(`${where}: unknown style "${s}" (known: ${[...STYLES, ...OFFICE_STYLES].join(', ')})`);
+  if (list.length === 0) throw new CliError(`${where}: give at least one style (${ALL_STYLES.join(', ')})`);
+  for (const s of list) if (!isStyle(s)) throw new CliError(`${where}: unknown style "${s}" (known: ${ALL_STYLES.join(', ')})`);
   return [...new Set(list)] as SynthStyle[];
 }
 
 /**
  * The committed generator config (data/demo-corpus.json) as options, without `out`.
- * Keys: provinces, years, seed, brokenShare, styles, limit, exclude; "description" is ignored.
+ * Keys: provinces, years, seed, brokenShare, styles, limit, exclude, damage; "description" is ignored.
  */
 export function synthConfigFromJson(json: unknown, where = 'config'): Omit<SynthOptions, 'out' | 'onProgress'> {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new CliError(`${where}: expected a JSON object`);
   const o = json as Record<string, unknown>;
-  const known = new Set(['description', 'provinces', 'years', 'seed', 'brokenShare', 'styles', 'limit', 'exclude']);
+  const known = new Set(['description', 'provinces', 'years', 'seed', 'brokenShare', 'styles', 'limit', 'exclude', 'damage']);
   for (const k of Object.keys(o)) if (!known.has(k)) throw new CliError(`${where}: unknown key "${k}" (known: ${[...known].join(', ')})`);
   const exclude = o.exclude === undefined ? undefined : o.exclude;
   if (exclude !== undefined && !(Array.isArray(exclude) && exclude.every((e) => typeof e === 'string' && /^\d{6}\/[a-z0-9-]+\/\d{4}$/.test(e)))) {
@@ -98,10 +100,11 @@ export function synthConfigFromJson(json: unknown, where = 'config'): Omit<Synth
     ...(o.styles === undefined ? {} : { styles: checkStyles(o.styles, `${where}: styles`) }),
     ...(o.limit === undefined ? {} : { limit: checkInteger(o.limit, `${where}: limit`, 1) }),
     ...(exclude === undefined ? {} : { exclude: exclude as string[] }),
+    ...(o.damage === undefined ? {} : { damage: checkShare(o.damage, `${where}: damage`) }),
   };
 }
 
-const FLAGS = new Set(['--out', '--config', '--provinces', '--years', '--seed', '--broken-share', '--styles', '--limit']);
+const FLAGS = new Set(['--out', '--config', '--provinces', '--years', '--seed', '--broken-share', '--styles', '--limit', '--damage']);
 
 /**
  * Parses the arguments after `gongkai synth` (a leading "synth" is tolerated). `--config FILE`
@@ -150,6 +153,7 @@ export function parseSynthArgs(argv: readonly string[]): SynthOptions {
     ...(flag('--broken-share') !== undefined ? { brokenShare: checkShare(flag('--broken-share'), 'synth: --broken-share') } : {}),
     ...(flag('--styles') !== undefined ? { styles: checkStyles(flag('--styles'), 'synth: --styles') } : {}),
     ...(flag('--limit') !== undefined ? { limit: checkInteger(flag('--limit'), 'synth: --limit', 1) } : {}),
+    ...(flag('--damage') !== undefined ? { damage: checkShare(flag('--damage'), 'synth: --damage') } : {}),
   };
 }
 

@@ -7,6 +7,7 @@
 import { TABLE_CODES, type Layout, type TableCode } from '../model/codes.ts';
 import type { Tables } from '../model/record.ts';
 import { planRegions, type Agency, type AgencyKind, type RegionPlan } from './agencies.ts';
+import { damageHeadings, drawChrome, type Chrome } from './damage.ts';
 import { blankZeroCells, breakOneRule, ruleFailures, type BlankMode, type Broken, type RuleCode } from './defects.ts';
 import { DEFAULT_LABELS, type LabelStyle } from './labels.ts';
 import { agencySeries, printedTables, sumFacts, type PrintedTables, type YearFacts } from './numbers.ts';
@@ -30,6 +31,11 @@ export interface SynthConfig {
   limit?: number;
   /** Reports to leave out, as "region_code/agency-slug/year" (e.g. one a real fixture stands for). */
   exclude?: string[];
+  /**
+   * Share of reports with page chrome and heading damage (breadcrumbs, wrapped titles, heading
+   * typos, renumbering…); unset: each style's own share (none for the default styles).
+   */
+  damage?: number;
 }
 
 export type Scope = 'agency' | 'region_summary';
@@ -63,6 +69,11 @@ export interface SynthTruth {
   broken: Broken | null;
   /** "table.row.column" of zero cells printed blank. */
   blanks: string[];
+  /**
+   * "table.row.column" of cells the rendering lost or destroyed, so that no reader can know
+   * them (a reader must print null there); `tables` keeps their true values. Absent when none.
+   */
+  unreadable?: string[];
   /** Features of this rendering worth knowing when a parser fails on it. */
   quirks: string[];
 }
@@ -263,16 +274,33 @@ function renderReport(config: SynthConfig, spec: ReportSpec, facts: YearFacts): 
   if (labels.normativeLabel2021 !== DEFAULT_LABELS.normativeLabel2021 && layout === '2021') quirks.push('label_variant_normative');
   if (labels.inForceLabel !== DEFAULT_LABELS.inForceLabel && layout === '2021') quirks.push('label_variant_in_force');
 
+  // Page chrome and heading damage come from a stream of their own: a damaged report has the
+  // same numbers and prose as its clean twin, and a corpus without damage draws nothing here.
+  const damage = config.damage ?? def.damage?.share ?? 0;
+  let chrome: Chrome | null = null;
+  let blocks = composed.blocks;
+  if (def.damage && damage > 0) {
+    const damageRng = new Rng(seed, 'damage', agency.key, scope, year);
+    if (damageRng.chance(damage)) {
+      const drawn = drawChrome(damageRng, { title: composed.title, printedName: name, siteName: site.siteName, publisher: site.publisher, publishedAt: when.date }, def.damage);
+      const headings = damageHeadings(damageRng, blocks, def.damage);
+      chrome = drawn.chrome;
+      blocks = headings.blocks;
+      quirks.push(...drawn.quirks, ...headings.quirks);
+    }
+  }
+
   const pageRng = new Rng(seed, 'page', agency.key, scope, year);
   const prev = pageRng.chance(0.3) ? (pageRng.chance(0.3) ? `${name}${year - 1}年政府信息公开工作年度报告` : pageRng.pick(UNRELATED_TITLES)) : undefined;
   const next = pageRng.chance(0.3) ? pageRng.pick(UNRELATED_TITLES) : undefined;
   const rendered = def.render({
     rng,
     title: composed.title,
-    blocks: composed.blocks,
+    blocks,
     layout,
     labels,
     value,
+    chrome,
     page: {
       siteName: site.siteName,
       host: site.host,
@@ -286,6 +314,7 @@ function renderReport(config: SynthConfig, spec: ReportSpec, facts: YearFacts): 
     },
   });
   quirks.push(...rendered.quirks);
+  const applied = quirks.filter((q) => !rendered.unapplied?.includes(q));
 
   const slug = scope === 'region_summary' ? `${agency.slug}-summary` : agency.slug;
   const path = `${agency.provinceCode}/${agency.regionCode}/${slug}/${year}.${def.ext}`;
@@ -310,7 +339,8 @@ function renderReport(config: SynthConfig, spec: ReportSpec, facts: YearFacts): 
     narrative: { applications_received: composed.applications },
     broken,
     blanks,
-    quirks: [...new Set(quirks)].sort(),
+    ...(rendered.unreadable?.length ? { unreadable: [...rendered.unreadable].sort() } : {}),
+    quirks: [...new Set(applied)].sort(),
   };
   return {
     path,

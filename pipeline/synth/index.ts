@@ -18,7 +18,7 @@ import { STYLE_DEFS } from './styles.ts';
 
 export { parseSynthArgs, synthConfigFromJson, SYNTH_USAGE, type SynthOptions } from './args.ts';
 export { planCorpus, manifestCsv, truthJson, type SynthConfig, type SynthReport, type SynthTruth, type ManifestRow, type Corpus } from './corpus.ts';
-export { OFFICE_STYLES, STYLES, type SynthStyle } from './styles.ts';
+export { ALL_STYLES, HARD_STYLES, OFFICE_STYLES, STYLES, STYLE_DEFS, type SynthStyle } from './styles.ts';
 export { ruleFailures, type Broken, type RuleCode, type RuleFailure } from './defects.ts';
 
 export interface SynthResult {
@@ -40,6 +40,7 @@ export function synthConfig(options: Omit<SynthOptions, 'out' | 'onProgress'>): 
     styles: options.styles === undefined ? [] : checkStyles(options.styles, 'synth: styles'),
     ...(limit !== undefined ? { limit } : {}),
     ...(options.exclude ? { exclude: options.exclude } : {}),
+    ...(options.damage !== undefined ? { damage: checkShare(options.damage, 'synth: damage') } : {}),
   };
 }
 

@@ -4,14 +4,15 @@
  * sometimes, a sentence stating the applications received that matches the printed table.
  * Every choice comes from the report's own Rng.
  */
-import type { Layout, TableCode } from '../model/codes.ts';
+import type { Layout, SectionCode, TableCode } from '../model/codes.ts';
 import type { Agency } from './agencies.ts';
 import type { PrintedTables } from './numbers.ts';
 import type { Rng } from './random.ts';
 
 export type Block =
   | { kind: 'title'; text: string; lines: string[] }
-  | { kind: 'heading'; text: string }
+  /** `section`: which of the six template sections the heading opens (none for an extra one). */
+  | { kind: 'heading'; text: string; section?: SectionCode }
   | { kind: 'subheading'; text: string }
   | { kind: 'para'; text: string }
   | { kind: 'table'; table: TableCode };
@@ -260,7 +261,7 @@ export function composeDocument(p: ProseInput): Composed {
   blocks.push({ kind: 'para', text: basis + compiled + period + contact });
 
   // 一、总体情况
-  blocks.push({ kind: 'heading', text: '一、总体情况' });
+  blocks.push({ kind: 'heading', text: '一、总体情况', section: 'overview' });
   blocks.push({ kind: 'para', text: fill(rng.pick(INTROS), vars) });
   const heads = subheads(rng);
   const inline = rng.chance(0.3);
@@ -295,22 +296,22 @@ export function composeDocument(p: ProseInput): Composed {
     }
   });
 
-  blocks.push({ kind: 'heading', text: '二、主动公开政府信息情况' });
+  blocks.push({ kind: 'heading', text: '二、主动公开政府信息情况', section: 'proactive' });
   blocks.push({ kind: 'table', table: 'proactive' });
-  blocks.push({ kind: 'heading', text: '三、收到和处理政府信息公开申请情况' });
+  blocks.push({ kind: 'heading', text: '三、收到和处理政府信息公开申请情况', section: 'applications' });
   blocks.push({ kind: 'table', table: 'applications' });
   const fourth = rng.chance(0.05) ? '四、因政府信息公开工作被申请行政复议、提起行政诉讼情况' : '四、政府信息公开行政复议、行政诉讼情况';
-  blocks.push({ kind: 'heading', text: fourth });
+  blocks.push({ kind: 'heading', text: fourth, section: 'review_litigation' });
   blocks.push({ kind: 'table', table: 'review_litigation' });
   const fifth = rng.weighted<string>([
     ['五、存在的主要问题及改进情况', 60],
     ['五、政府信息公开工作存在的主要问题及改进情况', 30],
     ['五、存在问题及改进情况', 10],
   ]);
-  blocks.push({ kind: 'heading', text: fifth });
+  blocks.push({ kind: 'heading', text: fifth, section: 'problems' });
   blocks.push({ kind: 'para', text: fill(rng.pick(PROBLEMS), vars) });
   blocks.push({ kind: 'para', text: fill(rng.pick(IMPROVEMENTS), vars) });
-  blocks.push({ kind: 'heading', text: '六、其他需要报告的事项' });
+  blocks.push({ kind: 'heading', text: '六、其他需要报告的事项', section: 'other_matters' });
   blocks.push({ kind: 'para', text: fill(rng.pick(OTHER_MATTERS), vars) });
 
   return { title, blocks, items: statedItems ? statedItems.stated : null, applications, quirks };

@@ -4,6 +4,7 @@
  * or as a fragment; cells plain, with <p> (shanghai-general-office-2019.html) or as
  * Word-pasted markup with MsoNormal paragraphs and &nbsp; in empty cells.
  */
+import type { Chrome } from './damage.ts';
 import type { Block } from './prose.ts';
 import type { Cell, Grid } from './grid.ts';
 import type { TableCode } from '../model/codes.ts';
@@ -35,6 +36,11 @@ export interface RenderDoc {
   blocks: Block[];
   grids: Record<TableCode, Grid>;
   page: PageInfo;
+  /**
+   * Page chrome pasted into the article along with it (breadcrumb, publication line, print
+   * links), a wrapped title and a <title> naming the column; null for a clean page.
+   */
+  chrome?: Chrome | null;
 }
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\u00a0': '&nbsp;' };
@@ -73,8 +79,13 @@ function blockHtml(b: Block, doc: RenderDoc, look: HtmlLook): string {
       ? `<p class=MsoNormal style='text-indent:32.0pt;line-height:28.0pt'><span style='font-size:16.0pt;font-family:仿宋_GB2312'>${escapeHtml(text)}</span></p>`
       : `<p style="${style}">${escapeHtml(text)}</p>`;
   switch (b.kind) {
-    case 'title':
-      return look.frame === 'page' ? '' : `<p style="text-align: center;font-weight: bold;">${escapeHtml(b.text)}</p>`;
+    case 'title': {
+      const meta = doc.chrome?.meta.map((line) => para(line, 'text-align: center')).join('\n') ?? '';
+      if (look.frame === 'page') return meta;
+      const lines = doc.chrome?.titleLines ?? [b.text];
+      const title = lines.map((line) => `<p style="text-align: center;font-weight: bold;">${escapeHtml(line)}</p>`).join('\n');
+      return meta ? `${title}\n${meta}` : title;
+    }
     case 'heading':
       if (look.headings === 'h') return `<h3>${escapeHtml(b.text)}</h3>`;
       if (look.headings === 'strong') return `<p style="text-indent:2em"><strong>${escapeHtml(b.text)}</strong></p>`;
@@ -93,11 +104,17 @@ function head(doc: RenderDoc, look: HtmlLook): string {
     look.charsetForm === 'meta-charset'
       ? `<meta charset="${look.charset}">`
       : `<meta http-equiv="Content-Type" content="text/html; charset=${look.charset}">`;
-  return `<head>\n${meta}\n<title>${escapeHtml(doc.title)}</title>\n${look.frame === 'page' ? `<meta name="SiteName" content="${escapeHtml(doc.page.siteName)}">\n<meta name="PubDate" content="${doc.page.publishedAt}">\n<link rel="stylesheet" href="/images/common.css">\n` : ''}</head>`;
+  return `<head>\n${meta}\n<title>${escapeHtml(doc.chrome?.headTitle ?? doc.title)}</title>\n${look.frame === 'page' ? `<meta name="SiteName" content="${escapeHtml(doc.page.siteName)}">\n<meta name="PubDate" content="${doc.page.publishedAt}">\n<link rel="stylesheet" href="/images/common.css">\n` : ''}</head>`;
+}
+
+/** Chrome lines as the paragraphs a pasted page leaves at the top or bottom of the article. */
+function chromeHtml(lines: readonly string[] | undefined): string[] {
+  return (lines ?? []).map((line) => `<p>${escapeHtml(line)}</p>`);
 }
 
 export function renderHtml(doc: RenderDoc, look: HtmlLook): string {
-  const article = doc.blocks.map((b) => blockHtml(b, doc, look)).filter(Boolean).join('\n');
+  const blocks = doc.blocks.map((b) => blockHtml(b, doc, look)).filter(Boolean);
+  const article = [...chromeHtml(doc.chrome?.before), ...blocks, ...chromeHtml(doc.chrome?.after)].join('\n');
   const body = look.cells === 'word' ? `<div class=WordSection1 style='layout-grid:15.6pt'>\n${article}\n</div>` : article;
   if (look.frame === 'fragment') return `${body}\n`;
   if (look.frame === 'bare') {
@@ -121,7 +138,7 @@ ${head(doc, look)}
 <div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; <a href="/zwgk/zfxxgk/">政府信息公开</a> &gt; 政府信息公开年报</div>
 <div class="main">
 <div class="article">
-<h1 class="article-title">${escapeHtml(doc.title)}</h1>
+<h1 class="article-title">${(doc.chrome?.titleLines ?? [doc.title]).map(escapeHtml).join('<br />')}</h1>
 <div class="article-info"><span>发布时间：${p.publishedAt}</span><span>来源：${escapeHtml(p.publisher)}</span><span>浏览次数：<em id="hits"></em></span><span>字号：<a href="javascript:;">大</a> <a href="javascript:;">中</a> <a href="javascript:;">小</a></span></div>
 <div class="TRS_Editor" id="zoom">
 ${body}

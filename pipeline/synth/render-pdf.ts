@@ -7,6 +7,7 @@
  */
 import { tableDef, type Layout } from '../model/codes.ts';
 import { ACCOUNTING_NOTE, APPLICATION_LABELS, OUTCOME_BLOCK_LABEL, proactiveBlocks, styleLabel, type LabelStyle } from './labels.ts';
+import type { Chrome } from './damage.ts';
 import type { Block } from './prose.ts';
 import type { Rng } from './random.ts';
 import type { ValueText } from './render-text.ts';
@@ -26,12 +27,14 @@ export interface PdfDoc {
   layout: Layout;
   labels: LabelStyle;
   value: ValueText;
+  /** A web page printed to PDF: its chrome printed with it. */
+  chrome?: Chrome | null;
 }
 
 const NO_LINE_START = new Set(['，', '。', '、', '；', '：', '）', '》', '”', '」', '〕', '！', '？']);
 const isAscii = (ch: string) => ch.charCodeAt(0) < 0x80;
 
-function spaceNumbers(text: string): string {
+export function spaceNumbers(text: string): string {
   return text.replace(/([^\x00-\x7f])(\d)/g, '$1 $2').replace(/(\d)([^\x00-\x7f])/g, '$1 $2');
 }
 
@@ -183,10 +186,13 @@ function reviewLines(doc: PdfDoc, look: PdfLook): string[] {
 export function renderPdfText(rng: Rng, doc: PdfDoc, look: PdfLook): string {
   const lines: string[] = [];
   const prose = (text: string) => (look.spacedNumbers ? spaceNumbers(text) : text);
+  const chrome = doc.chrome ?? null;
+  if (chrome) lines.push(...chrome.before);
   for (const b of doc.blocks) {
     switch (b.kind) {
       case 'title':
-        lines.push(...b.lines.map(prose));
+        lines.push(...(chrome?.titleLines ?? b.lines).map(prose));
+        if (chrome) lines.push(...chrome.meta);
         break;
       case 'heading':
       case 'subheading':
@@ -202,6 +208,7 @@ export function renderPdfText(rng: Rng, doc: PdfDoc, look: PdfLook): string {
         break;
     }
   }
+  if (chrome) lines.push(...chrome.after);
   const out: string[] = [];
   let page = 0;
   for (let i = 0; i < lines.length; i += look.linesPerPage) {

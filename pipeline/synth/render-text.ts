@@ -4,6 +4,7 @@
  * rows, and one cell per line.
  */
 import { tableDef, type Layout, type TableCode } from '../model/codes.ts';
+import type { Chrome } from './damage.ts';
 import type { Grid } from './grid.ts';
 import { ACCOUNTING_NOTE, APPLICANT_HEADER, APPLICATION_LABELS, OUTCOME_BLOCK_LABEL, REVIEW_HEADER, proactiveBlocks, styleLabel, type LabelStyle } from './labels.ts';
 import type { Block } from './prose.ts';
@@ -16,6 +17,8 @@ export interface TextDoc {
   layout: Layout;
   labels: LabelStyle;
   value: ValueText;
+  /** The page's chrome copied along with the article, when it was. */
+  chrome?: Chrome | null;
 }
 
 export interface TabLook {
@@ -27,10 +30,10 @@ export interface TabLook {
   blankLines: boolean;
 }
 
-function proseLines(b: Block): string[] {
+function proseLines(b: Block, chrome: Chrome | null): string[] {
   switch (b.kind) {
     case 'title':
-      return [b.text];
+      return chrome ? [...(chrome.titleLines ?? [b.text]), ...chrome.meta] : [b.text];
     case 'heading':
     case 'subheading':
     case 'para':
@@ -41,12 +44,16 @@ function proseLines(b: Block): string[] {
 }
 
 function assemble(doc: TextDoc, table: (t: TableCode) => string[], blankLines: boolean, leading = ''): string {
+  const chrome = doc.chrome ?? null;
   const parts: string[] = [];
+  // A copy that starts with the page's breadcrumb starts right there, without blank lines.
+  if (chrome?.before.length) parts.push(chrome.before.join('\n'));
   for (const b of doc.blocks) {
-    const lines = b.kind === 'table' ? table(b.table) : proseLines(b);
+    const lines = b.kind === 'table' ? table(b.table) : proseLines(b, chrome);
     parts.push(lines.join('\n'));
   }
-  return leading + parts.join(blankLines ? '\n\n' : '\n') + '\n';
+  if (chrome?.after.length) parts.push(chrome.after.join('\n'));
+  return (chrome?.before.length ? '' : leading) + parts.join(blankLines ? '\n\n' : '\n') + '\n';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,12 +5,15 @@
  */
 import iconv from 'iconv-lite';
 import type { Layout, TableCode } from '../model/codes.ts';
+import { HTML_DAMAGE, PAGE_COPY_DAMAGE, type Chrome, type DamageProfile } from './damage.ts';
 import { tableGrid, type Grid, type GridOptions } from './grid.ts';
 import type { LabelStyle } from './labels.ts';
 import type { Block } from './prose.ts';
 import type { Rng } from './random.ts';
 import { printable } from './office.ts';
 import { renderHtml, type HtmlLook, type PageInfo } from './render-html.ts';
+import { REVIEW_HEADER_FORMS, renderMarkdownPdf, type MdLook } from './render-md.ts';
+import { OCR_NOISE, OCR_SEPARATORS, renderOcr, type OcrLook } from './render-ocr.ts';
 import { renderPdfText } from './render-pdf.ts';
 import { renderCells, renderPipe, renderTab, type ValueText } from './render-text.ts';
 import { TABLE_CODES } from '../model/codes.ts';
@@ -19,10 +22,18 @@ import { TABLE_CODES } from '../model/codes.ts';
 export const STYLES = ['html-utf8', 'html-gbk', 'text-tab', 'text-pipe', 'text-cells', 'text-pdf'] as const;
 /** Word and PDF, made through LibreOffice: only when asked for (--styles docx,pdf). */
 export const OFFICE_STYLES = ['docx', 'pdf'] as const;
-export type SynthStyle = (typeof STYLES)[number] | (typeof OFFICE_STYLES)[number];
+/**
+ * Renderings with the damage real conversions do (markdown from a PDF converter, OCR of a
+ * scan): only when asked for (--styles md-pdf,text-ocr), so the default mix stays as it is.
+ */
+export const HARD_STYLES = ['md-pdf', 'text-ocr'] as const;
+export type SynthStyle = (typeof STYLES)[number] | (typeof OFFICE_STYLES)[number] | (typeof HARD_STYLES)[number];
+
+/** Every style, in the order usage messages list them. */
+export const ALL_STYLES: readonly SynthStyle[] = [...STYLES, ...OFFICE_STYLES, ...HARD_STYLES];
 
 export function isStyle(s: string): s is SynthStyle {
-  return (STYLES as readonly string[]).includes(s) || (OFFICE_STYLES as readonly string[]).includes(s);
+  return (ALL_STYLES as readonly string[]).includes(s);
 }
 
 /** Everything a renderer needs about one report. */
@@ -34,12 +45,18 @@ export interface RenderInput {
   labels: LabelStyle;
   value: ValueText;
   page: PageInfo;
+  /** Page chrome and a wrapped title, for a damaged copy; null for a clean one. */
+  chrome: Chrome | null;
 }
 
 export interface Rendered {
   text: string;
   bytes: Uint8Array;
   quirks: string[];
+  /** "table.row.column" of cells the rendering lost or destroyed. */
+  unreadable?: string[];
+  /** Damage quirks the rendering had no place for (a fragment of a page has no <title>). */
+  unapplied?: string[];
 }
 
 export interface StyleDef {
@@ -57,6 +74,8 @@ export interface StyleDef {
   thousandsShare: number;
   /** Share of reports with jianxi-style labels: (一) and "1. ". */
   halfWidthShare: number;
+  /** How the style takes page chrome and heading damage; null: never (converted files). */
+  damage: DamageProfile | null;
   render(input: RenderInput): Rendered;
 }
 
@@ -122,10 +141,11 @@ function renderHtmlStyle(input: RenderInput, gbk: boolean): Rendered {
   const header = rng.chance(0.5) ? 'empty-cells' : 'rowspan';
   const five = input.layout === '2019' && rng.chance(0.35) ? 'five' : 'four';
   if (five === 'five') quirks.push('proactive_five_column_grid');
-  const text = renderHtml({ title: input.title, blocks: input.blocks, grids: grids(input, header, five), page: input.page }, look);
+  const text = renderHtml({ title: input.title, blocks: input.blocks, grids: grids(input, header, five), page: input.page, chrome: input.chrome }, look);
   if (look.frame === 'page' && (input.page.prev || input.page.next)) quirks.push('prev_next_links');
+  const unapplied = look.frame === 'fragment' && input.chrome?.headTitle ? ['head_title'] : [];
   const bytes = gbk ? new Uint8Array(iconv.encode(text, 'gb18030')) : new Uint8Array(Buffer.from(text, 'utf8'));
-  return { text, bytes, quirks };
+  return { text, bytes, quirks, ...(unapplied.length ? { unapplied } : {}) };
 }
 
 /** Print-ready HTML for LibreOffice: the bare article with a title and tables that fit A4. */
@@ -148,6 +168,7 @@ export const STYLE_DEFS: Record<SynthStyle, StyleDef> = {
     blankMarks: HTML_BLANKS,
     thousandsShare: 0.04,
     halfWidthShare: 0.05,
+    damage: HTML_DAMAGE,
     render: (input) => renderHtmlStyle(input, false),
   },
   docx: {
@@ -160,6 +181,7 @@ export const STYLE_DEFS: Record<SynthStyle, StyleDef> = {
     thousandsShare: 0.02,
     halfWidthShare: 0.05,
     convert: 'docx',
+    damage: null,
     render: renderOfficeHtml,
   },
   pdf: {
@@ -172,6 +194,7 @@ export const STYLE_DEFS: Record<SynthStyle, StyleDef> = {
     thousandsShare: 0.02,
     halfWidthShare: 0.05,
     convert: 'pdf',
+    damage: null,
     render: renderOfficeHtml,
   },
   'html-gbk': {
@@ -183,6 +206,7 @@ export const STYLE_DEFS: Record<SynthStyle, StyleDef> = {
     blankMarks: HTML_BLANKS,
     thousandsShare: 0.04,
     halfWidthShare: 0.05,
+    damage: HTML_DAMAGE,
     render: (input) => renderHtmlStyle(input, true),
   },
   'text-tab': {
@@ -199,10 +223,11 @@ export const STYLE_DEFS: Record<SynthStyle, StyleDef> = {
     ],
     thousandsShare: 0.04,
     halfWidthShare: 0.7,
+    damage: PAGE_COPY_DAMAGE,
     render(input) {
       const { rng } = input;
       const look = { pushedLabel: rng.chance(0.5), spacedReviewHeader: rng.chance(0.6), blankLines: rng.chance(0.8) };
-      const text = renderTab({ blocks: input.blocks, grids: {} as Record<TableCode, Grid>, layout: input.layout, labels: input.labels, value: input.value }, look);
+      const text = renderTab({ blocks: input.blocks, grids: {} as Record<TableCode, Grid>, layout: input.layout, labels: input.labels, value: input.value, chrome: input.chrome }, look);
       return { text, bytes: utf8(text), quirks: look.pushedLabel && input.layout === '2021' ? ['pushed_label'] : [] };
     },
   },
@@ -219,10 +244,11 @@ export const STYLE_DEFS: Record<SynthStyle, StyleDef> = {
     ],
     thousandsShare: 0.02,
     halfWidthShare: 0.1,
+    damage: PAGE_COPY_DAMAGE,
     render(input) {
       const { rng } = input;
       const g = grids(input, rng.chance(0.5) ? 'empty-cells' : 'rowspan', 'four');
-      const text = renderPipe({ blocks: input.blocks, grids: g, layout: input.layout, labels: input.labels, value: input.value }, { outerPipes: rng.chance(0.6), blankLines: rng.chance(0.5) });
+      const text = renderPipe({ blocks: input.blocks, grids: g, layout: input.layout, labels: input.labels, value: input.value, chrome: input.chrome }, { outerPipes: rng.chance(0.6), blankLines: rng.chance(0.5) });
       return { text, bytes: utf8(text), quirks: [] };
     },
   },
@@ -238,9 +264,10 @@ export const STYLE_DEFS: Record<SynthStyle, StyleDef> = {
     ],
     thousandsShare: 0.02,
     halfWidthShare: 0.1,
+    damage: PAGE_COPY_DAMAGE,
     render(input) {
       const g = grids(input, 'rowspan', 'four');
-      const text = renderCells({ blocks: input.blocks, grids: g, layout: input.layout, labels: input.labels, value: input.value }, { blankLines: input.rng.chance(0.5) });
+      const text = renderCells({ blocks: input.blocks, grids: g, layout: input.layout, labels: input.labels, value: input.value, chrome: input.chrome }, { blankLines: input.rng.chance(0.5) });
       return { text, bytes: utf8(text), quirks: [] };
     },
   },
@@ -253,11 +280,105 @@ export const STYLE_DEFS: Record<SynthStyle, StyleDef> = {
     blankMarks: [['—', 1]],
     thousandsShare: 0,
     halfWidthShare: 0,
+    damage: PAGE_COPY_DAMAGE,
     render(input) {
       const { rng } = input;
       const look = { width: rng.int(28, 34), linesPerPage: rng.int(36, 46), spacedNumbers: rng.chance(0.75), scrambledHeaders: rng.chance(0.6) };
-      const text = renderPdfText(rng, { blocks: input.blocks, layout: input.layout, labels: input.labels, value: input.value }, look);
+      const text = renderPdfText(rng, { blocks: input.blocks, layout: input.layout, labels: input.labels, value: input.value, chrome: input.chrome }, look);
       return { text, bytes: utf8(text), quirks: look.scrambledHeaders ? ['pdf_scrambled_headers'] : [] };
     },
   },
+  'md-pdf': {
+    style: 'md-pdf',
+    ext: 'md.txt',
+    encoding: 'utf-8',
+    weight: 10,
+    blankShare: 0.03,
+    blankMarks: [
+      ['—', 2],
+      ['/', 1],
+    ],
+    thousandsShare: 0.02,
+    halfWidthShare: 0.05,
+    // The converter's own damage is in the look; a share of the PDFs were printed from web pages.
+    damage: { share: 0.4, markdown: 0.3, renumber: 0.5, headTitle: 0 },
+    render(input) {
+      const { rng } = input;
+      const look = mdLook(rng, input.layout);
+      const out = renderMarkdownPdf(rng, { blocks: input.blocks, layout: input.layout, labels: input.labels, value: input.value, chrome: input.chrome }, look);
+      return { text: out.text, bytes: utf8(out.text), quirks: out.quirks, unreadable: out.unreadable };
+    },
+  },
+  'text-ocr': {
+    style: 'text-ocr',
+    ext: 'ocr.txt',
+    encoding: 'utf-8',
+    weight: 10,
+    blankShare: 0.03,
+    blankMarks: [
+      ['—', 2],
+      ['/', 1],
+    ],
+    thousandsShare: 0.02,
+    halfWidthShare: 0.1,
+    damage: { share: 0.3, markdown: 0, renumber: 0.15, headTitle: 0 },
+    render(input) {
+      const { rng } = input;
+      const look = ocrLook(rng);
+      const out = renderOcr(rng, { blocks: input.blocks, layout: input.layout, labels: input.labels, value: input.value, chrome: input.chrome }, look);
+      return { text: out.text, bytes: utf8(out.text), quirks: [...out.quirks, `ocr_${look.level}`], unreadable: out.unreadable };
+    },
+  },
 };
+
+/** One converter run's look: cell widths, page length, what it loses. */
+function mdLook(rng: Rng, layout: Layout): MdLook {
+  const dropped: string[] = [];
+  if (rng.chance(0.35)) dropped.push('carried_forward');
+  if (rng.chance(0.15)) dropped.push(rng.pick(layout === '2021' ? ['granted', 'unavailable_not_held', 'other_other', 'total_processed'] : ['granted', 'unavailable_not_held', 'total_processed']));
+  return {
+    width: rng.int(26, 32),
+    titleWidth: rng.int(14, 20),
+    labelWidth: rng.int(10, 13),
+    groupWidth: rng.int(3, 4),
+    headerWidth: rng.int(3, 3),
+    spacedNumbers: rng.chance(0.8),
+    bodyMarker: rng.chance(0.3),
+    proactiveTablesLast: rng.chance(0.5),
+    captions: rng.chance(0.6),
+    trailingCell: rng.chance(0.4),
+    clustered: rng.chance(0.5),
+    linesPerPage: rng.int(26, 38),
+    footer: rng.weighted<MdLook['footer']>([
+      ['emdash', 35],
+      ['dash', 30],
+      ['of', 25],
+      ['bare', 10],
+    ]),
+    droppedTotals: dropped,
+    reviewHeader: rng.int(0, REVIEW_HEADER_FORMS - 1),
+  };
+}
+
+/** One scan's look: its quality, page width and what its ruling lines became. */
+function ocrLook(rng: Rng): OcrLook & { level: keyof typeof OCR_NOISE } {
+  const level = rng.weighted<keyof typeof OCR_NOISE>([
+    ['light', 40],
+    ['medium', 40],
+    ['heavy', 20],
+  ]);
+  return {
+    level,
+    noise: OCR_NOISE[level],
+    width: rng.int(28, 36),
+    linesPerPage: rng.int(34, 46),
+    separators: rng.weighted(OCR_SEPARATORS),
+    titleSpaces: rng.weighted([
+      [0, 30],
+      [1, 30],
+      [2, 25],
+      [4, 15],
+    ]),
+    labelWidth: rng.int(12, 18),
+  };
+}
