@@ -15,16 +15,19 @@ export type Unit = '万元' | '元' | '亿元' | 'count' | '%';
 
 /**
  * How a number was read from a damaged print (OCR, converters): letters that look like digits
- * inside a run of digits (1O → 10, l2 → 12), or a stray mark inside a count (1,52 → 152; the
- * row's rules decide whether that reading stands, row-values.ts).
+ * inside a run of digits (1O → 10, l2 → 12), a mark before or after the digits (80. → 80), or a
+ * mark inside a count (1,52 → 152: 1 or 152? the row's rules decide, row-values.ts).
  */
-export type Repair = 'lookalike' | 'stray_mark';
+export type Repair = 'lookalike' | 'lone_lookalike' | 'edge_mark' | 'stray_mark';
 
 /** Letters OCR reads for digits: only ever taken as digits next to a real digit. */
 const LOOKALIKE_DIGITS = /^[0-9OoIl]+$/;
 const LOOKALIKE_MAP: Record<string, string> = { O: '0', o: '0', I: '1', l: '1' };
 /** A mark inside digits that is neither a thousands separator nor (in a count) a decimal point. */
 const STRAY_MARK = /^\d+[,.]\d+$/;
+/** Marks before or after the digits: dust on the scan, never part of a number. */
+const EDGES = /^[,.、]+|[,.、]+$/g;
+const HAS_EDGE = /^[,.、]|[,.、]$/;
 
 /** Markers printed for "nothing" in a cell. */
 const NULL_MARKERS = new Set(['', '-', '--', '—', '——', '–', '―', '/', '\\', '无', '空', 'N/A', 'n/a', '／', '-/-']);
@@ -63,6 +66,41 @@ function plainDigits(raw: string): number | null {
   return value;
 }
 
+/** Which repairs weigh more: the strongest one a number needed is the one it carries. */
+const REPAIR_RANK: Record<Repair, number> = { edge_mark: 0, lookalike: 1, lone_lookalike: 2, stray_mark: 3 };
+
+/**
+ * Digits from a damaged print: marks at the edges taken off (80. → 80), look-alike letters
+ * inside digits read as digits (1O → 10, O → 0), a mark inside a count taken out (1,52 → 152);
+ * null when the text is none of these.
+ */
+function readDamaged(text: string): [string, Repair] | null {
+  let s = text;
+  let repair: Repair | undefined;
+  const worse = (r: Repair) => (repair = repair && REPAIR_RANK[repair] >= REPAIR_RANK[r] ? repair : r);
+  if (HAS_EDGE.test(s)) {
+    s = s.replace(EDGES, '');
+    worse('edge_mark');
+  }
+  if (/^[Oo]{1,2}$/.test(s)) {
+    // A lone O in a number's place: the 0 OCR misread.
+    s = '0';
+    worse('lookalike');
+  } else if (/^[Il]$/.test(s)) {
+    // A lone l or I may be a 1, or a ruling line: only a rule can tell.
+    s = '1';
+    worse('lone_lookalike');
+  } else if (LOOKALIKE_DIGITS.test(s) && /\d/.test(s) && /[OoIl]/.test(s)) {
+    s = s.replace(/[OoIl]/g, (c) => LOOKALIKE_MAP[c]);
+    worse('lookalike');
+  }
+  if (STRAY_MARK.test(s)) {
+    s = s.replace(/[,.]/g, '');
+    worse('stray_mark');
+  }
+  return repair && PLAIN.test(s) && /^\d+$/.test(s) ? [s, repair] : null;
+}
+
 export function parseNumber(raw: string): ParsedNumber {
   const digits = plainDigits(raw);
   if (digits !== null) return { kind: 'number', value: digits, raw };
@@ -84,17 +122,9 @@ export function parseNumber(raw: string): ParsedNumber {
   if (THOUSANDS.test(s)) s = s.replace(/,/g, '');
   let repair: Repair | undefined;
   if (!PLAIN.test(s)) {
-    if (LOOKALIKE_MAP[s] !== undefined && /^[Oo]$/.test(s)) {
-      // A lone O in a number's place: the 0 OCR misread (a lone l or I may be a table rule).
-      s = '0';
-      repair = 'lookalike';
-    } else if (LOOKALIKE_DIGITS.test(s) && /\d/.test(s)) {
-      s = s.replace(/[OoIl]/g, (c) => LOOKALIKE_MAP[c]);
-      repair = 'lookalike';
-    } else if (STRAY_MARK.test(s)) {
-      s = s.replace(/[,.]/g, '');
-      repair = 'stray_mark';
-    } else return { kind: 'invalid', raw };
+    const read = readDamaged(s);
+    if (!read) return { kind: 'invalid', raw };
+    [s, repair] = read;
   }
   const value = sign * Number(s);
   const parsed: ParsedNumber = unit ? { kind: 'number', value: value === 0 ? 0 : value, unit, raw } : { kind: 'number', value: value === 0 ? 0 : value, raw };

@@ -74,8 +74,9 @@ class OneValuePerColumn implements RowValues {
 }
 
 /**
- * A repaired cell stands only where the row's rules hold with it. A stray mark taken out needs
- * a rule that checks it; a look-alike letter (O for 0) stands unless a rule over it fails. A
+ * A repaired cell stands only where the row's rules hold with it. A mark taken out from inside
+ * the digits needs a rule that checks it (1,52: 152, or 1 and 52?); a look-alike letter (O for
+ * 0) or a mark at the edge (80.) stands unless a rule over it fails. A
  * repair that does not stand leaves its cell null with a warning.
  */
 function confirmRepairs(
@@ -97,7 +98,7 @@ function confirmRepairs(
   }
   repairs.forEach((repair, i) => {
     if (!repair) return;
-    const stands = !failed.has(i) && (repair === 'lookalike' || checked.has(i));
+    const stands = !failed.has(i) && ((repair !== 'stray_mark' && repair !== 'lone_lookalike') || checked.has(i));
     if (stands) return;
     const raw = cells[i].kind === 'value' ? cells[i].parsed.raw : '';
     warnings.push({

@@ -25,6 +25,12 @@ const NUMBER_IN_TEXT = new RegExp(
 /** 1. / 2、 before a label: an enumerator, part of the label. */
 const ENUMERATOR_AFTER = /^[.、．](?:$|(?=[^0-9０-９\s]))/;
 
+/** Blocks and geometric shapes standing alone: what OCR makes of a blot over a cell. */
+const SMUDGE = /^(?:[\u2580-\u259f\u25a0-\u25ff]+|[※?？]+)$/;
+
+/** Text that begins a label: an ideograph or an opening bracket. */
+const LABEL_START = /^[\u4e00-\u9fff（(“"]/;
+
 /** "1." or "2、" standing alone before a label (1. 属于国家秘密). */
 const ENUMERATOR = /^[0-9０-９]{1,2}[.、．]$/;
 
@@ -54,15 +60,29 @@ function appendText(out: Token[], s: string, at: string, from: number, cell: Box
 /** Table rules as OCR and text copies print them between cells: separators, never digits or labels. */
 const TABLE_RULES = /[|｜丨¦[\]]+/g;
 const HAS_TABLE_RULE = /[|｜丨¦[\]]/;
-/** One letter standing where a number belongs: OCR's O for 0 (read as 0), or l/I (unreadable). */
-const LONE_LOOKALIKE = /^[OoIl]$/;
+/** Letters standing where a number belongs (OCR's O for 0, l for 1), with dust around them. */
+const LONE_LOOKALIKE = /^[,.、]*[OoIl]{1,3}[,.、]*$/;
 
 function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true): void {
   const from = cell === undefined ? 0 : out.length;
   if (HAS_TABLE_RULE.test(text)) text = text.replace(TABLE_RULES, ' ');
   // Most cells and many lines are one word: nothing to split.
-  for (const chunk of HAS_SPACE.test(text) ? text.split(/\s+/) : [text]) {
+  const chunks = HAS_SPACE.test(text) ? text.split(/\s+/) : [text];
+  for (let c = 0; c < chunks.length; c++) {
+    const chunk = chunks[c];
     if (!chunk) continue;
+    // "8." alone: the enumerator of the label after it, or, with no label after it, a number
+    // with a stray mark (OCR). In a grid cell, "1." alone may number a label in the next cell;
+    // after a label in its own cell it cannot.
+    if (ENUMERATOR.test(chunk) && !LABEL_START.test(chunks[c + 1] ?? '') && (c + 1 < chunks.length || cell === undefined || c > 0)) {
+      out.push({ kind: 'value', parsed: parseNumber(chunk), at });
+      continue;
+    }
+    // A smudge or a blot where a number was printed (OCR): an unreadable cell, not a label.
+    if (SMUDGE.test(chunk)) {
+      out.push({ kind: 'value', parsed: { kind: 'invalid', raw: chunk }, at });
+      continue;
+    }
     // Most chunks are label text: without a digit, only a null marker (—, 无) can be a value;
     // "1.属于国家秘密", a one-digit enumerator and label words, is all label text (see below).
     if (LONE_LOOKALIKE.test(chunk)) {
@@ -82,6 +102,8 @@ function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true)
     for (const m of chunk.matchAll(NUMBER_IN_TEXT)) {
       let digits = m[0];
       let end = m.index + digits.length;
+      // "5要求行政机关…": an enumerator whose point OCR dropped belongs to its label.
+      if (digits.length === 1 && m.index === 0 && LABEL_START.test(chunk.slice(end))) continue;
       if (ENUMERATOR_AFTER.test(chunk.slice(end)) && /^[0-9０-９]+$/.test(digits)) {
         // "00000002.其他…": the last digit numbers the next label; the rest ends the row before.
         if (digits.length === 1) continue;

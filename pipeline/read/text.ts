@@ -36,6 +36,9 @@ function readMetaHeader(lines: string[]): { meta: DocumentMeta; bodyStart: numbe
   return { meta, bodyStart: sep + 1 };
 }
 
+/** Numbers a wide gap separates inside one |-cell (OCR text): two cells, not one number. */
+const WIDE_GAP_BETWEEN_NUMBERS = /(?<=[0-9０-９OoIl.,])[ \u00a0\u3000]{2,}(?=[0-9０-９OoIl-])/;
+
 function splitRow(line: string): Cell[] | null {
   if (line.includes('\t')) return line.split('\t').map((t) => ({ text: cleanText(t), origin: true }));
   const trimmed = line.trim();
@@ -43,7 +46,10 @@ function splitRow(line: string): Cell[] | null {
     // "| a | b |" has outer pipes; "a|b||" has none, and its trailing pipe ends an empty cell.
     const outer = trimmed.startsWith('|') && trimmed.endsWith('|');
     const inner = outer ? trimmed.slice(1, -1) : trimmed;
-    return inner.split('|').map((t) => ({ text: cleanText(t), origin: true }));
+    return inner
+      .split('|')
+      .flatMap((t) => (WIDE_GAP_BETWEEN_NUMBERS.test(t) ? t.trim().split(/[ \u00a0\u3000]{2,}/) : [t]))
+      .map((t) => ({ text: cleanText(t), origin: true }));
   }
   return null;
 }

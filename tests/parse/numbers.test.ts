@@ -83,3 +83,14 @@ describe('numbers as OCR and converters print them', () => {
     expect(parseNumber('Ol').kind).toBe('invalid');
   });
 });
+
+describe('damaged prints: marks at the edges and letters together', () => {
+  it.each([
+    ['80.', 80, 'edge_mark'],
+    ['.80', 80, 'edge_mark'],
+    ['O,', 0, 'lookalike'],
+    ['O.', 0, 'lookalike'],
+    ['l', 1, 'lone_lookalike'],
+    ['1.5,', 15, 'stray_mark'],
+  ])('%j → %j (%s)', (raw, value, repair) => expect(parseNumber(raw)).toMatchObject({ kind: 'number', value, repair }));
+});

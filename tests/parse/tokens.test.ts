@@ -22,3 +22,25 @@ describe('tokens of table text', () => {
     expect(shape([row('规章', '3', '—', '', '１２', '1,234')])).toEqual(['text:规章 ', 'value:3', 'null:—', 'blank', 'value:12', 'value:1234']);
   });
 });
+
+describe('tokens of OCR text', () => {
+  const values = (text: string) =>
+    tokenize([{ kind: 'text', text, at: 'line 1' }]).map((t) => (t.kind === 'value' ? (t.parsed.kind === 'number' ? t.parsed.value : t.parsed.kind) : t.kind === 'text' ? `"${t.text.trim()}"` : '_'));
+
+  it('table rules separate cells and are never digits or labels', () => {
+    expect(values('0 丨 1 | 2 ｜ 3 [ 4 ] 5')).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('a number with a point after it, where no label follows, is a number; before a label, an enumerator', () => {
+    expect(values('（七）总计 29 8 0. 17.')).toEqual(['"（七）总计"', 29, 8, 0, 17]);
+    expect(values('8. 属于行政查询事项 0 0')).toEqual(['"8. 属于行政查询事项"', 0, 0]);
+  });
+
+  it('an enumerator whose point was dropped stays with its label', () => {
+    expect(values('5要求行政机关确认 0 0')).toEqual(['"5要求行政机关确认"', 0, 0]);
+  });
+
+  it('a blot over a cell keeps the cell, unreadable', () => {
+    expect(values('0 ■ 0')).toEqual([0, 'invalid', 0]);
+  });
+});
