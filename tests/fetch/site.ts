@@ -21,7 +21,9 @@ import iconv from 'iconv-lite';
 export interface SiteRequest {
   url: string;
   conditional: boolean;
+  /** 0: never answered. */
   status: number;
+  userAgent: string;
 }
 
 export interface Site {
@@ -130,10 +132,11 @@ export async function startSite(): Promise<Site> {
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
     const conditional = Boolean(req.headers['if-none-match'] || req.headers['if-modified-since']);
+    const userAgent = req.headers['user-agent'] ?? '';
     const count = (served.get(url) ?? 0) + 1;
     served.set(url, count);
     const answer = (status: number, headers: Record<string, string | number> = {}, body?: Buffer) => {
-      requests.push({ url, conditional, status });
+      requests.push({ url, conditional, status, userAgent });
       res.writeHead(status, headers);
       res.end(body);
     };
@@ -141,13 +144,13 @@ export async function startSite(): Promise<Site> {
     const route = routes.get(url);
     if (!route) return answer(404, { 'content-type': 'text/html' }, Buffer.from('not found'));
     if (route === 'hang') {
-      requests.push({ url, conditional, status: 0 });
+      requests.push({ url, conditional, status: 0, userAgent });
       return; // never answers; the connection is closed with the server
     }
     if (route === 'oversized') {
       const etag = '"oversized"';
       if (req.headers['if-none-match'] === etag) return answer(304, { etag });
-      requests.push({ url, conditional, status: 200 });
+      requests.push({ url, conditional, status: 200, userAgent });
       // Chunked, no Content-Length: the limit is found while reading.
       res.writeHead(200, { 'content-type': 'application/pdf', etag, 'last-modified': LAST_MODIFIED });
       const chunk = Buffer.alloc(10_000, 0x20);
