@@ -199,3 +199,11 @@ describe('the client', () => {
     }
   });
 });
+
+describe('the shipped example sources file', () => {
+  it('reads, and names reserved example hosts only', () => {
+    const sources = readSources(readFileSync('data/sources.example.csv', 'utf8'), 'data/sources.example.csv');
+    expect(sources.length).toBeGreaterThan(0);
+    for (const s of sources) expect(new URL(s.listing_url).hostname).toMatch(/(^|\.)(example\.gov\.invalid|example\.org)$/);
+  });
+});
