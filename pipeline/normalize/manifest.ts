@@ -145,7 +145,7 @@ export function readManifest(csvText: string, folder: string): Map<string, Manif
   const { records, problems } = parseCsv(csvText);
   const rows = new Map<string, ManifestRow>();
   const header = records.shift();
-  if (!header) throw new ManifestError(where, [{ line: 1, message: 'the file is empty; the first line must be the header ' + COLUMNS.join(',') }]);
+  if (!header) throw new ManifestError(where, [{ line: 1, message: 'the file is empty; the first line must be the header ' + COLUMNS.filter((c) => !(FETCH_COLUMNS as readonly string[]).includes(c)).join(',') }]);
 
   const columns = header.fields.map((f) => f.trim());
   for (const name of columns) {
