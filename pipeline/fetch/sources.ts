@@ -8,8 +8,7 @@
  * and region code may be blank where unknown; more columns are allowed and ignored (a note, a
  * contact). Reading is a pure function of the text; the caller reads the file.
  */
-import { GongkaiError } from '../errors.ts';
-import { MANIFEST_CHECKS, parseCsv, type ManifestProblem } from '../normalize/manifest.ts';
+import { byColumn, CsvFileError, MANIFEST_CHECKS, parseCsv, type ManifestProblem } from '../normalize/manifest.ts';
 
 export interface Source {
   /** The agency as the collector knows it; null when unknown (the reports name it). */
@@ -22,12 +21,9 @@ export interface Source {
   line: number;
 }
 
-/** Every problem of a sources file at once, each naming its line. */
-export class SourcesError extends GongkaiError {
-  readonly problems: ManifestProblem[];
+export class SourcesError extends CsvFileError {
   constructor(where: string, problems: ManifestProblem[]) {
-    super('invalid_sources', problems.map((p) => `${where} line ${p.line}: ${p.message}`).join('\n'));
-    this.problems = problems;
+    super('invalid_sources', where, problems);
   }
 }
 
@@ -51,37 +47,29 @@ export function readSources(csvText: string, where: string): Source[] {
   const header = records.shift();
   if (!header) throw new SourcesError(where, [{ line: 1, message: `the file is empty; the first line must be the header ${SOURCE_COLUMNS.join(',')}` }]);
   const columns = header.fields.map((f) => f.trim());
-  const at = Object.fromEntries(SOURCE_COLUMNS.map((c) => [c, columns.indexOf(c)])) as Record<(typeof SOURCE_COLUMNS)[number], number>;
-  if (at.listing_url < 0) throw new SourcesError(where, [{ line: header.line, message: `the header has no "listing_url" column (the header is ${SOURCE_COLUMNS.join(',')}, more columns allowed)` }]);
+  if (!columns.includes('listing_url')) throw new SourcesError(where, [{ line: header.line, message: `the header has no "listing_url" column (the header is ${SOURCE_COLUMNS.join(',')}, more columns allowed)` }]);
 
   const sources: Source[] = [];
   const firstLine = new Map<string, number>();
-  for (const record of records) {
-    if (record.fields.every((f) => f.trim() === '')) continue;
-    if (record.fields.length !== columns.length) {
-      problems.push({ line: record.line, message: `${record.fields.length} fields, but the header has ${columns.length}` });
-      continue;
-    }
-    const field = (i: number) => (i < 0 ? '' : record.fields[i].trim());
-    const agency = field(at.agency);
-    const region = field(at.region_code);
-    const rawUrl = field(at.listing_url);
-    const url = rawUrl ? httpUrl(rawUrl) : 'is empty';
-    if (typeof url === 'string') problems.push({ line: record.line, message: `listing_url ${url}` });
+  for (const { line, values } of byColumn(records, columns, problems)) {
+    const agency = values.agency ?? '';
+    const region = values.region_code ?? '';
+    const url = values.listing_url ? httpUrl(values.listing_url) : 'is empty';
+    if (typeof url === 'string') problems.push({ line, message: `listing_url ${url}` });
     let regionCode: string | null = null;
     if (region) {
       const cell = MANIFEST_CHECKS.region_code(region);
-      if (cell.problem) problems.push({ line: record.line, message: cell.problem });
+      if (cell.problem) problems.push({ line, message: cell.problem });
       else regionCode = String(cell.value);
     }
     if (typeof url === 'string') continue;
     const earlier = firstLine.get(url.href);
     if (earlier !== undefined) {
-      problems.push({ line: record.line, message: `listing_url ${url.href} is listed again (first on line ${earlier})` });
+      problems.push({ line, message: `listing_url ${url.href} is listed again (first on line ${earlier})` });
       continue;
     }
-    firstLine.set(url.href, record.line);
-    sources.push({ agency: agency || null, region_code: regionCode, listing_url: url.href, line: record.line });
+    firstLine.set(url.href, line);
+    sources.push({ agency: agency || null, region_code: regionCode, listing_url: url.href, line });
   }
   if (problems.length > 0) throw new SourcesError(where, problems);
   return sources;

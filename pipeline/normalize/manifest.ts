@@ -59,12 +59,18 @@ export interface ManifestProblem {
   message: string;
 }
 
-/** Every problem of one manifest at once, each naming its line, so one edit fixes them all. */
-export class ManifestError extends GongkaiError {
+/** Every problem of one CSV file at once, each naming its line, so one edit fixes them all. */
+export class CsvFileError extends GongkaiError {
   readonly problems: ManifestProblem[];
-  constructor(where: string, problems: ManifestProblem[]) {
-    super('invalid_manifest', problems.map((p) => `${where} line ${p.line}: ${p.message}`).join('\n'));
+  constructor(code: string, where: string, problems: ManifestProblem[]) {
+    super(code, problems.map((p) => `${where} line ${p.line}: ${p.message}`).join('\n'));
     this.problems = problems;
+  }
+}
+
+export class ManifestError extends CsvFileError {
+  constructor(where: string, problems: ManifestProblem[]) {
+    super('invalid_manifest', where, problems);
   }
 }
 
@@ -156,13 +162,8 @@ export function readManifest(csvText: string, folder: string): Map<string, Manif
   if (problems.length > 0) throw new ManifestError(where, dedupe(problems));
 
   const firstLine = new Map<string, number>();
-  for (const record of records) {
-    if (record.fields.every((f) => f.trim() === '')) continue;
-    if (record.fields.length !== columns.length) {
-      problems.push({ line: record.line, message: `${record.fields.length} fields, but the header has ${columns.length}` });
-      continue;
-    }
-    const raw = Object.fromEntries(columns.map((c, i) => [c, record.fields[i].trim()])) as Partial<Record<Column, string>>;
+  for (const record of byColumn(records, columns, problems)) {
+    const raw = record.values as Partial<Record<Column, string>>;
     const row: ManifestRow = { path: '', line: record.line };
     if (!raw.path) problems.push({ line: record.line, message: 'path is empty' });
     else {
@@ -187,12 +188,28 @@ export function readManifest(csvText: string, folder: string): Map<string, Manif
   return rows;
 }
 
+/**
+ * The records after a header as column → trimmed text, one at a time (so problems stay in line
+ * order). Blank lines are skipped; a record with another number of fields than the header is a
+ * problem, and skipped.
+ */
+export function* byColumn(records: CsvRecord[], columns: string[], problems: ManifestProblem[]): Generator<{ line: number; values: Record<string, string> }> {
+  for (const record of records) {
+    if (record.fields.every((f) => f.trim() === '')) continue;
+    if (record.fields.length !== columns.length) {
+      problems.push({ line: record.line, message: `${record.fields.length} fields, but the header has ${columns.length}` });
+      continue;
+    }
+    yield { line: record.line, values: Object.fromEntries(columns.map((c, i) => [c, record.fields[i].trim()])) };
+  }
+}
+
 function dedupe(problems: ManifestProblem[]): ManifestProblem[] {
   const seen = new Set<string>();
   return problems.filter((p) => !seen.has(p.message) && seen.add(p.message));
 }
 
-interface CsvRecord {
+export interface CsvRecord {
   fields: string[];
   /** The line the record starts on (a quoted field may span lines). */
   line: number;
