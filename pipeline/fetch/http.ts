@@ -46,15 +46,16 @@ export const DEFAULT_HTTP: HttpSettings = {
 const MAX_RETRY_AFTER_MS = 120_000;
 
 /**
- * What a request is for: `page` (a listing or report page: HTML, or a document served in its
- * place), `document` (an attachment: PDF, Word, WPS, Excel) or `any` (robots.txt).
+ * What a request is for: `listing` (an HTML page), `page` (a report page: HTML, or the document
+ * served in its place), `document` (an attachment: PDF, Word, WPS, Excel) or `any` (robots.txt).
  */
-export type Expect = 'page' | 'document' | 'any';
+export type Expect = 'listing' | 'page' | 'document' | 'any';
 
 /** What the bytes are, whatever the Content-Type says. */
 export type BodyKind = 'document' | 'page' | 'text' | 'other';
 
 const ACCEPTS: Record<Expect, readonly BodyKind[]> = {
+  listing: ['page'],
   page: ['page', 'document'],
   document: ['document'],
   any: ['document', 'page', 'text', 'other'],

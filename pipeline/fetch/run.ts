@@ -63,7 +63,7 @@ export interface FetchSummary {
 export const DEFAULT_MAX_PAGES = 50;
 export const DEFAULT_PARALLEL = 4;
 
-const EXPECT: Record<UrlKind, Expect> = { robots: 'any', listing: 'page', page: 'page', file: 'document' };
+const EXPECT: Record<UrlKind, Expect> = { robots: 'any', listing: 'listing', page: 'page', file: 'document' };
 const CONTENT_OUTCOMES: readonly FetchOutcome[] = ['ok', 'not_modified'];
 /** Failures decided by the body itself: asked again conditionally (outcomes.ts). */
 const REFUSALS: readonly FetchOutcome[] = ['too_large', 'wrong_content_type'];
@@ -95,6 +95,9 @@ class FetchRun {
   };
   private progress = { done: 0, total: 0 };
 
+  /** Stops every host's walk: the caller's signal, or a failure in one of them. */
+  readonly stop = new AbortController();
+
   constructor(
     readonly sources: Source[],
     readonly options: FetchOptions,
@@ -117,7 +120,7 @@ class FetchRun {
           this.store.log(entry);
         },
         now: this.now,
-        signal: options.signal,
+        signal: options.signal ? AbortSignal.any([options.signal, this.stop.signal]) : this.stop.signal,
       },
     );
   }
@@ -279,7 +282,7 @@ class FetchRun {
     if (!CONTENT_OUTCOMES.includes(entry.outcome)) this.summary.failed[entry.outcome] = (this.summary.failed[entry.outcome] ?? 0) + 1;
     this.store.log({
       event,
-      at: entry.checked_at,
+      at: this.now().toISOString(),
       url: entry.url,
       kind: entry.kind,
       outcome: entry.outcome,
@@ -399,7 +402,13 @@ export async function runFetch(options: FetchOptions): Promise<FetchSummary> {
     byHost.set(host, [...(byHost.get(host) ?? []), s]);
   }
   const tasks = [...byHost.values()].map((group) => async () => {
-    for (const source of group) await run.walkSource(source);
+    try {
+      for (const source of group) await run.walkSource(source);
+    } catch (err) {
+      // A failure that is not a stop (a full disk) stops the other hosts too, state kept.
+      if (!(err instanceof FetchAborted)) run.stop.abort();
+      throw err;
+    }
   });
   const results = await inParallel(tasks, options.parallel ?? DEFAULT_PARALLEL);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof FetchAborted));

@@ -129,7 +129,8 @@ export function extensionFor(format: Format | null, url: URL): string {
   }
 }
 
-const UNSAFE = /[<>:"\\|?*\x00-\x1f]/g;
+/** Characters no file name may hold; a / decoded from %2F would open a folder (or climb out). */
+const UNSAFE = /[<>:"\\|?*\x00-\x1f/]/g;
 const MAX_SEGMENT = 100;
 
 /** host/dir/name.ext: the URL's path, decoded (Chinese file names stay readable), made safe. */

@@ -130,6 +130,8 @@ describe('the store', () => {
     expect(storagePath(new URL('http://example.org/ndbg/'), '.html')).toBe('example.org/ndbg/index.html');
     expect(storagePath(new URL('http://example.org/download.jsp?id=7'), '.pdf')).toMatch(/^example\.org\/download\.q[0-9a-f]{8}\.pdf$/);
     expect(versionPath('example.org/ndbg/2023.html', 'abcdef0123456789')).toBe('versions/example.org/ndbg/2023.abcdef01.html');
+    // An encoded slash never opens a folder, nor climbs out of DIR.
+    expect(storagePath(new URL('http://example.org/a/..%2F..%2Fetc/passwd'), '.html')).toBe('example.org/a/.._.._etc/passwd.html');
   });
 
   it('a journal line cut short by a crash is skipped; the lines before it are kept', () => {
