@@ -70,40 +70,32 @@ export async function startSite(): Promise<Site> {
   routes.set('/robots.txt', { body: Buffer.from('User-agent: *\nDisallow: /a/private/\n'), type: 'text/plain' });
 
   // Source A: 测试市, UTF-8, TRS pagination written by a script (index.html, index_1.html, index_2.html).
-  const listA = (n: number, items: string[]) =>
-    html(
-      utf8Page(
-        '政府信息公开年报',
-        `<div class="list"><ul>${items.join('')}</ul></div><script>var currentPage = ${n};var countPage = 3;createPageHTML(3, ${n}, "index", "html");</script>`,
-      ),
-    );
-  routes.set(
-    '/a/ndbg/index.html',
-    listA(0, [
-      entry('./202501/t20250115_1.html', REPORT('测试市', 2024), '2025-01-15'),
-      entry('./202601/t20260120_2.html', REPORT('测试市', 2025), '2026-01-20'),
-      entry('./202512/t20251201_3.html', '关于做好2025年政府信息公开工作年度报告编制工作的通知', '2025-12-01'),
-      entry('./202512/t20251210_4.html', '测试市召开政务公开工作推进会', '2025-12-10'),
-    ]),
-  );
-  routes.set(
-    '/a/ndbg/index_1.html',
-    listA(1, [
-      entry('./202401/t20240110_5.html', REPORT('测试市', 2023), '2024-01-10'),
-      entry('./202301/t20230110_6.html', REPORT('测试市', 2022), '2023-01-10'),
-      entry('/a/loop/1.html', REPORT('测试市', 2021), '2022-01-10'),
-    ]),
-  );
-  routes.set(
-    '/a/ndbg/index_2.html',
-    listA(2, [
-      entry('/a/moved.html', REPORT('测试市', 2020), '2021-01-10'),
-      entry('./202001/t20200110_7.html', REPORT('测试市', 2019), '2020-01-10'),
-      entry('./201901/P020190110.pdf', REPORT('测试市', 2018), '2019-01-10'),
-      entry('/a/private/2017.html', REPORT('测试市', 2017), '2018-01-10'),
-      entry(`${elsewhere}/a/2016.html`, REPORT('测试市', 2016), '2017-01-10'),
-    ]),
-  );
+  // Each page's entries: [href, title, date]; a title without a year is another kind of link.
+  const pagesA: [string, string, string][][] = [
+    [
+      ['./202501/t20250115_1.html', REPORT('测试市', 2024), '2025-01-15'],
+      ['./202601/t20260120_2.html', REPORT('测试市', 2025), '2026-01-20'],
+      ['./202512/t20251201_3.html', '关于做好2025年政府信息公开工作年度报告编制工作的通知', '2025-12-01'],
+      ['./202512/t20251210_4.html', '测试市召开政务公开工作推进会', '2025-12-10'],
+    ],
+    [
+      ['./202401/t20240110_5.html', REPORT('测试市', 2023), '2024-01-10'],
+      ['./202301/t20230110_6.html', REPORT('测试市', 2022), '2023-01-10'],
+      ['/a/loop/1.html', REPORT('测试市', 2021), '2022-01-10'],
+    ],
+    [
+      ['/a/moved.html', REPORT('测试市', 2020), '2021-01-10'],
+      ['./202001/t20200110_7.html', REPORT('测试市', 2019), '2020-01-10'],
+      ['./201901/P020190110.pdf', REPORT('测试市', 2018), '2019-01-10'],
+      ['/a/private/2017.html', REPORT('测试市', 2017), '2018-01-10'],
+      [`${elsewhere}/a/2016.html`, REPORT('测试市', 2016), '2017-01-10'],
+    ],
+  ];
+  pagesA.forEach((items, n) => {
+    const list = `<div class="list"><ul>${items.map((e) => entry(...e)).join('')}</ul></div>`;
+    const script = `<script>var currentPage = ${n};var countPage = ${pagesA.length};createPageHTML(${pagesA.length}, ${n}, "index", "html");</script>`;
+    routes.set(`/a/ndbg/index${n ? `_${n}` : ''}.html`, html(utf8Page('政府信息公开年报', list + script)));
+  });
   const city = readFileSync('data/reports/real/city-2025-standard.html', 'utf8');
   routes.set('/a/ndbg/202501/t20250115_1.html', html(city.replaceAll('2025', '2024')));
   routes.set('/a/ndbg/202601/t20260120_2.html', html(utf8Page(REPORT('测试市', 2025), `<h1>${REPORT('测试市', 2025)}</h1><p>附件：<a href="./P020260120.pdf">${REPORT('测试市', 2025)}.pdf</a></p>`)));
