@@ -4,6 +4,7 @@
  *
  *   gongkai parse FILE...        canonical record per file, as NDJSON
  *   gongkai synth --out DIR      a generated corpus with manifest and ground truth
+ *   gongkai fetch SOURCES --out DIR    reports collected from government websites, with manifest
  *   gongkai build INPUT... --out DIR   a versioned release
  *   gongkai serve [--release DIR]      the API over a release
  *   gongkai start                      the demo release, built if needed, served
@@ -17,6 +18,8 @@ import { parseInput } from './parse/input.ts';
 import { progressBar } from './progress.ts';
 import { parseSynthArgs, runSynth } from './synth/index.ts';
 import { build } from './release/build.ts';
+import { DEFAULT_HTTP } from './fetch/http.ts';
+import { DEFAULT_MAX_PAGES, DEFAULT_PARALLEL, runFetch } from './fetch/run.ts';
 
 const USAGE = `usage: gongkai <command> [options]
 
@@ -25,6 +28,15 @@ commands:
                     a manifest.csv beside the files (path,agency,region_code,year,
                     source_url,published_at) wins over what the files say
                     --pretty   indent the JSON (one object after another)
+  fetch SOURCES --out DIR
+                    collect reports from the listing pages named in SOURCES (CSV:
+                    agency,region_code,listing_url): pagination, report pages, attachments,
+                    kept in DIR with manifest.csv for build; a second run asks only what
+                    changed, a stopped run resumes. Politeness and limits:
+                    --delay 1000 (ms between requests to one host), --timeout 30000 (ms),
+                    --retries 2, --backoff 2000 (ms, doubling), --max-size 50MB,
+                    --max-redirects 5, --max-pages 50 (per source), --parallel 4 (hosts),
+                    --user-agent TEXT, --refresh (ignore ETag/Last-Modified)
   build INPUT... --out DIR
                     folders of reports → a versioned release (Parquet, CSV, metadata,
                     quality report); --jobs N, --no-cache | --cache DIR, --memory-limit 512MB
@@ -133,6 +145,7 @@ async function buildCommand(argv: string[]): Promise<void> {
       `build: release ${s.version} in ${s.dir}${s.previous ? ` (previous ${s.previous})` : ''}\n` +
         `  files ${s.inputs}: ${s.reports} reports (${s.reports - s.warnings - s.failed} ok, ${s.warnings} with warnings, ${s.failed} failing a check), ${s.errors} errors` +
         `${s.ignored ? `; ${s.ignored} other files ignored` : ''}\n` +
+        (s.notFetched ? `  ${s.notFetched} reports listed but not fetched (coverage: unfetched; QUALITY.md says why)\n` : '') +
         `  ${s.cached} from cache, ${(s.ms / 1000).toFixed(1)} s` +
         (s.previous
           ? `\n  since ${s.previous}: ${s.changes.reports_added} reports added, ${s.changes.reports_removed} removed, ${s.changes.cells_changed} cells changed (CHANGES.md)`
@@ -140,6 +153,95 @@ async function buildCommand(argv: string[]): Promise<void> {
     );
   } finally {
     bar.stop();
+  }
+}
+
+/** A whole number ≥ min from a flag, or the default. */
+function wholeNumber(flag: string, raw: string | undefined, fallback: number, min = 0): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min) throw new CliError(`--${flag} must be a whole number ≥ ${min}, got ${raw}`);
+  return n;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+
+/** 50MB, 512KB, 1048576 → bytes. */
+function size(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const m = /^(\d+(?:\.\d+)?)\s*([KMG]?B)?$/i.exec(raw.trim());
+  if (!m || Number(m[1]) <= 0) throw new CliError(`--${flag} must be a size such as 50MB, 512KB or a number of bytes, got ${raw}`);
+  return Math.round(Number(m[1]) * SIZE_UNITS[(m[2] ?? '').toUpperCase()]);
+}
+
+async function fetchCommand(argv: string[]): Promise<void> {
+  const number = { type: 'string' } as const;
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      delay: number,
+      timeout: number,
+      retries: number,
+      backoff: number,
+      'max-size': number,
+      'max-redirects': number,
+      'max-pages': number,
+      parallel: number,
+      'user-agent': { type: 'string' },
+      refresh: { type: 'boolean' },
+    },
+  });
+  if (!values.out) throw new CliError('fetch needs --out DIR');
+  if (values['user-agent'] !== undefined && !/^[\x20-\x7e]+$/.test(values['user-agent'])) throw new CliError('--user-agent must be printable ASCII (an HTTP header)');
+  if (positionals.length !== 1) throw new CliError('fetch needs one SOURCES file (CSV: agency,region_code,listing_url)');
+  const http = {
+    delayMs: wholeNumber('delay', values.delay, DEFAULT_HTTP.delayMs),
+    timeoutMs: wholeNumber('timeout', values.timeout, DEFAULT_HTTP.timeoutMs, 1),
+    retries: wholeNumber('retries', values.retries, DEFAULT_HTTP.retries),
+    backoffMs: wholeNumber('backoff', values.backoff, DEFAULT_HTTP.backoffMs),
+    maxBytes: size('max-size', values['max-size'], DEFAULT_HTTP.maxBytes),
+    maxRedirects: wholeNumber('max-redirects', values['max-redirects'], DEFAULT_HTTP.maxRedirects),
+    userAgent: values['user-agent'] || DEFAULT_HTTP.userAgent,
+  };
+  // Ctrl-C stops after the request under way is abandoned; what completed is kept for the resume.
+  const stop = new AbortController();
+  const onSignal = () => {
+    if (stop.signal.aborted) process.exit(130);
+    console.error('\nfetch: stopping (Ctrl-C again to quit at once)…');
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const bar = progressBar('fetch');
+  try {
+    const s = await runFetch({
+      sources: positionals[0],
+      out: values.out,
+      http,
+      maxPages: wholeNumber('max-pages', values['max-pages'], DEFAULT_MAX_PAGES, 1),
+      parallel: wholeNumber('parallel', values.parallel, DEFAULT_PARALLEL, 1),
+      refresh: values.refresh,
+      signal: stop.signal,
+      onProgress: (done, total) => bar.update(done, total),
+    });
+    bar.stop();
+    const failed = Object.entries(s.failed).map(([code, n]) => `${n} ${code}`);
+    console.error(
+      `fetch: ${s.sources} sources, ${s.listing_pages} listing pages, ${s.reports} report links${s.resumed ? ' (resumed)' : ''}\n` +
+        `  files: ${s.files.new} new, ${s.files.changed} changed (earlier versions in versions/), ${s.files.unchanged} unchanged\n` +
+        `  requests: ${s.requests} (${s.conditional_requests} conditional); failed: ${failed.length ? failed.join(', ') : 'none'}\n` +
+        `  ${values.out}/manifest.csv: ${s.manifest.files} report files, ${s.manifest.failed} reports not fetched; log ${s.log} (${(s.ms / 1000).toFixed(1)} s)`,
+    );
+    if (s.interrupted) {
+      console.error('fetch: stopped before the end; run the same command again to resume');
+      process.exitCode = 130;
+    }
+  } finally {
+    bar.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
@@ -161,7 +263,7 @@ async function start(argv: string[]): Promise<void> {
   await serve(['--release', dir, ...argv]);
 }
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { parse, synth, build: buildCommand, serve, start };
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { parse, synth, fetch: fetchCommand, build: buildCommand, serve, start };
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;

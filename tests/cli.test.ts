@@ -1,6 +1,6 @@
 /** The command line as users run it: `npm run -s gongkai -- parse FILE...`. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -96,5 +96,42 @@ describe('gongkai synth', () => {
     const r = await cli('synth', '--out', '/tmp/x', '--years', '2025-2019');
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('gongkai: synth: --years: the range 2025-2019 runs backwards');
+  });
+});
+
+describe('gongkai fetch', () => {
+  it('collects the replayed site with the flags given, and prints what it did', async () => {
+    const { startSite } = await import('./fetch/site.ts');
+    const site = await startSite();
+    const dir = mkdtempSync(join(tmpdir(), 'gongkai-cli-fetch-'));
+    try {
+      writeFileSync(join(dir, 'sources.csv'), site.sourcesCsv());
+      const out = join(dir, 'site');
+      const args = ['fetch', join(dir, 'sources.csv'), '--out', out, '--delay', '1', '--timeout', '1000', '--retries', '0', '--max-size', '200KB', '--user-agent', 'Gongkai-test/1'];
+      const r = await cli(...args);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/fetch: 2 sources, 5 listing pages, 12 report links/);
+      // No retries: the attachment that answers 500 once is a failure this time.
+      expect(r.stderr).toMatch(/files: 3 new, 0 changed/);
+      expect(r.stderr).toMatch(/manifest\.csv: 3 report files, 9 reports not fetched/);
+      expect(site.requests.every((q) => q.userAgent === 'Gongkai-test/1')).toBe(true);
+    } finally {
+      await site.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('usage errors exit 2 with one line; a bad sources file names its line', async () => {
+    const none = await cli('fetch', 'sources.csv');
+    expect([none.code, none.stderr.trim()]).toEqual([2, 'gongkai: fetch needs --out DIR']);
+    const dir = mkdtempSync(join(tmpdir(), 'gongkai-cli-sources-'));
+    try {
+      writeFileSync(join(dir, 'sources.csv'), 'agency,region_code,listing_url\nx,,not a url\n');
+      const bad = await cli('fetch', join(dir, 'sources.csv'), '--out', join(dir, 'out'));
+      expect(bad.code).toBe(1);
+      expect(bad.stderr.trim()).toBe(`gongkai: ${join(dir, 'sources.csv')} line 2: listing_url "not a url" is not a URL`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -24,6 +24,7 @@ export interface ReportRow {
   source_path: string;
   source_url: string | null;
   published_at: string | null;
+  fetched_at: string | null;
   format: string | null;
   sha256: string;
   status: string;
@@ -83,7 +84,7 @@ function where(f: ReportFilter): { sql: string; params: Params } {
 }
 
 const COLUMNS = `report_id, agency_id, agency, region_code, region_status, region_candidates, agency_kind, level, year, layout, scope, title,
-  source_path, source_url, published_at, format, sha256, status, checks_failed, warnings, proactive_items_published,
+  source_path, source_url, published_at, fetched_at, format, sha256, status, checks_failed, warnings, proactive_items_published,
   ${CHECK_CODES.map((c) => `fails_${c}`).join(', ')}`;
 
 type IndexRow = Omit<ReportRow, 'failed_checks'> & Record<string, unknown>;

@@ -82,6 +82,7 @@ export const SourceRef = builder.objectRef<ReportRow>('Source').implement({
     sha256: t.exposeString('sha256', { description: 'SHA-256 of the input bytes' }),
     format: t.exposeString('format', { nullable: true, description: 'html, text, docx or pdf' }),
     publishedAt: t.exposeString('published_at', { nullable: true }),
+    fetchedAt: t.exposeString('fetched_at', { nullable: true, description: 'When the file was downloaded by gongkai fetch (ISO 8601, UTC)' }),
   }),
 });
 

@@ -5,10 +5,14 @@
  *     path,agency,region_code,year,source_url,published_at
  *
  * (UTF-8, optional BOM, RFC 4180 quoting; any column but path may be empty or left out).
+ * `gongkai fetch` writes five more columns: fetched_at, sha256 and http_status of the download,
+ * the link's title, and fetch_error for a report the listing promised but that could not be
+ * fetched (its path names the file the fetch would have written; there is no file).
  * Reading is a pure function of the CSV text and the folder it lies in; the caller reads the file.
  */
 import { posix } from 'node:path';
 import { GongkaiError } from '../errors.ts';
+import { isFetchOutcome } from '../fetch/outcomes.ts';
 import { loadRegions } from './regions.ts';
 
 export interface ManifestRow {
@@ -22,14 +26,29 @@ export interface ManifestRow {
   source_url?: string;
   /** As written: YYYY-MM-DD, optionally with a time. */
   published_at?: string;
+  /** When the file's bytes were downloaded: ISO 8601 with a time zone. */
+  fetched_at?: string;
+  /** SHA-256 of the bytes as downloaded. */
+  sha256?: string;
+  /** The HTTP status of the last answer. */
+  http_status?: number;
+  /** The fetch outcome (fetch/outcomes.ts) of a report that could not be fetched; no file. */
+  fetch_error?: string;
+  /** The link's title on the listing page. */
+  title?: string;
   /** The manifest line the row starts on, for messages about it later. */
   line?: number;
 }
 
 export const MANIFEST_FILE = 'manifest.csv';
 
-const COLUMNS = ['path', 'agency', 'region_code', 'year', 'source_url', 'published_at'] as const;
-type Column = (typeof COLUMNS)[number];
+export const MANIFEST_COLUMNS = ['path', 'agency', 'region_code', 'year', 'source_url', 'published_at', 'fetched_at', 'sha256', 'http_status', 'fetch_error', 'title'] as const;
+export type ManifestColumn = (typeof MANIFEST_COLUMNS)[number];
+const COLUMNS = MANIFEST_COLUMNS;
+type Column = ManifestColumn;
+
+/** Columns about the download, not the report: the parse never reads them. */
+export const FETCH_COLUMNS = ['fetched_at', 'sha256', 'http_status', 'fetch_error', 'title'] as const satisfies readonly Column[];
 
 /** Reports exist since the 条例 took effect in 2008; the upper bound only catches typos. */
 const FIRST_YEAR = 2008;
@@ -40,12 +59,18 @@ export interface ManifestProblem {
   message: string;
 }
 
-/** Every problem of one manifest at once, each naming its line, so one edit fixes them all. */
-export class ManifestError extends GongkaiError {
+/** Every problem of one CSV file at once, each naming its line, so one edit fixes them all. */
+export class CsvFileError extends GongkaiError {
   readonly problems: ManifestProblem[];
-  constructor(where: string, problems: ManifestProblem[]) {
-    super('invalid_manifest', problems.map((p) => `${where} line ${p.line}: ${p.message}`).join('\n'));
+  constructor(code: string, where: string, problems: ManifestProblem[]) {
+    super(code, problems.map((p) => `${where} line ${p.line}: ${p.message}`).join('\n'));
     this.problems = problems;
+  }
+}
+
+export class ManifestError extends CsvFileError {
+  constructor(where: string, problems: ManifestProblem[]) {
+    super('invalid_manifest', where, problems);
   }
 }
 
@@ -65,10 +90,19 @@ export function manifestKey(filePath: string, folder: string): string {
 }
 
 /** One value checked and converted: a string for the row, or a problem message. */
-type Cell = { value?: string | number; problem?: string };
+export type Cell = { value?: string | number; problem?: string };
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** A calendar date with an optional time of day that exists (no 2024-02-30, no 25:00). */
+function validDateTime(m: RegExpExecArray): boolean {
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && Number(m[4] ?? 0) < 24 && Number(m[5] ?? 0) < 60 && Number(m[6] ?? 0) < 60;
+}
 
 /** Checks per column, as rows: adding a column is one line. */
-const CHECKS: Record<Exclude<Column, 'path'>, (raw: string) => Cell> = {
+export const MANIFEST_CHECKS: Record<Exclude<Column, 'path'>, (raw: string) => Cell> = {
   agency: (raw) => ({ value: raw }),
   region_code(raw) {
     if (!/^\d{6}$/.test(raw)) return { problem: `region_code "${raw}" is not a 6-digit code (pad a province or city code with zeros: 41 → 410000)` };
@@ -90,16 +124,22 @@ const CHECKS: Record<Exclude<Column, 'path'>, (raw: string) => Cell> = {
     return ok ? { value: raw } : { problem: `source_url "${raw}" is not an http(s) URL` };
   },
   published_at(raw) {
-    const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(raw);
-    const valid =
-      m !== null &&
-      (() => {
-        const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-        const date = new Date(Date.UTC(y, mo - 1, d));
-        return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && Number(m[4] ?? 0) < 24 && Number(m[5] ?? 0) < 60 && Number(m[6] ?? 0) < 60;
-      })();
+    const m = DATE_TIME.exec(raw);
+    const valid = m !== null && !m[7] && validDateTime(m);
     return valid ? { value: raw } : { problem: `published_at "${raw}" is not a date (YYYY-MM-DD, optionally with HH:MM)` };
   },
+  fetched_at(raw) {
+    const m = DATE_TIME.exec(raw);
+    const valid = m !== null && m[4] !== undefined && m[7] !== undefined && validDateTime(m);
+    return valid ? { value: raw } : { problem: `fetched_at "${raw}" is not a time with its zone (ISO 8601: 2026-01-15T08:30:00Z)` };
+  },
+  sha256: (raw) => (/^[0-9a-f]{64}$/i.test(raw) ? { value: raw.toLowerCase() } : { problem: `sha256 "${raw}" is not 64 hex digits` }),
+  http_status(raw) {
+    const status = /^\d{3}$/.test(raw) ? Number(raw) : NaN;
+    return status >= 100 && status <= 599 ? { value: status } : { problem: `http_status "${raw}" is not an HTTP status (100–599)` };
+  },
+  fetch_error: (raw) => (isFetchOutcome(raw) && raw !== 'ok' && raw !== 'not_modified' ? { value: raw } : { problem: `fetch_error "${raw}" is not a fetch failure (see pipeline/fetch/outcomes.ts)` }),
+  title: (raw) => ({ value: raw }),
 };
 
 /**
@@ -111,7 +151,7 @@ export function readManifest(csvText: string, folder: string): Map<string, Manif
   const { records, problems } = parseCsv(csvText);
   const rows = new Map<string, ManifestRow>();
   const header = records.shift();
-  if (!header) throw new ManifestError(where, [{ line: 1, message: 'the file is empty; the first line must be the header ' + COLUMNS.join(',') }]);
+  if (!header) throw new ManifestError(where, [{ line: 1, message: 'the file is empty; the first line must be the header ' + COLUMNS.filter((c) => !(FETCH_COLUMNS as readonly string[]).includes(c)).join(',') }]);
 
   const columns = header.fields.map((f) => f.trim());
   for (const name of columns) {
@@ -122,13 +162,8 @@ export function readManifest(csvText: string, folder: string): Map<string, Manif
   if (problems.length > 0) throw new ManifestError(where, dedupe(problems));
 
   const firstLine = new Map<string, number>();
-  for (const record of records) {
-    if (record.fields.every((f) => f.trim() === '')) continue;
-    if (record.fields.length !== columns.length) {
-      problems.push({ line: record.line, message: `${record.fields.length} fields, but the header has ${columns.length}` });
-      continue;
-    }
-    const raw = Object.fromEntries(columns.map((c, i) => [c, record.fields[i].trim()])) as Partial<Record<Column, string>>;
+  for (const record of byColumn(records, columns, problems)) {
+    const raw = record.values as Partial<Record<Column, string>>;
     const row: ManifestRow = { path: '', line: record.line };
     if (!raw.path) problems.push({ line: record.line, message: 'path is empty' });
     else {
@@ -140,10 +175,10 @@ export function readManifest(csvText: string, folder: string): Map<string, Manif
       if (earlier !== undefined) problems.push({ line: record.line, message: `path "${raw.path}" is listed again (first on line ${earlier})` });
       else firstLine.set(row.path, record.line);
     }
-    for (const column of Object.keys(CHECKS) as (keyof typeof CHECKS)[]) {
+    for (const column of Object.keys(MANIFEST_CHECKS) as (keyof typeof MANIFEST_CHECKS)[]) {
       const value = raw[column];
       if (!value) continue;
-      const cell = CHECKS[column](value);
+      const cell = MANIFEST_CHECKS[column](value);
       if (cell.problem) problems.push({ line: record.line, message: cell.problem });
       else Object.assign(row, { [column]: cell.value });
     }
@@ -153,12 +188,28 @@ export function readManifest(csvText: string, folder: string): Map<string, Manif
   return rows;
 }
 
+/**
+ * The records after a header as column → trimmed text, one at a time (so problems stay in line
+ * order). Blank lines are skipped; a record with another number of fields than the header is a
+ * problem, and skipped.
+ */
+export function* byColumn(records: CsvRecord[], columns: string[], problems: ManifestProblem[]): Generator<{ line: number; values: Record<string, string> }> {
+  for (const record of records) {
+    if (record.fields.every((f) => f.trim() === '')) continue;
+    if (record.fields.length !== columns.length) {
+      problems.push({ line: record.line, message: `${record.fields.length} fields, but the header has ${columns.length}` });
+      continue;
+    }
+    yield { line: record.line, values: Object.fromEntries(columns.map((c, i) => [c, record.fields[i].trim()])) };
+  }
+}
+
 function dedupe(problems: ManifestProblem[]): ManifestProblem[] {
   const seen = new Set<string>();
   return problems.filter((p) => !seen.has(p.message) && seen.add(p.message));
 }
 
-interface CsvRecord {
+export interface CsvRecord {
   fields: string[];
   /** The line the record starts on (a quoted field may span lines). */
   line: number;

@@ -35,7 +35,7 @@ const BLOCK = new Set([
 const VOID = new Set(['br', 'hr', 'img', 'meta', 'link', 'input', 'col', 'area', 'base', 'wbr', 'source', 'embed', 'param', 'track', 'basefont', 'command', 'frame', 'isindex', 'keygen']);
 
 /** Headings that mark a report's article; an element's score is how many distinct ones it holds. */
-const ARTICLE_MARKERS = [/一\s*[、.．]\s*总体情况/, /主动公开政府信息情况/, /收到和处理政府信息公开申请/, /行政复议/, /存在的?主要问题|存在问题/, /其他需要报告/];
+export const ARTICLE_MARKERS = [/一\s*[、.．]\s*总体情况/, /主动公开政府信息情况/, /收到和处理政府信息公开申请/, /行政复议/, /存在的?主要问题|存在问题/, /其他需要报告/];
 /** A cheap test before the six markers: every marker holds one of these characters. */
 const MARKER_CHARS = /[总主收复问报]/;
 

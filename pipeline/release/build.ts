@@ -7,19 +7,21 @@
  * folder and switch `latest` (versions.ts). One bad file never stops a build: it becomes a row
  * of `inputs` with its error.
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParseCache, parserFingerprint } from './cache.ts';
 import { writeChanges, type ChangesSummary } from './changes.ts';
 import { applyReleaseChecks, carryOverChecks, deriveAgencies, deriveChanges, deriveCoverage, deriveRegions, rollupChecks } from './derive.ts';
-import { openDuck } from './duck.ts';
+import { openDuck, TypedAppender } from './duck.ts';
 import { collectGarbage } from './heap.ts';
-import { findInputs } from './inputs.ts';
+import { findInputs, type UnfetchedInput } from './inputs.ts';
 import { writeMetadata, type ReleaseInfo } from './metadata.ts';
 import { defaultJobs, parseAll, type ParseResult } from './pool.ts';
 import { writeQuality } from './quality.ts';
 import { createCellViews, createStaging, STAGED } from './staging.ts';
 import { loadStagingFiles } from './staging-files.ts';
+import { rowsOfUnfetched } from './tables.ts';
 import { cleanStaleWork, latestVersion, makeWorkDir, publish } from './versions.ts';
 import { writeTables } from './write.ts';
 
@@ -52,6 +54,8 @@ export interface BuildSummary {
   inputs: number;
   reports: number;
   errors: number;
+  /** Reports a manifest lists as not fetched (inputs rows with outcome not_fetched, coverage unfetched). */
+  notFetched: number;
   warnings: number;
   failed: number;
   cached: number;
@@ -80,8 +84,8 @@ function previousParser(dir: string): string | null {
 async function parseInputs(
   options: Pick<BuildOptions, 'inputs' | 'onProgress'>,
   pool: { jobs: number; cacheDir: string | null; stagingDir: string },
-): Promise<{ inputs: number; ignored: number; counts: { reports: number; errors: number; cached: number } }> {
-  const { files, ignored } = findInputs(options.inputs);
+): Promise<{ inputs: number; ignored: number; unfetched: UnfetchedInput[]; counts: { reports: number; errors: number; cached: number } }> {
+  const { files, ignored, unfetched } = findInputs(options.inputs);
   const counts = { reports: 0, errors: 0, cached: 0 };
   let done = 0;
   const onResults = (results: ParseResult[]) => {
@@ -98,7 +102,18 @@ async function parseInputs(
     files.map((f, i) => ({ abs: f.abs, path: f.path, bytes: f.bytes, manifest: f.manifest, rid: i + 1 })),
     { ...pool, onResults },
   );
-  return { inputs: files.length, ignored, counts };
+  return { inputs: files.length, ignored, unfetched, counts };
+}
+
+/** The reports the fetch could not get, as rows of inputs and of the coverage's staging table. */
+async function loadUnfetched(con: DuckDBConnection, unfetched: UnfetchedInput[]): Promise<void> {
+  const rows = unfetched.map((u) => rowsOfUnfetched(u.path, u.manifest));
+  for (const table of ['inputs', 'inputs_without_report'] as const) {
+    const columns = STAGED.find((t) => t.name === table)!.columns.map((c) => c.type);
+    const appender = new TypedAppender(await con.createAppender(table), columns);
+    appender.append(rows.flatMap((r) => (table === 'inputs' ? r.inputs : r.without_report)));
+    appender.close();
+  }
 }
 
 export async function build(options: BuildOptions): Promise<BuildSummary> {
@@ -139,11 +154,12 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
     pruning = cache?.prune();
     const stagingDir = join(work, 'staging');
     mkdirSync(stagingDir);
-    const { inputs, ignored, counts } = await parseInputs(options, { jobs, cacheDir: cache?.root ?? null, stagingDir });
+    const { inputs, ignored, unfetched, counts } = await parseInputs(options, { jobs, cacheDir: cache?.root ?? null, stagingDir });
     collectGarbage();
     const loading = performance.now();
     steps.workers = Math.round(loading - mark);
     await loadStagingFiles(con, stagingDir, STAGED.map((t) => t.name));
+    await loadUnfetched(con, unfetched);
     await createCellViews(con);
     steps.load = Math.round(performance.now() - loading);
     phase('parse');
@@ -179,6 +195,7 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
       inputs,
       reports: counts.reports,
       errors: counts.errors,
+      notFetched: unfetched.length,
       warnings: summary.reports_with_warnings,
       failed: summary.reports_failed,
       cached: counts.cached,

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import type { ParseOutcome } from '../model/record.ts';
-import type { ManifestRow } from '../normalize/manifest.ts';
+import { FETCH_COLUMNS, type ManifestRow } from '../normalize/manifest.ts';
 
 /** Source folders whose code decides a record. */
 const PARSER_DIRS = ['model', 'read', 'parse', 'check', 'normalize'];
@@ -47,6 +47,9 @@ export const builderFingerprint = (): string => sourceFingerprint([...PARSER_DIR
 export function cacheKey(sha256: string, manifest: ManifestRow | null): string {
   if (!manifest) return sha256;
   const { line: _line, path: _path, ...values } = manifest;
+  // What the fetch records about the download never reaches the record: a refetch of the same
+  // bytes keeps its cache entry.
+  for (const column of FETCH_COLUMNS) delete values[column];
   return `${sha256}-${createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 12)}`;
 }
 

@@ -38,7 +38,14 @@ interface ChangeRow {
   column: string | null;
   old_value: number | null;
   new_value: number | null;
+  old_sha256: string | null;
+  new_sha256: string | null;
+  old_fetched_at: string | null;
+  new_fetched_at: string | null;
 }
+
+/** A source revision for people: the first 8 hex digits of the file's SHA-256, and its fetch time. */
+const revision = (sha: string | null, fetched: string | null) => (sha ? `${sha.slice(0, 8)}${fetched ? ` (${fetched})` : ''}` : '');
 
 /** Tables in the order of codes.ts. */
 const TABLE_RANK = `array_position([${TABLE_CODES.map((t) => `'${t}'`).join(', ')}], "table")`;
@@ -98,7 +105,7 @@ export function changesMarkdown(c: Awaited<ReturnType<typeof collectChanges>>): 
       (s.same_parser
         ? `Both releases were made by the same parser, so only the ${fmt(s.compared)} reports whose file, year or layout changed were compared cell by cell.`
         : `The parser changed between the releases, so all ${fmt(s.compared)} reports present in both were compared cell by cell.`) +
-      ' Every change is a row of the `changes` table (Parquet and CSV).',
+      ' Every change is a row of the `changes` table (Parquet and CSV), with the source revision behind each side: the SHA-256 of the file each release read and, for fetched files, when it was downloaded.',
   );
   if (s.by_table.length) {
     out.push('## Changed cells by table');
@@ -110,8 +117,16 @@ export function changesMarkdown(c: Awaited<ReturnType<typeof collectChanges>>): 
       ),
     );
     out.push(s.cells_changed > CELLS_LISTED ? `## The first ${fmt(CELLS_LISTED)} changed cells, by source file` : '## Changed cells, by source file');
-    const rows = c.cells.map((r) => [code(r.source_path), r.table, code(r.row), code(r.column), fmt(r.old_value), fmt(r.new_value)]);
-    out.push(more(mdTable(['source', 'table', 'row', 'column', 'before', 'now'], rows, ['l', 'l', 'l', 'l', 'r', 'r']), s.cells_changed, CELLS_LISTED));
+    const rows = c.cells.map((r) => [
+      code(r.source_path),
+      r.table,
+      code(r.row),
+      code(r.column),
+      fmt(r.old_value),
+      fmt(r.new_value),
+      r.old_sha256 === r.new_sha256 ? 'same file' : `${revision(r.old_sha256, r.old_fetched_at)} → ${revision(r.new_sha256, r.new_fetched_at)}`,
+    ]);
+    out.push(more(mdTable(['source', 'table', 'row', 'column', 'before', 'now', 'source revision'], rows, ['l', 'l', 'l', 'l', 'r', 'r', 'l']), s.cells_changed, CELLS_LISTED));
   }
   for (const [title, rows, total] of [
     ['Reports added', c.added, s.reports_added],

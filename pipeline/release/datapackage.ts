@@ -236,7 +236,7 @@ export function dataPackage(info: PackageInfo) {
     sources: [
       {
         title: '政府信息公开工作年度报告: the annual reports Chinese administrative agencies publish under article 50 of the 政府信息公开条例',
-        description: 'Each report\'s source file, checksum and (where known) URL are in the reports and inputs tables.',
+        description: 'Each report\'s source file, checksum and (where known) URL, publication date and fetch time are in the reports and inputs tables.',
       },
     ],
     contributors: [{ title: DATASET.authors, role: 'author' }],

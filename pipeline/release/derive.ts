@@ -137,17 +137,18 @@ export async function applyReleaseChecks(con: DuckDBConnection): Promise<void> {
 /**
  * coverage: every agency (and scope) seen, for every year of the release: passing (a report
  * whose checks all pass or are not assessable), parsed (a report with a failed check), found
- * (an input the manifest assigns to it that gave no report), or missing.
+ * (an input the manifest assigns to it that gave no report), unfetched (a report a listing
+ * promised that the fetch could not get), or missing. `reason` says why found or unfetched.
  */
 export async function deriveCoverage(con: DuckDBConnection): Promise<void> {
   await con.run(`
     INSERT INTO coverage
-    WITH span AS (SELECT min(year) AS lo, max(year) AS hi FROM (SELECT year FROM reports UNION ALL SELECT year FROM found_inputs)),
+    WITH span AS (SELECT min(year) AS lo, max(year) AS hi FROM (SELECT year FROM reports UNION ALL SELECT year FROM inputs_without_report)),
     years AS (SELECT unnest(range(lo, hi + 1)) AS year FROM span WHERE lo IS NOT NULL),
     who AS (
       SELECT agency_id, scope, arg_max(region_code, year) AS region_code FROM reports WHERE year IS NOT NULL GROUP BY ALL
       UNION
-      SELECT agency_id, 'agency', arg_max(region_code, year) FROM found_inputs GROUP BY ALL
+      SELECT agency_id, 'agency', arg_max(region_code, year) FROM inputs_without_report GROUP BY ALL
     ),
     grid AS (SELECT agency_id, scope, arg_max(region_code, region_code IS NOT NULL) AS region_code FROM who GROUP BY ALL),
     found AS (
@@ -155,12 +156,21 @@ export async function deriveCoverage(con: DuckDBConnection): Promise<void> {
              arg_min(report_id, source_path) AS first_id, arg_min(status, source_path) AS first_status
       FROM reports WHERE year IS NOT NULL GROUP BY ALL
     ),
-    errs AS (SELECT agency_id, year, count(*)::INTEGER AS n FROM found_inputs GROUP BY ALL)
+    errs AS (
+      SELECT agency_id, year,
+             count(*) FILTER (WHERE status = 'found')::INTEGER AS files,
+             string_agg(reason, '; ' ORDER BY reason) FILTER (WHERE status = 'found') AS found_reason,
+             string_agg(reason, '; ' ORDER BY reason) FILTER (WHERE status = 'unfetched') AS unfetched_reason
+      FROM inputs_without_report GROUP BY ALL
+    )
     SELECT g.agency_id, g.scope, g.region_code, y.year::SMALLINT,
       CASE WHEN f.first_id IS NOT NULL THEN CASE WHEN f.first_status = 'failed' THEN 'parsed' ELSE 'passing' END
-           WHEN e.n IS NOT NULL THEN 'found' ELSE 'missing' END,
+           WHEN e.files > 0 THEN 'found'
+           WHEN e.unfetched_reason IS NOT NULL THEN 'unfetched'
+           ELSE 'missing' END,
       f.first_id,
-      (coalesce(f.n, 0) + coalesce(e.n, 0))::INTEGER
+      (coalesce(f.n, 0) + coalesce(e.files, 0))::INTEGER,
+      CASE WHEN f.first_id IS NULL THEN nullif(concat_ws('; ', e.found_reason, e.unfetched_reason), '') END
     FROM grid g CROSS JOIN years y
     LEFT JOIN found f ON f.agency_id = g.agency_id AND f.scope = g.scope AND f.year = y.year
     LEFT JOIN errs e ON e.agency_id = g.agency_id AND g.scope = 'agency' AND e.year = y.year`);
@@ -195,16 +205,21 @@ export function wideSelect(from = 'applications'): string {
 export async function deriveChanges(con: DuckDBConnection, previousDir: string | null, sameParser = false): Promise<number | null> {
   if (!previousDir) return null;
   const p = (name: string) => `read_parquet('${previousDir.replace(/'/g, "''")}/${name}.parquet')`;
+  // The source revision behind each side: the file's SHA-256 and, for fetched files, when it
+  // was downloaded (a release built before fetch times were kept has none).
+  const previousColumns = (await query<{ column_name: string }>(con, `DESCRIBE SELECT * FROM ${p('reports')}`)).map((c) => c.column_name);
+  const oldFetched = previousColumns.includes('fetched_at') ? 'o.fetched_at' : 'NULL::VARCHAR';
   await con.run(`
     CREATE TEMP TABLE compared AS
-    SELECT n.rid, n.report_id FROM reports n JOIN ${p('reports')} o ON o.report_id = n.report_id
+    SELECT n.rid, n.report_id, o.sha256 AS old_sha256, ${oldFetched} AS old_fetched_at
+    FROM reports n JOIN ${p('reports')} o ON o.report_id = n.report_id
     ${sameParser ? 'WHERE n.sha256 IS DISTINCT FROM o.sha256 OR n.year IS DISTINCT FROM o.year OR n.layout IS DISTINCT FROM o.layout' : ''}`);
   await con.run(`
     INSERT INTO changes
-    SELECT 'report_added', r.report_id, r.source_path, NULL, NULL, NULL, NULL, NULL
+    SELECT 'report_added', r.report_id, r.source_path, NULL, NULL, NULL, NULL, NULL, NULL, r.sha256, NULL, r.fetched_at
     FROM reports r ANTI JOIN ${p('reports')} o ON o.report_id = r.report_id
     UNION ALL
-    SELECT 'report_removed', o.report_id, o.source_path, NULL, NULL, NULL, NULL, NULL
+    SELECT 'report_removed', o.report_id, o.source_path, NULL, NULL, NULL, NULL, NULL, o.sha256, NULL, ${oldFetched}, NULL
     FROM ${p('reports')} o ANTI JOIN reports r ON o.report_id = r.report_id`);
   const slices = (await query<{ slice: number }>(con, `SELECT DISTINCT (rid - 1) // ${SLICE_REPORTS} AS slice FROM compared ORDER BY slice`)).map((r) => r.slice);
   for (const table of TABLE_CODES) {
@@ -222,9 +237,11 @@ export async function deriveChanges(con: DuckDBConnection, previousDir: string |
         ),
         o AS (SELECT * FROM old_cells WHERE ${within})
         SELECT 'cell_changed', r.report_id, r.source_path, '${table}', coalesce(n.row, o.row), coalesce(n."column", o."column"),
-               coalesce(o.value, o.derived_value), coalesce(n.value, n.derived_value)
+               coalesce(o.value, o.derived_value), coalesce(n.value, n.derived_value),
+               c.old_sha256, r.sha256, c.old_fetched_at, r.fetched_at
         FROM n FULL JOIN o ON o.rid = n.rid AND o.row = n.row AND o."column" = n."column"
         JOIN reports r ON r.rid = coalesce(n.rid, o.rid)
+        JOIN compared c ON c.rid = r.rid
         WHERE n.rid IS NULL OR o.rid IS NULL OR o.value IS DISTINCT FROM n.value OR o.derived_value IS DISTINCT FROM n.derived_value`);
     }
     await con.run('DROP TABLE old_cells');

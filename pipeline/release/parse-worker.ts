@@ -10,11 +10,10 @@ import type { ParseOutcome } from '../model/record.ts';
 import { parseInput } from '../parse/input.ts';
 import { sha256 } from '../parse/report.ts';
 import { isError } from '../model/record.ts';
-import { normalizeAgency } from '../normalize/agencies.ts';
 import { cacheKey, ParseCache } from './cache.ts';
 import type { ParseTask, ParseResult } from './pool.ts';
 import { StagingWriter } from './staging-files.ts';
-import { reportStatus, rowsOfError, rowsOfReport, type ReportRows } from './tables.ts';
+import { coverageOf, reportStatus, rowsOfError, rowsOfReport, type ReportRows } from './tables.ts';
 
 const cache = workerData?.cacheDir ? new ParseCache(workerData.cacheDir, workerData.fingerprint) : null;
 const staging = new StagingWriter(workerData.stagingDir, workerData.worker);
@@ -28,14 +27,12 @@ interface Parsed {
 
 /** The outcome's rows go to the staging files; the main thread gets one line of summary. */
 function stage(task: ParseTask, { path, bytes, cached, outcome }: Parsed): ParseResult {
-  const input = { path, bytes, cached };
+  const input = { path, bytes, cached, manifest: task.manifest };
   if (isError(outcome)) {
     staging.add('inputs', rowsOfError(outcome, input));
     // An unreadable file the manifest assigns to an agency and year still counts as found.
-    if (task.manifest?.agency && task.manifest.year) {
-      const who = normalizeAgency({ agency: task.manifest.agency, manifest: task.manifest });
-      staging.add('found_inputs', [[who.agency_id, who.region_code, task.manifest.year]]);
-    }
+    const who = coverageOf(task.manifest);
+    if (who) staging.add('inputs_without_report', [[who.agency_id, who.region_code, who.year, 'found', `${outcome.error.code}: ${outcome.error.message}`]]);
     return { path, cached, error: outcome.error.code };
   }
   const rows = rowsOfReport(outcome, input, task.rid);

@@ -82,6 +82,7 @@ export interface FailedCheck {
 export interface CoverageCounts {
   agency_years: number;
   missing: number;
+  unfetched: number;
   found: number;
   parsed: number;
   passing: number;
@@ -89,12 +90,21 @@ export interface CoverageCounts {
   duplicates: number;
 }
 
+export interface ErrorGroup {
+  error_code: string;
+  count: number;
+  files: { path: string; message: string | null }[];
+}
+
 export interface QualityReport {
   /** build.ts reads this block for the build summary. */
   summary: {
+    /** Input files (reports a manifest lists as not fetched are counted apart). */
     inputs: number;
     reports: number;
     errors: number;
+    /** Reports a manifest lists as not fetched: no file. */
+    not_fetched: number;
     reports_ok: number;
     reports_with_warnings: number;
     reports_failed: number;
@@ -120,7 +130,9 @@ export interface QualityReport {
   /** Reports whose region is ambiguous (with its candidates) or could not be found. */
   unsettled_regions: (ReportRef & { region_status: string; candidates: { code: string; name: string }[] })[];
   /** Inputs that gave no report, by error code. */
-  errors: { error_code: string; count: number; files: { path: string; message: string | null }[] }[];
+  errors: ErrorGroup[];
+  /** Reports the listings promised that could not be fetched, by fetch outcome; `message` says why, with the URL. */
+  not_fetched: ErrorGroup[];
   warnings_by_code: { code: string; warnings: number; reports: number }[];
   coverage: { total: CoverageCounts; by_year: (CoverageCounts & { year: number })[] };
 }
@@ -236,9 +248,10 @@ async function collectRegions(con: DuckDBConnection): Promise<QualityReport['che
 export async function collectQuality(con: DuckDBConnection, published: Record<string, number>): Promise<QualityReport> {
   const [summary] = await query<QualityReport['summary']>(
     con,
-    `SELECT (SELECT count(*) FROM inputs) AS inputs,
+    `SELECT (SELECT count(*) FROM inputs WHERE outcome <> 'not_fetched') AS inputs,
             (SELECT count(*) FROM reports) AS reports,
             (SELECT count(*) FROM inputs WHERE outcome = 'error') AS errors,
+            (SELECT count(*) FROM inputs WHERE outcome = 'not_fetched') AS not_fetched,
             (SELECT count(*) FROM reports WHERE status = 'ok') AS reports_ok,
             (SELECT count(*) FROM reports WHERE status = 'warnings') AS reports_with_warnings,
             (SELECT count(*) FROM reports WHERE status = 'failed') AS reports_failed`,
@@ -259,6 +272,7 @@ export async function collectQuality(con: DuckDBConnection, published: Record<st
     con,
     `SELECT r.format, count(*) AS files, coalesce(sum(i.bytes), 0) AS bytes
      FROM inputs i LEFT JOIN reports r ON r.report_id = i.report_id
+     WHERE i.outcome <> 'not_fetched'
      GROUP BY ALL ORDER BY r.format NULLS LAST`,
   );
 
@@ -318,14 +332,16 @@ export async function collectQuality(con: DuckDBConnection, published: Record<st
      WHERE r.region_status IN ('ambiguous', 'unresolved') ORDER BY r.region_status, r.source_path, r.report_id`,
   );
 
-  const errorRows = await query<{ error_code: string; path: string; message: string | null }>(
-    con,
-    `SELECT coalesce(error_code, 'unknown') AS error_code, path, message FROM inputs WHERE outcome = 'error' ORDER BY error_code, path`,
-  );
-  const errors = [...new Set(errorRows.map((e) => e.error_code))].map((code) => {
-    const files = errorRows.filter((e) => e.error_code === code).map(({ path, message }) => ({ path, message }));
-    return { error_code: code, count: files.length, files };
-  });
+  const errorGroups = async (outcome: string): Promise<ErrorGroup[]> => {
+    const rows = await query<{ error_code: string; path: string; message: string | null }>(
+      con,
+      `SELECT coalesce(error_code, 'unknown') AS error_code, path, message FROM inputs WHERE outcome = '${outcome}' ORDER BY error_code, path`,
+    );
+    return [...new Set(rows.map((e) => e.error_code))].map((code) => {
+      const files = rows.filter((e) => e.error_code === code).map(({ path, message }) => ({ path, message }));
+      return { error_code: code, count: files.length, files };
+    });
+  };
 
   const warningsByCode = await query<{ code: string; warnings: number; reports: number }>(
     con,
@@ -336,13 +352,14 @@ export async function collectQuality(con: DuckDBConnection, published: Record<st
     con,
     `SELECT year, count(*) AS agency_years,
             count(*) FILTER (WHERE status = 'missing') AS missing,
+            count(*) FILTER (WHERE status = 'unfetched') AS unfetched,
             count(*) FILTER (WHERE status = 'found') AS found,
             count(*) FILTER (WHERE status = 'parsed') AS parsed,
             count(*) FILTER (WHERE status = 'passing') AS passing,
             count(*) FILTER (WHERE reports > 1) AS duplicates
      FROM coverage GROUP BY ALL ORDER BY year`,
   );
-  const coverageTotal: CoverageCounts = { agency_years: 0, missing: 0, found: 0, parsed: 0, passing: 0, duplicates: 0 };
+  const coverageTotal: CoverageCounts = { agency_years: 0, missing: 0, unfetched: 0, found: 0, parsed: 0, passing: 0, duplicates: 0 };
   for (const row of coverageByYear) for (const k of Object.keys(coverageTotal) as (keyof CoverageCounts)[]) coverageTotal[k] += row[k];
 
   return {
@@ -375,7 +392,8 @@ export async function collectQuality(con: DuckDBConnection, published: Record<st
         .filter(Boolean)
         .map((code) => ({ code, name: regionName(code) })),
     })),
-    errors,
+    errors: await errorGroups('error'),
+    not_fetched: await errorGroups('not_fetched'),
     warnings_by_code: warningsByCode,
     coverage: { total: coverageTotal, by_year: coverageByYear },
   };
@@ -409,13 +427,23 @@ function where(f: FailedCheck): string {
   return `${f.check} (${place}${numbers})`;
 }
 
+/** One subsection per code, its files listed (cut at MD_LIST_LIMIT). */
+function errorSections(out: string[], groups: ErrorGroup[], what: string, headers: [string, string]): void {
+  for (const e of groups) {
+    out.push(`### ${e.error_code}: ${fmt(e.count)} ${what}`);
+    const { shown, note } = cut(e.files, what, 'quality.json');
+    out.push(mdTable(headers, shown.map((f) => [code(f.path), f.message ?? ''])) + note);
+  }
+}
+
 /** QUALITY.md: the same report for people, section by section. */
 export function qualityMarkdown(q: QualityReport): string {
   const s = q.summary;
   const out: string[] = [];
   out.push('# Quality report');
   out.push(
-    `${fmt(s.inputs)} input files gave ${fmt(s.reports)} reports and ${fmt(s.errors)} errors. ` +
+    `${fmt(s.inputs)} input files gave ${fmt(s.reports)} reports and ${fmt(s.errors)} errors` +
+      (s.not_fetched ? `; ${fmt(s.not_fetched)} reports the listings promised could not be fetched. ` : '. ') +
       `Of the reports, ${fmt(s.reports_ok)} are ok, ${fmt(s.reports_with_warnings)} have warnings (blank, converted or recovered cells) ` +
       `and ${fmt(s.reports_failed)} fail at least one accounting check. ` +
       `Every number below can be recomputed from the release tables (checks, warnings, inputs, coverage, reports).`,
@@ -430,6 +458,7 @@ export function qualityMarkdown(q: QualityReport): string {
         ['input bytes', fmt(q.sources.bytes)],
         ['reports', fmt(s.reports)],
         ['errors (files without a report)', fmt(s.errors)],
+        ['reports not fetched (listed, no file)', fmt(s.not_fetched)],
         ['reports ok', fmt(s.reports_ok)],
         ['reports with warnings', fmt(s.reports_with_warnings)],
         ['reports failing a check', fmt(s.reports_failed)],
@@ -517,10 +546,13 @@ export function qualityMarkdown(q: QualityReport): string {
 
   out.push('## Errors');
   if (q.errors.length === 0) out.push('Every input file gave a report.');
-  for (const e of q.errors) {
-    out.push(`### ${e.error_code}: ${fmt(e.count)} files`);
-    const { shown, note } = cut(e.files, 'files', 'quality.json');
-    out.push(mdTable(['file', 'message'], shown.map((f) => [code(f.path), f.message ?? ''])) + note);
+  errorSections(out, q.errors, 'files', ['file', 'message']);
+
+  out.push('## Not fetched');
+  if (q.not_fetched.length === 0) out.push('No manifest lists a report that could not be fetched.');
+  else {
+    out.push('Reports a listing page promised that `gongkai fetch` could not get, by fetch outcome: the manifest lists them with `fetch_error` and no file. They count in coverage as `unfetched`.');
+    errorSections(out, q.not_fetched, 'reports', ['file it would have been', 'why, and the URL']);
   }
 
   out.push('## Warnings by code');
@@ -529,12 +561,13 @@ export function qualityMarkdown(q: QualityReport): string {
 
   out.push('## Coverage');
   out.push(
-    'Every agency seen in the release, for every year of it: `missing` (no input), `found` (an input the manifest assigns to it gave no report), `parsed` (a report that fails a check), `passing` (a report whose checks pass or are not assessable). `duplicates`: agency-years with more than one report.',
+    'Every agency seen in the release, for every year of it: `missing` (no input), `unfetched` (a listing promised a report the fetch could not get; the coverage table says why), `found` (an input the manifest assigns to it gave no report), `parsed` (a report that fails a check), `passing` (a report whose checks pass or are not assessable). `duplicates`: agency-years with more than one report.',
   );
   const covRow = (label: string | number, c: CoverageCounts) => [
     label,
     fmt(c.agency_years),
     fmt(c.missing),
+    fmt(c.unfetched),
     fmt(c.found),
     fmt(c.parsed),
     fmt(c.passing),
@@ -543,9 +576,9 @@ export function qualityMarkdown(q: QualityReport): string {
   ];
   out.push(
     mdTable(
-      ['year', 'agency-years', 'missing', 'found', 'parsed', 'passing', 'passing share', 'duplicates'],
+      ['year', 'agency-years', 'missing', 'unfetched', 'found', 'parsed', 'passing', 'passing share', 'duplicates'],
       [...q.coverage.by_year.map((y) => covRow(y.year, y)), covRow('**all**', q.coverage.total)],
-      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
   );
   return `${out.join('\n\n')}\n`;

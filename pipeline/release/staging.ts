@@ -46,13 +46,18 @@ export const STAGED: StagedTable[] = [
       { name: 'location', type: 'VARCHAR' },
     ],
   },
-  /** Error inputs a manifest assigns to an agency and year (coverage: found). */
+  /**
+   * Inputs a manifest assigns to an agency and year that gave no report, for coverage: a file
+   * that could not be read (status found) or a report the fetch could not get (unfetched).
+   */
   {
-    name: 'found_inputs',
+    name: 'inputs_without_report',
     columns: [
       { name: 'agency_id', type: 'VARCHAR' },
       { name: 'region_code', type: 'VARCHAR' },
       { name: 'year', type: 'SMALLINT' },
+      { name: 'status', type: 'VARCHAR' },
+      { name: 'reason', type: 'VARCHAR' },
     ],
   },
 ];

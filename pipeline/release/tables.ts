@@ -6,6 +6,9 @@
 import { createHash } from 'node:crypto';
 import { TABLE_CODES, tableDef, type Layout } from '../model/codes.ts';
 import type { ErrorRecord, ReportRecord } from '../model/record.ts';
+import { describeFailure } from '../fetch/outcomes.ts';
+import { normalizeAgency } from '../normalize/agencies.ts';
+import type { ManifestRow } from '../normalize/manifest.ts';
 
 export type Value = string | number | boolean | null;
 export type Row = Value[];
@@ -15,6 +18,8 @@ export interface InputInfo {
   path: string;
   bytes: number;
   cached: boolean;
+  /** The manifest row that lists the file, if any: its source URL and fetch time. */
+  manifest: ManifestRow | null;
 }
 
 /** Rows for the staged tables of staging.ts, keyed by table name. */
@@ -62,6 +67,7 @@ export function rowsOfReport(record: ReportRecord, input: InputInfo, rid: number
     input.path,
     record.page.url ?? null,
     record.page.published_at ?? null,
+    input.manifest?.fetched_at ?? null,
     record.format,
     record.sha256,
     status,
@@ -94,10 +100,31 @@ export function rowsOfReport(record: ReportRecord, input: InputInfo, rid: number
   record.warnings.forEach((w, i) => {
     out.warnings.push([id, i + 1, w.code, w.where, w.at ?? null, w.raw ?? null, w.message ?? null]);
   });
-  out.inputs.push([input.path, record.sha256, input.bytes, status === 'ok' ? 'ok' : 'warnings', null, null, id, input.cached]);
+  out.inputs.push([input.path, record.sha256, input.bytes, status === 'ok' ? 'ok' : 'warnings', null, null, id, input.cached, record.page.url ?? null, input.manifest?.fetched_at ?? null]);
   return out;
 }
 
 export function rowsOfError(error: ErrorRecord, input: InputInfo): Row[] {
-  return [[input.path, error.sha256 ?? null, input.bytes, 'error', error.error.code, error.error.message, null, input.cached]];
+  const m = input.manifest;
+  return [[input.path, error.sha256 ?? null, input.bytes, 'error', error.error.code, error.error.message, null, input.cached, m?.source_url ?? null, m?.fetched_at ?? null]];
+}
+
+/**
+ * The agency and year a manifest row assigns to an input that gave no report — the agency as the
+ * manifest names it, else as the link's title does — for coverage; null without both.
+ */
+export function coverageOf(manifest: ManifestRow | null): { agency_id: string; region_code: string | null; year: number } | null {
+  if (!manifest?.year || !(manifest.agency || manifest.title)) return null;
+  const who = normalizeAgency({ agency: manifest.agency ?? null, title: manifest.title ?? null, manifest });
+  return { agency_id: who.agency_id, region_code: who.region_code, year: manifest.year };
+}
+
+/** A report a manifest lists as not fetched: its inputs row and its coverage row. */
+export function rowsOfUnfetched(path: string, manifest: ManifestRow): { inputs: Row[]; without_report: Row[] } {
+  const reason = `${describeFailure(manifest.fetch_error!, manifest.http_status)}: ${manifest.source_url ?? path}`;
+  const who = coverageOf(manifest);
+  return {
+    inputs: [[path, null, null, 'not_fetched', manifest.fetch_error!, reason, null, false, manifest.source_url ?? null, null]],
+    without_report: who ? [[who.agency_id, who.region_code, who.year, 'unfetched', reason]] : [],
+  };
 }

@@ -75,8 +75,9 @@ const source = (name: string) => join(planted, name);
 describe('quality.json', () => {
   it('summarises inputs and reports as the tables count them, and as build() reported', async () => {
     const [s] = await sql<QualityReport['summary']>(`
-      SELECT (SELECT count(*) FROM inputs) AS inputs, (SELECT count(*) FROM reports) AS reports,
+      SELECT (SELECT count(*) FROM inputs WHERE outcome <> 'not_fetched') AS inputs, (SELECT count(*) FROM reports) AS reports,
              (SELECT count(*) FROM inputs WHERE outcome = 'error') AS errors,
+             (SELECT count(*) FROM inputs WHERE outcome = 'not_fetched') AS not_fetched,
              (SELECT count(*) FROM reports WHERE status = 'ok') AS reports_ok,
              (SELECT count(*) FROM reports WHERE status = 'warnings') AS reports_with_warnings,
              (SELECT count(*) FROM reports WHERE status = 'failed') AS reports_failed`);
