@@ -62,10 +62,14 @@ function startsLikeAgency(name: string): boolean {
  * The start of a name that was wrapped onto the next line: the end of an agency's name
  * (政府办公室, 民政府…, 局, 室) rather than a name of its own (商都路街道办事处).
  */
-const WRAPPED_NAME_END = /^(?:人?民?政府|办公[室厅]|[局委厅室办处])/;
+const WRAPPED_NAME_END = /^(?:人?民?政府|办公[室厅]|办?事处|[局委厅室办处])/;
 
-/** A line that ends a name of its own (a site's or a government's), not one wrapped mid-word. */
-const COMPLETE_NAME_END = /(?:政府|办公室|办公厅|局|委员会|委|厅|处|中心|街道|镇|乡|区|县|市|省|管委会)$/;
+/**
+ * A line that ends an agency's name of its own (a site header's), not one wrapped mid-word. A
+ * place alone (郑州市管城回族区, 铭功路街道) is the start of the name on the next line.
+ */
+const COMPLETE_NAME_END = /(?:政府|办公室|办公厅|局|委员会|委|厅|处|中心|管委会)$/;
+const completeName = (line: string) => COMPLETE_NAME_END.test(line) && !/20\d{2}\s*年/.test(line);
 
 /** Words broken by a line break inside an element (<br>, a PDF cell): CJK rejoined, spaces out. */
 function joinWrapped(line: string): string {
@@ -103,7 +107,15 @@ export function findTitle(preamble: Item[], meta: DocumentMeta): string | null {
     // of its own, or is a title with its own agency, begins something else.
     for (
       let j = i + 1;
-      !TITLE.test(text) && j < lines.length && j <= i + 2 && titleFragment(lines[i]) && titleFragment(lines[j]) && !/^20\d{2}\s*年/.test(lines[j]) && !startsLikeAgency(lines[j]) && !(TITLE.test(lines[j]) && agencyFromTitle(lines[j]));
+      !TITLE.test(text) &&
+      j < lines.length &&
+      j <= i + 2 &&
+      titleFragment(lines[i]) &&
+      !completeName(lines[i]) &&
+      titleFragment(lines[j]) &&
+      !/^20\d{2}\s*年/.test(lines[j]) &&
+      !startsLikeAgency(lines[j]) &&
+      !(TITLE.test(lines[j]) && agencyFromTitle(lines[j]));
       j++
     ) {
       if (!TITLE.test(text + lines[j]) && j === i + 2) break;
@@ -115,8 +127,9 @@ export function findTitle(preamble: Item[], meta: DocumentMeta): string | null {
     if (above && !agency && /^(20\d{2})\s*年/.test(text)) return `${above} ${text}`;
     if (above) {
       const joined = agencyFromTitle(above + text);
-      const wrapped = !COMPLETE_NAME_END.test(above) || (agency !== null && WRAPPED_NAME_END.test(agency) && !startsLikeAgency(agency));
-      if (joined && startsLikeAgency(joined) && joined !== agency && wrapped) return above + text;
+      // The title's own agency is a fragment (办事处, 政府…): the name began on the line above.
+      const fragment = agency !== null && WRAPPED_NAME_END.test(agency) && !startsLikeAgency(agency);
+      if (joined && joined !== agency && (fragment || (!completeName(above) && startsLikeAgency(joined)))) return above + text;
     }
     if (agency) return text;
     // No agency in it: a column name, or a title whose agency is on no line near it.

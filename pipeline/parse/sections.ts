@@ -134,12 +134,20 @@ function evidence(items: Item[], from: number, to: number, code: TableCode, pos 
   return found.size * 2 + Math.min(numberRows, 10);
 }
 
-/** The first item in [from, to) that opens table `code` without a heading: its header words. */
+/**
+ * The first item in [from, to) that opens table `code` without a heading: its header words, in
+ * that item or spread over it and the next two (one cell per line).
+ */
 function headerStart(items: Item[], from: number, to: number, code: TableCode): number {
+  const textOf = (i: number) => (i < to ? normalizeLabel(items[i].kind === 'text' ? (items[i] as { text: string }).text : rowText((items[i] as { cells: Cell[] }).cells).join('')) : '');
   for (let i = from; i < to; i++) {
-    const item = items[i];
-    const text = normalizeLabel(item.kind === 'text' ? item.text : rowText(item.cells).join(''));
-    if (text.length <= 80 && TABLE_START[code].test(text)) return i;
+    const text = textOf(i);
+    if (text.length > 80) continue;
+    if (TABLE_START[code].test(text)) return i;
+    // The header words may run on into the next items, but they start in this one.
+    const window = text + textOf(i + 1) + textOf(i + 2);
+    const m = window.length <= 80 ? TABLE_START[code].exec(window) : null;
+    if (m && m.index < text.length) return i;
   }
   return -1;
 }
