@@ -61,6 +61,8 @@ export interface ReportScore {
   falseAlarms: string[];
   /** Failing instances of the broken rule that no failed check reports. */
   brokenMissed: string[];
+  /** Failing instances of the broken rule over a cell the rendering destroyed: no check can see them. */
+  brokenUnassessable: string[];
 }
 
 const emptyCounts = (): CellCounts => ({ total: 0, exact: 0, missed: 0, wrong: 0, unverified: 0 });
@@ -86,7 +88,7 @@ function cellsOf(expected: Expected, table: TableCode, values: TableValues): [st
 const squeeze = (s: string | null | undefined) => (s == null ? null : s.replace(/\s+/g, ''));
 
 export function scoreReport(outcome: ParseOutcome, expected: Expected): ReportScore {
-  const score: ReportScore = { error: null, cells: emptyCounts(), wrong: [], missed: [], unverified: [], agency: null, year: null, layout: null, falseAlarms: [], brokenMissed: [] };
+  const score: ReportScore = { error: null, cells: emptyCounts(), wrong: [], missed: [], unverified: [], agency: null, year: null, layout: null, falseAlarms: [], brokenMissed: [], brokenUnassessable: [] };
   const record = isError(outcome) ? null : outcome;
   if (!record) score.error = isError(outcome) ? outcome.error.code : 'unknown';
   const unreadable = new Set(expected.unreadable ?? []);
@@ -128,7 +130,13 @@ export function scoreReport(outcome: ParseOutcome, expected: Expected): ReportSc
   }
   if (broken) {
     const places = new Set(fails.filter((c) => c.code === broken.check).map((c) => c.row ?? c.column));
-    for (const f of broken.failing) if (!places.has(f.row ?? f.column)) score.brokenMissed.push(`${broken.check}:${f.row ?? f.column}`);
+    for (const f of broken.failing) {
+      if (places.has(f.row ?? f.column)) continue;
+      // A rule over a cell the rendering destroyed cannot be checked: not assessable, not missed.
+      const scope = (key: string) => (f.row ? key.split('.')[1] === f.row : key.split('.')[2] === f.column);
+      if ([...unreadable].some(scope)) score.brokenUnassessable.push(`${broken.check}:${f.row ?? f.column}`);
+      else score.brokenMissed.push(`${broken.check}:${f.row ?? f.column}`);
+    }
   }
   return score;
 }
@@ -148,6 +156,8 @@ export interface Tally {
   /** Broken reports with a failing instance no check caught, and those instances. */
   brokenMissedReports: number;
   brokenMissed: number;
+  /** Broken reports whose broken rule runs over a destroyed cell (and is otherwise caught). */
+  brokenUnassessableReports: number;
   /** quirk → reports carrying it, and the wrong and missed cells in those reports. */
   quirks: Record<string, { reports: number; cells: number; wrong: number; missed: number }>;
 }
@@ -165,6 +175,7 @@ export function emptyTally(): Tally {
     brokenReports: 0,
     brokenMissedReports: 0,
     brokenMissed: 0,
+    brokenUnassessableReports: 0,
     quirks: {},
   };
 }
@@ -182,6 +193,7 @@ export function addToTally(tally: Tally, score: ReportScore, quirks: readonly st
   tally.falseAlarms += score.falseAlarms.length;
   if (broken) tally.brokenReports++;
   if (score.brokenMissed.length) tally.brokenMissedReports++;
+  else if (score.brokenUnassessable.length) tally.brokenUnassessableReports++;
   tally.brokenMissed += score.brokenMissed.length;
   for (const q of quirks) {
     const t = (tally.quirks[q] ??= { reports: 0, cells: 0, wrong: 0, missed: 0 });

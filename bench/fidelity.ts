@@ -197,7 +197,7 @@ const lines: string[][] = rows.map(({ name, tally: t }) => [
   frac(t.year),
   frac(t.layout),
   `${t.falseAlarms} (${t.falseAlarmReports})`,
-  `${t.brokenReports - t.brokenMissedReports}/${t.brokenReports}`,
+  `${t.brokenReports - t.brokenMissedReports - t.brokenUnassessableReports}/${t.brokenReports}${t.brokenUnassessableReports ? ` (+${t.brokenUnassessableReports} over a destroyed cell)` : ''}`,
 ]);
 for (const { name, score: s } of real) {
   const yes = (b: boolean | null) => (b === null ? '–' : b ? '1/1' : '0/1');

@@ -21,7 +21,7 @@ export type Unit = '万元' | '元' | '亿元' | 'count' | '%';
 export type Repair = 'lookalike' | 'lone_lookalike' | 'edge_mark' | 'stray_mark';
 
 /** Letters OCR reads for digits: only ever taken as digits next to a real digit. */
-const LOOKALIKE_DIGITS = /^[0-9OoIl]+$/;
+const LOOKALIKE_DIGITS = /^[0-9OoIl][0-9OoIl.,]*$/;
 const LOOKALIKE_MAP: Record<string, string> = { O: '0', o: '0', I: '1', l: '1' };
 /** A mark inside digits that is neither a thousands separator nor (in a count) a decimal point. */
 const STRAY_MARK = /^\d+[,.]\d+$/;
@@ -94,11 +94,13 @@ function readDamaged(text: string): [string, Repair] | null {
     s = s.replace(/[OoIl]/g, (c) => LOOKALIKE_MAP[c]);
     worse('lookalike');
   }
-  if (STRAY_MARK.test(s)) {
+  // A point is a decimal point here (a count's stray point is taken out by the row, which
+  // knows its column); a comma that separates no thousands is a stray mark.
+  if (!PLAIN.test(s) && STRAY_MARK.test(s)) {
     s = s.replace(/[,.]/g, '');
     worse('stray_mark');
   }
-  return repair && PLAIN.test(s) && /^\d+$/.test(s) ? [s, repair] : null;
+  return repair && PLAIN.test(s) ? [s, repair] : null;
 }
 
 export function parseNumber(raw: string): ParsedNumber {

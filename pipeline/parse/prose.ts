@@ -61,9 +61,18 @@ export interface Statement {
   text: string;
 }
 
+/** Letters OCR reads for digits, next to a digit and not inside a Latin word (I6件 → 16件). */
+const LOOKALIKE_BY_DIGIT = /(?<![A-Za-z])[OoIl](?=[0-9])|(?<=[0-9])[OoIl](?![A-Za-z])/g;
+const DIGIT_OF: Record<string, string> = { O: '0', o: '0', I: '1', l: '1' };
+
 /** Prose lines join without a break: Chinese has no spaces, and PDF text wraps anywhere. */
 export function flatProse(text: string): string {
-  return nfkc(text).replace(/\n+/g, '');
+  let flat = nfkc(text).replace(/\n+/g, '');
+  for (let before = ''; before !== flat; ) {
+    before = flat;
+    flat = flat.replace(LOOKALIKE_BY_DIGIT, (c) => DIGIT_OF[c]);
+  }
+  return flat;
 }
 
 const toNumber = (s: string) => Number(s.replace(/[,，\s]/g, ''));

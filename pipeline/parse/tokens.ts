@@ -28,6 +28,9 @@ const ENUMERATOR_AFTER = /^[.、．](?:$|(?=[^0-9０-９\s]))/;
 /** Blocks and geometric shapes standing alone: what OCR makes of a blot over a cell. */
 const SMUDGE = /^(?:[\u2580-\u259f\u25a0-\u25ff]+|[※?？]+)$/;
 
+/** A digit next to a letter OCR reads for one. */
+const LOOKALIKE_MIX = /[0-9０-９][OoIl]|[OoIl][0-9０-９]/;
+
 /** Text that begins a label: an ideograph or an opening bracket. */
 const LABEL_START = /^[\u4e00-\u9fff（(“"]/;
 
@@ -78,8 +81,9 @@ function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true)
       out.push({ kind: 'value', parsed: parseNumber(chunk), at });
       continue;
     }
-    // A smudge or a blot where a number was printed (OCR): an unreadable cell, not a label.
-    if (SMUDGE.test(chunk)) {
+    // A smudge or a blot where a number was printed (OCR): an unreadable cell, not a label. A
+    // # that begins a line is markdown (## 表二).
+    if (SMUDGE.test(chunk) || (c > 0 && /^#{1,2}$/.test(chunk))) {
       out.push({ kind: 'value', parsed: { kind: 'invalid', raw: chunk }, at });
       continue;
     }
@@ -95,6 +99,12 @@ function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true)
     }
     const whole = parseNumber(chunk);
     if (whole.kind !== 'invalid' && !ENUMERATOR.test(chunk)) {
+      out.push({ kind: 'value', parsed: whole, at });
+      continue;
+    }
+    // Digits mixed with look-alike letters that make no number: one unreadable cell, never
+    // the digits picked out of it (5O4O.2 is not 5).
+    if (LOOKALIKE_MIX.test(chunk)) {
       out.push({ kind: 'value', parsed: whole, at });
       continue;
     }

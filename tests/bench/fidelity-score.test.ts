@@ -104,6 +104,12 @@ describe('scoreReport', () => {
     expect(broken.falseAlarms).toEqual(['review_sum:review']);
     expect(broken.brokenMissed).toEqual(['identity:total']);
     expect(scoreReport(record({}, { checks }), expected({ acceptedFails: ['review_sum:review:'] })).falseAlarms).toEqual(['identity:natural_person']);
+    // A rule over a cell the rendering destroyed cannot be checked: not assessable, not missed.
+    const destroyed = scoreReport(
+      record({}, { checks }),
+      expected({ unreadable: ['applications.carried_forward.total'], broken: { check: 'identity', failing: [{ column: 'natural_person' }, { column: 'total' }] } }),
+    );
+    expect([destroyed.brokenMissed, destroyed.brokenUnassessable]).toEqual([[], ['identity:total']]);
   });
 });
 

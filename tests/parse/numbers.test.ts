@@ -91,6 +91,6 @@ describe('damaged prints: marks at the edges and letters together', () => {
     ['O,', 0, 'lookalike'],
     ['O.', 0, 'lookalike'],
     ['l', 1, 'lone_lookalike'],
-    ['1.5,', 15, 'stray_mark'],
+    ['1,5,', 15, 'stray_mark'],
   ])('%j → %j (%s)', (raw, value, repair) => expect(parseNumber(raw)).toMatchObject({ kind: 'number', value, repair }));
 });

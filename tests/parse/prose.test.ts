@@ -47,3 +47,10 @@ describe('items proactively published', () => {
     expect(proactiveItems('依申请公开政府信息 12 件。').value).toBeNull();
   });
 });
+
+describe('figures as OCR prints them', () => {
+  it('letters read for digits next to a digit', () => {
+    expect(said('全年共受理政府信息公开申请I6件。')).toEqual([['applications_received', 16]]);
+    expect(proactiveItems('全年主动公开政府信息1O5条。').value).toBe(105);
+  });
+});
