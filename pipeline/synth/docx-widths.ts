@@ -19,12 +19,14 @@ export function pageColumnWidths(html: string): (number[] | null)[] {
 }
 
 /**
- * A row that never breaks across pages (Word's "allow row to break across pages" unticked): a
- * number wrapped in its cell then stays on one page, one line under the other.
+ * A row that prints a number never breaks across pages (Word's "allow row to break across pages"
+ * unticked), so a number wrapped in its cell stays on one page, one line under the other. Header
+ * rows may break: Writer 7.4 drops the rest of a table whose unbreakable first rows meet the
+ * bottom of a page.
  */
 function keepRowTogether(tr: string): string {
-  if (tr.includes('<w:cantSplit')) return tr;
-  if (/<w:trPr\/>/.test(tr)) return tr.replace('<w:trPr/>', '<w:trPr><w:cantSplit/></w:trPr>');
+  if (!/<w:t>-?[\d,.]+<\/w:t>/.test(tr) || tr.includes('<w:cantSplit')) return tr;
+  if (tr.includes('<w:trPr/>')) return tr.replace('<w:trPr/>', '<w:trPr><w:cantSplit/></w:trPr>');
   if (tr.includes('<w:trPr>')) return tr.replace('<w:trPr>', '<w:trPr><w:cantSplit/>');
   return tr.replace(/^<w:tr\b[^>]*>/, (open) => `${open}<w:trPr><w:cantSplit/></w:trPr>`);
 }

@@ -211,7 +211,7 @@ function clippedLayouts(rng: Rng, s: Sheet, doc: PrintDoc): Partial<Record<Table
   return out;
 }
 
-/** Word with narrow value columns: `fit` digits fit on a line, longer numbers wrap inside their cell. */
+/** Word with narrow value columns: `fit` digits fit on a line, longer numbers wrap inside their cell. The widths are the same for tables 3 and 4 (unless 4 needs narrower ones to fit the page). */
 function narrowLayouts(rng: Rng, s: Sheet, doc: PrintDoc): Partial<Record<TableCode, TableLayout>> {
   const cwPx = Math.floor(contentWidthPt(s) / PT_PER_PX);
   const fit = rng.weighted([
@@ -219,11 +219,16 @@ function narrowLayouts(rng: Rng, s: Sheet, doc: PrintDoc): Partial<Record<TableC
     [3, 50],
     [4, 25],
   ] as const);
-  // Half a digit to spare each way, so a number either fits or clearly wraps.
-  const wPt = (fit + 0.5) * DIGIT_EM[s.digits][0] * s.cellPt + 2 * s.padPt + 1;
-  const w = Math.ceil(wPt / PT_PER_PX);
+  // Half a digit to spare each way, so a number either fits or clearly wraps; a width that leaves
+  // some printed number (with its separators) within a point of filling the line is widened.
+  const values = [...doc.grids.applications, ...doc.grids.review_litigation].flat().filter((c) => c.value).map((c) => textEm(c.text, s.digits) * s.cellPt);
+  const clear = (px: number) => values.every((v) => Math.abs(px * PT_PER_PX - 2 * s.padPt - 1 - v) > 1);
+  let w = Math.ceil(((fit + 0.5) * DIGIT_EM[s.digits][0] * s.cellPt + 2 * s.padPt + 1) / PT_PER_PX);
+  while (!clear(w)) w++;
+  let wReview = Math.min(w, Math.floor(cwPx / 15));
+  while (!clear(wReview)) wReview--;
   const layouts: Partial<Record<TableCode, TableLayout>> = {};
-  layouts.review_litigation = pxLayout(s, Array.from({ length: 15 }, () => Math.min(w, Math.floor(cwPx / 15))));
+  layouts.review_litigation = pxLayout(s, Array.from({ length: 15 }, () => wReview));
   const labels = Math.min(cwPx - 7 * w, rng.int(200, 360));
   layouts.applications = pxLayout(s, [...splitPx(labels, [0.17, 0.23, 0.6]), ...Array.from({ length: 7 }, () => w)]);
   const proactiveColumns = place(doc.grids.proactive).columns;
