@@ -5,7 +5,7 @@
  * exactly in the reports flagged number_wrapped. The pure parts (which cells a layout cuts off,
  * the Word widths) are checked without any tool. Skips what needs a missing tool, saying which.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
@@ -87,6 +87,13 @@ const withOffice = tools.soffice && tools.pdftotext;
 const withChromium = tools.chromium && tools.pdftotext;
 
 describe('generated PDFs show exactly what their truth says', () => {
+  it.runIf(tools.pdftotext)('the committed sample (tests/fixtures/renderings)', () => {
+    const dir = 'tests/fixtures/renderings';
+    const names = readdirSync(dir).filter((f) => f.endsWith('.truth.json'));
+    expect(names).toHaveLength(6);
+    for (const name of names) check(dir, JSON.parse(readFileSync(join(dir, name), 'utf8')) as SynthTruth);
+  });
+
   const dirs: string[] = [];
   afterAll(() => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
