@@ -10,8 +10,9 @@
  * damage: for the new styles only the conversion's own damage) and `damaged` (every report
  * with chrome and heading damage, --damage 1). Reports are generated in memory and taken every
  * fifth of the corpus (河南省 2019–2024), so that they spread over many agencies; styles made by
- * a conversion tool (docx, pdf through LibreOffice) are written to a temporary folder, fewer of
- * them, and skipped with a note when the tool is missing. Every file goes through
+ * a conversion tool (docx, pdf and the printed pdf-lo-* through LibreOffice, pdf-chromium
+ * through Chromium) are written to a temporary folder, fewer of them, and skipped with a note
+ * when the tool is missing. Every file goes through
  * parseReportAsync, the entry PDFs need too.
  *
  * Real fixtures: data/reports/real/<file> against tests/fixtures/real/<file>.expected.json (the
@@ -28,6 +29,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseOutcome, ReportRecord } from '../pipeline/model/record.ts';
 import { parseReportAsync } from '../pipeline/parse/report.ts';
+import { findChromium } from '../pipeline/synth/chromium.ts';
 import { ALL_STYLES, planCorpus, runSynth, STYLE_DEFS, synthConfig, type SynthReport, type SynthStyle, type SynthTruth } from '../pipeline/synth/index.ts';
 import { addToTally, emptyTally, scoreReport, worstQuirks, type Expected, type ReportScore, type Tally } from './fidelity-score.ts';
 
@@ -93,6 +95,8 @@ function* sample(style: SynthStyle, damage: number, count: number): Generator<Sy
 }
 
 const hasSoffice = () => spawnSync('soffice', ['--version'], { stdio: 'ignore', timeout: 30_000 }).status === 0;
+/** The tool a converted style needs, if it is missing. */
+const missingTool = (kind: string): string | null => (kind === 'chromium-pdf' ? (findChromium() ? null : 'Chromium') : hasSoffice() ? null : 'LibreOffice (soffice)');
 
 /** Styles made by a conversion tool: generated to disk by the writer, read back, removed. */
 async function officeRow(row: RowResult, count: number): Promise<void> {
@@ -120,8 +124,9 @@ for (const style of styles) {
     const row = newRow(variant === 'clean' ? style : `${style} +damage`, style, variant);
     const t0 = performance.now();
     if (def.convert) {
-      if (!hasSoffice()) {
-        notes.push(`${style}: skipped, LibreOffice (soffice) is not on the PATH`);
+      const tool = missingTool(def.convert);
+      if (tool) {
+        notes.push(`${style}: skipped, ${tool} is not on the PATH`);
         continue;
       }
       await officeRow(row, OFFICE_REPORTS);

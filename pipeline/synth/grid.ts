@@ -23,6 +23,8 @@ export interface Cell {
   value?: boolean;
   /** Header text the page breaks over two lines with <br>. */
   lines?: string[];
+  /** For a value cell: the cell it prints, as "table.row.column". */
+  key?: string;
 }
 export type Grid = Cell[][];
 
@@ -37,7 +39,7 @@ export interface GridOptions {
   value: (table: TableCode, row: string, column: string) => string;
 }
 
-const v = (text: string, cs?: number): Cell => ({ text, value: true, ...(cs ? { cs } : {}) });
+const v = (text: string, key: string, cs?: number): Cell => ({ text, value: true, key, ...(cs ? { cs } : {}) });
 
 export function tableGrid(table: TableCode, o: GridOptions): Grid {
   if (table === 'proactive') return proactiveGrid(o);
@@ -64,9 +66,10 @@ function proactiveGrid(o: GridOptions): Grid {
       for (const r of block.rows) {
         const c = cols(r.code);
         const vals = c.map((col) => o.value('proactive', r.code, col));
-        if (c.length === 3 && r.code.match(/regulations|normative/)) rows.push([{ text: r.label }, v(vals[0]), v(vals[1], 2), v(vals[2])]);
-        else if (c.length === 3) rows.push([{ text: r.label }, v(vals[0], 2), v(vals[1]), v(vals[2])]);
-        else rows.push([{ text: r.label }, v(vals[0], 2), v(vals[1], 2)]);
+        const k = c.map((col) => `proactive.${r.code}.${col}`);
+        if (c.length === 3 && r.code.match(/regulations|normative/)) rows.push([{ text: r.label }, v(vals[0], k[0]), v(vals[1], k[1], 2), v(vals[2], k[2])]);
+        else if (c.length === 3) rows.push([{ text: r.label }, v(vals[0], k[0], 2), v(vals[1], k[1]), v(vals[2], k[2])]);
+        else rows.push([{ text: r.label }, v(vals[0], k[0], 2), v(vals[1], k[1], 2)]);
       }
       continue;
     }
@@ -75,10 +78,12 @@ function proactiveGrid(o: GridOptions): Grid {
     else if (h.length === 2) rows.push([{ text: '信息内容' }, { text: h[0] }, { text: h[1], cs: 2 }]);
     else rows.push([{ text: '信息内容' }, { text: h[0], cs: 3 }]);
     for (const r of block.rows) {
-      const vals = cols(r.code).map((col) => o.value('proactive', r.code, col));
-      if (vals.length === 3) rows.push([{ text: r.label }, ...vals.map((x) => v(x))]);
-      else if (vals.length === 2) rows.push([{ text: r.label }, v(vals[0]), v(vals[1], 2)]);
-      else rows.push([{ text: r.label }, v(vals[0], 3)]);
+      const c = cols(r.code);
+      const vals = c.map((col) => o.value('proactive', r.code, col));
+      const k = c.map((col) => `proactive.${r.code}.${col}`);
+      if (vals.length === 3) rows.push([{ text: r.label }, ...vals.map((x, i) => v(x, k[i]))]);
+      else if (vals.length === 2) rows.push([{ text: r.label }, v(vals[0], k[0]), v(vals[1], k[1], 2)]);
+      else rows.push([{ text: r.label }, v(vals[0], k[0], 3)]);
     }
   }
   return rows;
@@ -111,7 +116,7 @@ function applicationsGrid(o: GridOptions): Grid {
   const seenGroups = new Set<string>();
   for (const r of def.rows) {
     const { group, label } = APPLICATION_LABELS[r.code];
-    const values = cols.map((c) => v(o.value('applications', r.code, c)));
+    const values = cols.map((c) => v(o.value('applications', r.code, c), `applications.${r.code}.${c}`));
     const text = styleLabel(label, o.labels);
     if (r.group === 'intake') {
       rows.push([{ text, cs: 3 }, ...values]);
@@ -148,6 +153,6 @@ function reviewGrid(o: GridOptions): Grid {
     rows.push([...H.results.map(() => ({ text: '' })), ...[...H.results, ...H.results].map((t) => ({ text: t }))]);
   }
   const def = tableDef('review_litigation', o.layout);
-  rows.push(def.rows.flatMap((r) => r.columns.map((c) => v(o.value('review_litigation', r.code, c.code)))));
+  rows.push(def.rows.flatMap((r) => r.columns.map((c) => v(o.value('review_litigation', r.code, c.code), `review_litigation.${r.code}.${c.code}`))));
   return rows;
 }

@@ -13,12 +13,13 @@ import { performance } from 'node:perf_hooks';
 import { CliError } from '../errors.ts';
 import { checkProvinces, checkShare, checkStyles, checkYears, SYNTH_DEFAULTS, type SynthOptions } from './args.ts';
 import { manifestCsv, planCorpus, truthJson, type ManifestRow, type SynthConfig } from './corpus.ts';
+import { printAll, requireChromium } from './chromium.ts';
 import { convertAll, requireSoffice, writeHtmlFor, type Conversion } from './office.ts';
 import { STYLE_DEFS } from './styles.ts';
 
 export { parseSynthArgs, synthConfigFromJson, SYNTH_USAGE, type SynthOptions } from './args.ts';
 export { planCorpus, manifestCsv, truthJson, type SynthConfig, type SynthReport, type SynthTruth, type ManifestRow, type Corpus } from './corpus.ts';
-export { ALL_STYLES, HARD_STYLES, OFFICE_STYLES, STYLES, STYLE_DEFS, type SynthStyle } from './styles.ts';
+export { ALL_STYLES, HARD_STYLES, OFFICE_STYLES, PRINT_STYLES, STYLES, STYLE_DEFS, type SynthStyle } from './styles.ts';
 export { ruleFailures, type Broken, type RuleCode, type RuleFailure } from './defects.ts';
 
 export interface SynthResult {
@@ -64,15 +65,19 @@ export async function runSynth(options: SynthOptions): Promise<SynthResult> {
   };
   const rows: ManifestRow[] = [];
   const conversions: Conversion[] = [];
-  if (config.styles.some((s) => STYLE_DEFS[s].convert)) requireSoffice();
+  // A missing tool is an error before anything is written.
+  const kinds = new Set(config.styles.map((s) => STYLE_DEFS[s].convert));
+  if (kinds.has('chromium-pdf')) requireChromium();
+  if ([...kinds].some((k) => k && k !== 'chromium-pdf')) requireSoffice();
   let done = 0;
   for (const report of corpus.reports()) {
     const file = join(options.out, report.path);
     const truthFile = join(options.out, 'truth', `${report.path}.json`);
     ensureDir(dirname(file));
     ensureDir(dirname(truthFile));
-    // Word and PDF: the HTML now, LibreOffice converts it after the loop.
-    if (STYLE_DEFS[report.truth.style].convert) conversions.push(writeHtmlFor(file, report.bytes));
+    // Word and PDF: the HTML now, LibreOffice or Chromium converts it after the loop.
+    const kind = STYLE_DEFS[report.truth.style].convert;
+    if (kind) conversions.push(writeHtmlFor(file, report.bytes, kind));
     else writeAtomic(file, report.bytes);
     writeAtomic(truthFile, truthJson(report.truth));
     rows.push(report.manifest);
@@ -81,7 +86,10 @@ export async function runSynth(options: SynthOptions): Promise<SynthResult> {
     // Let a progress bar redraw now and then.
     if (done % 250 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  if (conversions.length) convertAll(conversions);
+  const office = conversions.filter((c) => c.kind !== 'chromium-pdf');
+  if (office.length) convertAll(office);
+  const printed = conversions.filter((c) => c.kind === 'chromium-pdf');
+  if (printed.length) await printAll(printed);
   ensureDir(options.out);
   writeAtomic(join(options.out, 'manifest.csv'), manifestCsv(rows));
   return { reports: done, files: done * 2 + 1, ms: Math.round(performance.now() - started) };

@@ -29,6 +29,10 @@ export interface HtmlLook {
   charsetForm: 'meta-charset' | 'http-equiv';
   headings: 'p' | 'strong' | 'h';
   tableAttrs: string;
+  /** Printed pages (render-print.ts): each table's own opening tag and <colgroup>, in place of tableAttrs. */
+  tableOpen?: Record<TableCode, string>;
+  /** The site's stylesheet, inline in <head>. */
+  style?: string;
 }
 
 export interface RenderDoc {
@@ -60,16 +64,17 @@ function cellHtml(c: Cell, look: HtmlLook): string {
       return `<td${spans(c)}><p align="center">${text === '' ? '&nbsp;' : text}</p></td>`;
     case 'word': {
       const inner = text === '' ? '<o:p>&nbsp;</o:p>' : c.value ? `<span lang=EN-US style='font-size:10.5pt;font-family:"Times New Roman"'>${text}<o:p></o:p></span>` : `<span style='font-size:10.5pt;font-family:宋体'>${text}</span>`;
-      const width = c.value ? 47 : c.cs ? 47 * c.cs : 120;
-      return `<td width=${width}${spans(c).replace(/"/g, '')} valign=center style='border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt'><p class=MsoNormal align=center style='text-align:center'>${inner}</p></td>`;
+      // With a <colgroup> the table sets the widths; Word's own per-cell widths would fight it.
+      const width = look.tableOpen ? '' : ` width=${c.value ? 47 : c.cs ? 47 * c.cs : 120}`;
+      return `<td${width}${spans(c).replace(/"/g, '')} valign=center style='border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt'><p class=MsoNormal align=center style='text-align:center'>${inner}</p></td>`;
     }
   }
 }
 
-function tableHtml(grid: Grid, look: HtmlLook): string {
+function tableHtml(table: TableCode, grid: Grid, look: HtmlLook): string {
   const rows = grid.map((row) => `<tr>${row.map((c) => cellHtml(c, look)).join('')}</tr>`);
   const wrapTbody = look.cells !== 'plain';
-  return `<table${look.tableAttrs}>${wrapTbody ? '<tbody>' : ''}\n${rows.join('\n')}\n${wrapTbody ? '</tbody>' : ''}</table>`;
+  return `${look.tableOpen?.[table] ?? `<table${look.tableAttrs}>`}${wrapTbody ? '<tbody>' : ''}\n${rows.join('\n')}\n${wrapTbody ? '</tbody>' : ''}</table>`;
 }
 
 function blockHtml(b: Block, doc: RenderDoc, look: HtmlLook): string {
@@ -95,7 +100,7 @@ function blockHtml(b: Block, doc: RenderDoc, look: HtmlLook): string {
     case 'para':
       return para(b.text);
     case 'table':
-      return tableHtml(doc.grids[b.table], look);
+      return tableHtml(b.table, doc.grids[b.table], look);
   }
 }
 
@@ -104,7 +109,7 @@ function head(doc: RenderDoc, look: HtmlLook): string {
     look.charsetForm === 'meta-charset'
       ? `<meta charset="${look.charset}">`
       : `<meta http-equiv="Content-Type" content="text/html; charset=${look.charset}">`;
-  return `<head>\n${meta}\n<title>${escapeHtml(doc.chrome?.headTitle ?? doc.title)}</title>\n${look.frame === 'page' ? `<meta name="SiteName" content="${escapeHtml(doc.page.siteName)}">\n<meta name="PubDate" content="${doc.page.publishedAt}">\n<link rel="stylesheet" href="/images/common.css">\n` : ''}</head>`;
+  return `<head>\n${meta}\n<title>${escapeHtml(doc.chrome?.headTitle ?? doc.title)}</title>\n${look.frame === 'page' ? `<meta name="SiteName" content="${escapeHtml(doc.page.siteName)}">\n<meta name="PubDate" content="${doc.page.publishedAt}">\n<link rel="stylesheet" href="/images/common.css">\n` : ''}${look.style ? `<style>\n${look.style}</style>\n` : ''}</head>`;
 }
 
 /** Chrome lines as the paragraphs a pasted page leaves at the top or bottom of the article. */

@@ -15,6 +15,7 @@ import { renderHtml, type HtmlLook, type PageInfo } from './render-html.ts';
 import { REVIEW_HEADER_FORMS, renderMarkdownPdf, type MdLook } from './render-md.ts';
 import { OCR_NOISE, OCR_SEPARATORS, renderOcr, type OcrLook } from './render-ocr.ts';
 import { renderPdfText } from './render-pdf.ts';
+import { renderPrintPage, type Producer } from './render-print.ts';
 import { renderCells, renderPipe, renderTab, type ValueText } from './render-text.ts';
 import { TABLE_CODES } from '../model/codes.ts';
 
@@ -27,10 +28,12 @@ export const OFFICE_STYLES = ['docx', 'pdf'] as const;
  * scan): only when asked for (--styles md-pdf,text-ocr), so the default mix stays as it is.
  */
 export const HARD_STYLES = ['md-pdf', 'text-ocr'] as const;
-export type SynthStyle = (typeof STYLES)[number] | (typeof OFFICE_STYLES)[number] | (typeof HARD_STYLES)[number];
+/** PDFs of the web page from three producers (render-print.ts): only when asked for. */
+export const PRINT_STYLES = ['pdf-chromium', 'pdf-lo-html', 'pdf-lo-docx'] as const;
+export type SynthStyle = (typeof STYLES)[number] | (typeof OFFICE_STYLES)[number] | (typeof HARD_STYLES)[number] | (typeof PRINT_STYLES)[number];
 
 /** Every style, in the order usage messages list them. */
-export const ALL_STYLES: readonly SynthStyle[] = [...STYLES, ...OFFICE_STYLES, ...HARD_STYLES];
+export const ALL_STYLES: readonly SynthStyle[] = [...STYLES, ...OFFICE_STYLES, ...HARD_STYLES, ...PRINT_STYLES];
 
 export function isStyle(s: string): s is SynthStyle {
   return (ALL_STYLES as readonly string[]).includes(s);
@@ -59,10 +62,17 @@ export interface Rendered {
   unapplied?: string[];
 }
 
+/**
+ * How the rendered HTML becomes the style's file: with LibreOffice, HTML → .docx (`docx`), → .docx
+ * → .pdf (`pdf`), → .pdf by Writer/Web (`writer-web-pdf`), → .docx with the page's column widths
+ * → .pdf (`word-pdf`); or printed to PDF by headless Chromium (`chromium-pdf`).
+ */
+export type ConvertKind = 'docx' | 'pdf' | 'writer-web-pdf' | 'word-pdf' | 'chromium-pdf';
+
 export interface StyleDef {
   style: SynthStyle;
-  /** The rendered HTML is converted by LibreOffice in the writer (office.ts). */
-  convert?: 'docx' | 'pdf';
+  /** The rendered HTML is converted by the writer (office.ts, chromium.ts). */
+  convert?: ConvertKind;
   ext: string;
   encoding: 'utf-8' | 'gb18030';
   /** Relative frequency. */
@@ -158,6 +168,28 @@ function renderOfficeHtml(input: RenderInput): Rendered {
 
 const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
 
+/** The web page with its site chrome and stylesheet, laid out for one PDF producer. */
+function renderPrintStyle(input: RenderInput, producer: Producer): Rendered {
+  const { rng } = input;
+  const header = rng.chance(0.5) ? 'empty-cells' : 'rowspan';
+  const five = input.layout === '2019' && rng.chance(0.35) ? 'five' : 'four';
+  const page = renderPrintPage(rng, { title: input.title, blocks: input.blocks, grids: grids(input, header, five), page: input.page }, producer);
+  const quirks = five === 'five' ? [...page.quirks, 'proactive_five_column_grid'] : page.quirks;
+  return { text: page.html, bytes: utf8(page.html), quirks, ...(page.unreadable.length ? { unreadable: page.unreadable } : {}) };
+}
+
+/** What the three PDF producers share: blanks and number forms as on the web page they print. */
+const PRINT_BASE = {
+  ext: 'pdf',
+  encoding: 'utf-8',
+  weight: 10,
+  blankShare: 0.08,
+  blankMarks: HTML_BLANKS,
+  thousandsShare: 0.04,
+  halfWidthShare: 0.05,
+  damage: null,
+} as const;
+
 export const STYLE_DEFS: Record<SynthStyle, StyleDef> = {
   'html-utf8': {
     style: 'html-utf8',
@@ -197,6 +229,9 @@ export const STYLE_DEFS: Record<SynthStyle, StyleDef> = {
     damage: null,
     render: renderOfficeHtml,
   },
+  'pdf-chromium': { ...PRINT_BASE, style: 'pdf-chromium', convert: 'chromium-pdf', render: (input) => renderPrintStyle(input, 'chromium') },
+  'pdf-lo-html': { ...PRINT_BASE, style: 'pdf-lo-html', convert: 'writer-web-pdf', render: (input) => renderPrintStyle(input, 'writer-web') },
+  'pdf-lo-docx': { ...PRINT_BASE, style: 'pdf-lo-docx', convert: 'word-pdf', render: (input) => renderPrintStyle(input, 'writer-docx') },
   'html-gbk': {
     style: 'html-gbk',
     ext: 'html',
