@@ -7,7 +7,7 @@ import type { DocumentMeta } from '../read/document.ts';
 import type { Item } from './sections.ts';
 import { nfkc } from '../nfkc.ts';
 import { resolveRegionFromText } from '../normalize/regions.ts';
-import { PAGE_CHROME } from './labels.ts';
+import { CHROME_PATHS, PAGE_CHROME } from './labels.ts';
 
 const TITLE = /政府信息公开.{0,8}年度?报告|信息公开年报|年度报告/;
 /** 2023年 / 2023 年度 / 二〇二三年 is rare in titles and left to the other sources. */
@@ -38,7 +38,8 @@ function titlePart(title: string): string | undefined {
 
 /** Page chrome above a report: breadcrumbs, site names, date/source/font-size lines (labels.ts). */
 export function isChrome(text: string): boolean {
-  return PAGE_CHROME.some((re) => re.test(text));
+  if (PAGE_CHROME.some((re) => re.test(text))) return true;
+  return CHROME_PATHS.some((re) => re.test(text)) && !namesAgency(text.replace(/\s*[|｜]\s*/g, ''));
 }
 
 /** A line that may be part of a title: short, no sentence punctuation, not page chrome. */

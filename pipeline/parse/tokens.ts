@@ -66,7 +66,7 @@ const HAS_TABLE_RULE = /[|｜丨¦[\]]/;
 /** Letters standing where a number belongs (OCR's O for 0, l for 1), with dust around them. */
 const LONE_LOOKALIKE = /^[,.、]*[OoIl]{1,3}[,.、]*$/;
 
-function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true): void {
+function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true, nextCell = ''): void {
   const from = cell === undefined ? 0 : out.length;
   if (HAS_TABLE_RULE.test(text)) text = text.replace(TABLE_RULES, ' ');
   // Most cells and many lines are one word: nothing to split.
@@ -74,10 +74,10 @@ function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true)
   for (let c = 0; c < chunks.length; c++) {
     const chunk = chunks[c];
     if (!chunk) continue;
-    // "8." alone: the enumerator of the label after it, or, with no label after it, a number
-    // with a stray mark (OCR). In a grid cell, "1." alone may number a label in the next cell;
-    // after a label in its own cell it cannot.
-    if (ENUMERATOR.test(chunk) && !LABEL_START.test(chunks[c + 1] ?? '') && (c + 1 < chunks.length || cell === undefined || c > 0)) {
+    // "8." alone: the enumerator of the label after it — in this text or, at the end of a
+    // grid cell, in the next cell — or, with no label after it, a number with a stray mark (OCR).
+    const after = c + 1 < chunks.length ? chunks[c + 1] : nextCell;
+    if (ENUMERATOR.test(chunk) && !LABEL_START.test(after) && (c + 1 < chunks.length || cell === undefined || c > 0)) {
       out.push({ kind: 'value', parsed: parseNumber(chunk), at });
       continue;
     }
@@ -140,23 +140,25 @@ export function tokenize(items: Item[]): Token[] {
       tokenizeText(item.text, item.at, out);
       continue;
     }
-    for (const cell of item.cells) {
-      if (!cell.origin) continue;
+    const cells = item.cells.filter((c) => c.origin);
+    cells.forEach((cell, k) => {
       const text = cell.text;
       if (!text) {
         out.push({ kind: 'blank', at: item.at });
-        continue;
+        return;
       }
-      // Label cells (no digit, not a dash or 无) skip number parsing.
-      if (HAS_DIGIT.test(text) || isNullMarker(text)) {
+      const next = cells[k + 1]?.text ?? '';
+      // Label cells (no digit, not a dash or 无) skip number parsing; "1." before a label cell
+      // numbers that label.
+      if ((HAS_DIGIT.test(text) || isNullMarker(text)) && !(ENUMERATOR.test(text) && LABEL_START.test(next))) {
         const whole = parseNumber(text);
         if (whole.kind !== 'invalid') {
           out.push(cell.box ? { kind: 'value', parsed: whole, at: item.at, box: cell.box } : { kind: 'value', parsed: whole, at: item.at });
-          continue;
+          return;
         }
       }
-      tokenizeText(text, item.at, out, cell.box ?? true);
-    }
+      tokenizeText(text, item.at, out, cell.box ?? true, next);
+    });
   }
   return out;
 }

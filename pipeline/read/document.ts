@@ -59,3 +59,27 @@ export function cleanText(text: string): string {
   // Most cell texts (a number, a short label) hold no space at all: nothing to replace or trim.
   return HAS_SPACE_LIKE.test(text) ? text.replace(SPACE_LIKE, ' ').trim() : text;
 }
+
+/**
+ * CJK radicals some PDF fonts map their glyphs to (⼈ ⺠ ⾸⻚ for 人 民 首页): the Kangxi radicals
+ * become ideographs by NFKC; the radicals supplement has no such mapping, so its common forms
+ * are listed here, one row per character.
+ */
+const RADICAL_FORMS: Record<string, string> = {
+  '⺟': '母', '⺠': '民', '⺬': '示', '⺮': '竹', '⺳': '网', '⺶': '羊', '⻄': '西', '⻅': '见', '⻆': '角',
+  '⻈': '讠', '⻉': '贝', '⻊': '足', '⻋': '车', '⻌': '辶', '⻍': '辶', '⻏': '阝', '⻐': '金', '⻑': '長',
+  '⻓': '长', '⻔': '门', '⻕': '門', '⻖': '阝', '⻗': '雨', '⻘': '青', '⻙': '韦', '⻚': '页', '⻛': '风',
+  '⻜': '飞', '⻝': '食', '⻞': '饣', '⻟': '食', '⻠': '饣', '⻡': '首', '⻢': '马', '⻣': '骨', '⻤': '鬼',
+  '⻥': '鱼', '⻦': '鸟', '⻧': '鸟', '⻨': '麦', '⻩': '黄', '⻪': '黾', '⻫': '齐', '⻬': '齐', '⻭': '齿',
+  '⻮': '齿', '⻯': '龙', '⻰': '龍', '⻱': '龜', '⻲': '龟', '⻳': '龟', '⺇': '几', '⺌': '小', '⺍': '小',
+  '⺝': '月', '⺡': '水', '⺢': '水', '⺣': '火', '⺤': '爪', '⺥': '爪', '⺩': '王', '⺪': '疋', '⺫': '目',
+  '⺯': '糸', '⺰': '纟', '⺸': '羊', '⺾': '艹', '⺿': '艹', '⻀': '艹', '⻁': '虎', '⻂': '衣', '⻃': '覀',
+};
+const RADICALS = /[\u2e80-\u2eff\u2f00-\u2fdf]/;
+const RADICAL_CHARS = /[\u2e80-\u2eff\u2f00-\u2fdf]/g;
+
+/** Text with radicals standing for ideographs mapped back to the ideographs. */
+export function unifyRadicals(text: string): string {
+  if (!RADICALS.test(text)) return text;
+  return text.replace(RADICAL_CHARS, (c) => RADICAL_FORMS[c] ?? c.normalize('NFKC'));
+}

@@ -13,7 +13,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { cleanText, type Block, type Cell, type DocumentModel } from './document.ts';
+import { cleanText, unifyRadicals, type Block, type Cell, type DocumentModel } from './document.ts';
 import { readTextLayer, type PageText, type Piece } from './pdf-text.ts';
 import { PAGE_FOOTER } from './text.ts';
 
@@ -63,7 +63,7 @@ function piecesOf(item: TextItem): Piece[] {
 const isNumeric = (c: Piece) => NUMERIC.test(c.text);
 
 function linesOf(pieces: Piece[], page: number): Line[] {
-  const sorted = pieces.slice().sort((a, b) => b.y - a.y || a.x0 - b.x0);
+  const sorted = pieces.map((p) => ({ ...p, text: unifyRadicals(p.text) })).sort((a, b) => b.y - a.y || a.x0 - b.x0);
   const lines: { y: number; size: number; pieces: Piece[] }[] = [];
   for (const p of sorted) {
     const line = lines.at(-1);
@@ -86,12 +86,20 @@ function linesOf(pieces: Piece[], page: number): Line[] {
 }
 
 
-/** A running page number or footer at the top or bottom of the page. */
+/**
+ * A running page number or footer at the top or bottom of the page, and what a browser prints
+ * there: the print time and the page's title above, its address and the page count below.
+ */
 function isPageFurniture(line: Line, height: number): boolean {
   const text = line.cells.map((c) => c.text).join(' ');
   const nearEdge = line.y < height * 0.08 || line.y > height * 0.95;
-  return PAGE_FOOTER.test(cleanText(text)) || (nearEdge && /^\d{1,3}$/.test(text.trim()));
+  if (PAGE_FOOTER.test(cleanText(text))) return true;
+  if (!nearEdge) return false;
+  return /^\d{1,3}$/.test(text.trim()) || PRINT_FURNITURE.some((re) => re.test(text.trim()));
 }
+
+/** A browser's print header and footer, as rows: the time printed, the address, the page count. */
+const PRINT_FURNITURE = [/^\d{4}\/\d{1,2}\/\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s|$)/, /^(?:file|https?):\/\/\S+(?:\s+\d+\s*\/\s*\d+)?$/];
 
 const toCell = (c: Piece): Cell => ({ text: cleanText(c.text), origin: true, box: { x0: c.x0, x1: c.x1, size: c.size } });
 

@@ -44,3 +44,19 @@ describe('tokens of OCR text', () => {
     expect(values('0 ■ 0')).toEqual([0, 'invalid', 0]);
   });
 });
+
+describe('enumerators in grid cells', () => {
+  const row = (...cells: string[]) =>
+    tokenize([{ kind: 'row', cells: cells.map((text) => ({ text, origin: true })), at: 'row 1' }]).map((t) =>
+      t.kind === 'value' ? (t.parsed.kind === 'number' ? t.parsed.value : t.parsed.kind) : t.kind === 'text' ? `"${t.text.trim()}"` : '_',
+    );
+
+  it('"1." before a label cell numbers that label, alone in its cell or after a group label', () => {
+    expect(row('1.', '属于国家秘密', '0', '0')).toEqual(['"1."', '"属于国家秘密"', 0, 0]);
+    expect(row('（三）不予公开 1.', '属于国家秘密', '0')).toEqual(['"（三）不予公开 1."', '"属于国家秘密"', 0]);
+  });
+
+  it('"17." after a label in its cell, before numbers, is a number', () => {
+    expect(row('（七）总计 17.', '0', '17')).toEqual(['"（七）总计"', 17, 0, 17]);
+  });
+});
