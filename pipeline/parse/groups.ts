@@ -29,6 +29,11 @@ export interface ValueGroup {
   printed: number;
   /** Digits printed in the group (a run-together row prints few values but many digits). */
   digits: number;
+  /**
+   * On a PDF page, the group on the next line whose every number sits under a number of this
+   * one: the second lines of numbers too wide for their cells (150 printed as 15 over 0).
+   */
+  wrapped?: ValueGroup;
 }
 
 interface TextRun {
@@ -177,6 +182,40 @@ export function valueGroups(tokens: Token[], keys: RowKey[]): ValueGroup[] {
     const next = hits[i + 1]?.[0];
     const nextGroup = groups[i + 1];
     if (next && !(nextGroup && runs[i + 1].lines[next.start] === nextGroup.at)) g.after = next.row;
+    if (nextGroup && !hits[i + 1]?.length && wrapsUnder(g, nextGroup)) g.wrapped = nextGroup;
   });
   return groups;
+}
+
+type Placed = Extract<ValueToken, { kind: 'value' }> & { box: NonNullable<Extract<ValueToken, { kind: 'value' }>['box']> };
+const placed = (g: ValueGroup) => g.tokens.filter((t): t is Placed => t.kind === 'value' && t.box !== undefined);
+
+/** Does every number of `next` sit under a number of `g`, one each, on a following line? */
+function wrapsUnder(g: ValueGroup, next: ValueGroup): boolean {
+  const above = placed(g);
+  const below = placed(next);
+  if (!below.length || below.length !== next.tokens.length || below.length * 2 > above.length || next.at === g.at) return false;
+  const used = new Set<Placed>();
+  for (const b of below) {
+    const over = above.filter((a) => a.box.x0 < b.box.x1 && b.box.x0 < a.box.x1);
+    if (over.length !== 1 || used.has(over[0]) || !/^\d+$/.test(b.parsed.raw) || !/^\d+$/.test(over[0].parsed.raw)) return false;
+    used.add(over[0]);
+  }
+  return true;
+}
+
+/**
+ * The group with its wrapped second lines joined to the numbers above them (15 over 0 → 150),
+ * or null when it has none. Only the row's rules can say whether the join is right.
+ */
+export function joinWrapped(g: ValueGroup): ValueToken[] | null {
+  if (!g.wrapped) return null;
+  const below = placed(g.wrapped);
+  return g.tokens.map((t) => {
+    if (t.kind !== 'value' || !t.box) return t;
+    const b = below.find((x) => t.box!.x0 < x.box.x1 && x.box.x0 < t.box!.x1);
+    if (!b) return t;
+    const raw = t.parsed.raw + b.parsed.raw;
+    return { ...t, parsed: { kind: 'number', value: Number(raw), raw: `${t.parsed.raw}/${b.parsed.raw}`, repair: 'wrapped' } };
+  });
 }

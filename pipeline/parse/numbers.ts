@@ -18,7 +18,7 @@ export type Unit = '万元' | '元' | '亿元' | 'count' | '%';
  * inside a run of digits (1O → 10, l2 → 12), a mark before or after the digits (80. → 80), or a
  * mark inside a count (1,52 → 152: 1 or 152? the row's rules decide, row-values.ts).
  */
-export type Repair = 'lookalike' | 'lone_lookalike' | 'edge_mark' | 'stray_mark';
+export type Repair = 'lookalike' | 'lone_lookalike' | 'edge_mark' | 'stray_mark' | 'wrapped';
 
 /** Letters OCR reads for digits: only ever taken as digits next to a real digit. */
 const LOOKALIKE_DIGITS = /^[0-9OoIl][0-9OoIl.,]*$/;
@@ -67,7 +67,7 @@ function plainDigits(raw: string): number | null {
 }
 
 /** Which repairs weigh more: the strongest one a number needed is the one it carries. */
-const REPAIR_RANK: Record<Repair, number> = { edge_mark: 0, lookalike: 1, lone_lookalike: 2, stray_mark: 3 };
+const REPAIR_RANK: Record<Repair, number> = { edge_mark: 0, lookalike: 1, lone_lookalike: 2, stray_mark: 3, wrapped: 4 };
 
 /**
  * Digits from a damaged print: marks at the edges taken off (80. → 80), look-alike letters

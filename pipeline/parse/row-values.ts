@@ -10,7 +10,7 @@ import { splitDigits, type Printed, type SumRule } from './digits.ts';
 import { placeInColumns, type Columns } from './columns.ts';
 import { nfkc } from '../nfkc.ts';
 import type { Repair, Unit } from './numbers.ts';
-import type { ValueToken } from './groups.ts';
+import { joinWrapped, type ValueGroup, type ValueToken } from './groups.ts';
 
 export interface RowValues {
   printed: (number | null)[];
@@ -79,6 +79,9 @@ class OneValuePerColumn implements RowValues {
  * 0) or a mark at the edge (80.) stands unless a rule over it fails. A
  * repair that does not stand leaves its cell null with a warning.
  */
+/** Repairs that only a rule can confirm: the text reads as a number either way. */
+const NEEDS_RULE = new Set<Repair>(['stray_mark', 'lone_lookalike', 'wrapped']);
+
 function confirmRepairs(
   printed: (number | null)[],
   repairs: (Repair | undefined)[],
@@ -98,7 +101,7 @@ function confirmRepairs(
   }
   repairs.forEach((repair, i) => {
     if (!repair) return;
-    const stands = !failed.has(i) && ((repair !== 'stray_mark' && repair !== 'lone_lookalike') || checked.has(i));
+    const stands = !failed.has(i) && (!NEEDS_RULE.has(repair) || checked.has(i));
     if (stands) return;
     const raw = cells[i].kind === 'value' ? cells[i].parsed.raw : '';
     warnings.push({
@@ -190,4 +193,28 @@ export function resolveRow(
       : `${how}; no accounting rule covers this row, and ${search.truncated ? 'too many' : search.solutions.length} ways to divide them remain`,
   });
   return { printed, units, raw, warnings, candidates: search.truncated ? undefined : search.solutions };
+}
+
+/** Do the row's rules hold, each with every operand read? False when none can be checked. */
+function rulesHold(rv: RowValues, rules: SumRule[]): boolean {
+  const values = rv.derived?.values ?? rv.printed;
+  let checked = false;
+  for (const rule of rules) {
+    const members = [...rule.parts, rule.total];
+    if (members.some((m) => values[m] === null || values[m] === undefined)) continue;
+    checked = true;
+    if (Math.abs(rule.parts.reduce((a, p) => a + values[p]!, 0) - values[rule.total]!) > 1e-9) return false;
+  }
+  return checked;
+}
+
+/**
+ * A group's values, its numbers wrapped onto the next line (a PDF's narrow cells) joined back
+ * when the row as printed does not keep its rules. A joined number stands only where a rule
+ * confirms it; otherwise its cell is null with a warning — never the first line alone.
+ */
+export function resolveGroup(g: ValueGroup, columns: readonly ColumnDef[], where: string, rules: SumRule[], layout?: Columns | null): RowValues {
+  const rv = resolveRow(g.tokens, columns, where, rules, layout, g.at);
+  if (!g.wrapped || rulesHold(rv, rules)) return rv;
+  return resolveRow(joinWrapped(g)!, columns, where, rules, layout, g.at);
 }

@@ -9,7 +9,7 @@ import { templateKeys } from './labels.ts';
 import { detectLayout } from './layout.ts';
 import { toTenThousandYuan, unitInHeader } from './numbers.ts';
 import { findColumns, headerLines, type Columns } from './columns.ts';
-import { resolveRow } from './row-values.ts';
+import { resolveGroup, resolveRow } from './row-values.ts';
 import { alignGroups } from './align.ts';
 import { valueGroups } from './groups.ts';
 import { emptyRead, noteRepairs, unreadWarning, type TableRead } from './table-read.ts';
@@ -55,7 +55,7 @@ export function readProactive(tokens: Token[], fallback: Layout | null): TableRe
     const row = aligned.group;
     read.locations[where] = row.at;
     if (aligned.basis !== 'label') read.readings[where] = { basis: aligned.basis };
-    const rv = resolveRow(row.tokens, rowDef.columns, where, [], columnsOf.get(rowDef.group), row.at);
+    const rv = resolveGroup(row, rowDef.columns, where, [], columnsOf.get(rowDef.group));
     noteRepairs(read, where, rowDef.columns, rv);
     read.warnings.push(...rv.warnings);
     rowDef.columns.forEach((column, i) => {

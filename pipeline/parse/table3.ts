@@ -9,7 +9,7 @@ import { APPLICANT_ROW_RULE } from './digits.ts';
 import { templateKeys } from './labels.ts';
 import { detectLayout } from './layout.ts';
 import { findColumns, headerLines } from './columns.ts';
-import { resolveRow, type RowValues } from './row-values.ts';
+import { resolveGroup, resolveRow, type RowValues } from './row-values.ts';
 import { alignGroups } from './align.ts';
 import { valueGroups, type ValueGroup } from './groups.ts';
 import { noteRepairs, unplacedWarning, unreadWarning } from './table-read.ts';
@@ -95,7 +95,7 @@ export function readApplications(tokens: Token[], fallback: Layout | null): Tabl
   const cache = new Map<ValueGroup, RowValues>();
   const resolve = (code: string, g: ValueGroup) => {
     let rv = cache.get(g);
-    if (!rv) cache.set(g, (rv = resolveRow(g.tokens, APPLICANT_COLUMNS, `applications.${code}`, APPLICANT_ROW_RULE, layoutColumns, g.at)));
+    if (!rv) cache.set(g, (rv = resolveGroup(g, APPLICANT_COLUMNS, `applications.${code}`, APPLICANT_ROW_RULE, layoutColumns)));
     return rv;
   };
   const alignment = alignGroups(groups, { widths: def.rows.map(() => APPLICANT_COLUMNS.length), judge: placementJudge(def, resolve) });
@@ -119,7 +119,7 @@ export function readApplications(tokens: Token[], fallback: Layout | null): Tabl
     read.locations[where] = aligned.group.at;
     if (aligned.basis !== 'label') read.readings[where] = { basis: aligned.basis };
     // Warnings name the row the group was placed in.
-    const rv = resolveRow(aligned.group.tokens, APPLICANT_COLUMNS, where, APPLICANT_ROW_RULE, layoutColumns, aligned.group.at);
+    const rv = resolveGroup(aligned.group, APPLICANT_COLUMNS, where, APPLICANT_ROW_RULE, layoutColumns);
     noteRepairs(read, where, APPLICANT_COLUMNS, rv);
     resolved.set(rowDef.code, rv);
   });

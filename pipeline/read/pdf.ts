@@ -104,29 +104,55 @@ const PRINT_FURNITURE = [/^\d{4}\/\d{1,2}\/\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?(?:
 const toCell = (c: Piece): Cell => ({ text: cleanText(c.text), origin: true, box: { x0: c.x0, x1: c.x1, size: c.size } });
 
 /**
- * A number too wide for its cell wraps: "1406" above the row's line and "9" below it, in the
- * same column. Lines holding only such fragments, just above and below a row of numbers, are
- * joined back into the row (top part first).
+ * A number too wide for its cell wraps: "50" on the line above the row's numbers and "4" on
+ * the line below, in the same column (504). The row's one-line cells sit halfway between, so
+ * the three lines are evenly spaced; the fragments sit in gaps of the row and pair up above
+ * and below, box over box. They are joined back into the row (top part first); label text on
+ * those lines (a label wrapped the same way) stays where it is.
  */
 function joinWrappedNumbers(lines: Line[]): Line[] {
-  const fragmentsOnly = (l: Line | undefined) => l && l.cells.length <= 3 && l.cells.every(isNumeric);
-  const near = (a: Line, b: Line) => Math.abs(a.y - b.y) <= 1.4 * Math.max(a.size, b.size) && a.at.split(' line')[0] === b.at.split(' line')[0];
+  const numbersY = (l: Line) => {
+    const ys = l.cells.filter(isNumeric).map((c) => c.y);
+    return ys.reduce((a, b) => a + b, 0) / ys.length;
+  };
+  const samePage = (a: Line, b: Line) => a.at.split(' line')[0] === b.at.split(' line')[0];
   const overlaps = (a: Piece, b: Piece) => a.x0 < b.x1 && b.x0 < a.x1;
   const drop = new Set<Line>();
+  // The nearest line above or below with a number, past lines of label text only (a row-group
+  // label printed down its own column interleaves its characters with the rows).
+  const neighbour = (i: number, step: -1 | 1, size: number): Line | undefined => {
+    for (let j = i + step; j >= 0 && j < lines.length; j += step) {
+      if (!samePage(lines[j], lines[i]) || Math.abs(lines[j].y - numbersY(lines[i])) > 2 * size) return undefined;
+      if (lines[j].cells.some(isNumeric)) return Math.abs(numbersY(lines[j]) - numbersY(lines[i])) <= 1.5 * size ? lines[j] : undefined;
+    }
+    return undefined;
+  };
   lines.forEach((line, i) => {
-    if (drop.has(line) || fragmentsOnly(line) || !line.cells.some(isNumeric)) return;
-    const above = lines[i - 1];
-    const below = lines[i + 1];
-    const top = fragmentsOnly(above) && near(above, line) && !drop.has(above) ? above : null;
-    const bottom = fragmentsOnly(below) && near(below, line) ? below : null;
-    if (!top || !bottom) return;
-    // Only fragments that sit in a gap of the row and pair up above and below.
-    const pairs = top.cells.map((t) => [t, bottom.cells.find((b) => overlaps(t, b))] as const);
-    if (pairs.some(([t, b]) => !b || line.cells.some((c) => overlaps(c, t)))) return;
-    for (const [t, b] of pairs) line.cells.push({ ...t, text: t.text + b!.text, x0: Math.min(t.x0, b!.x0), x1: Math.max(t.x1, b!.x1) });
+    const numbers = line.cells.filter(isNumeric);
+    if (!numbers.length || drop.has(line)) return;
+    const above = neighbour(i, -1, line.size);
+    const below = neighbour(i, 1, line.size);
+    if (!above || !below || drop.has(above)) return;
+    // Measured on the numbers: a label character of another column can share the line.
+    const up = numbersY(above) - numbersY(line);
+    const down = numbersY(line) - numbersY(below);
+    const size = Math.max(above.size, line.size, below.size);
+    if (up <= 0 || down <= 0 || up > 1.5 * size || down > 1.5 * size || Math.abs(up - down) > 0.25 * size) return;
+    const tops = above.cells.filter(isNumeric);
+    const bottoms = below.cells.filter(isNumeric);
+    if (!tops.length || tops.length !== bottoms.length) return;
+    // Label text on the fragment lines must lie left of the row's numbers.
+    const firstNumber = Math.min(...numbers.map((c) => c.x0));
+    if ([...above.cells, ...below.cells].some((c) => !isNumeric(c) && c.x1 > firstNumber)) return;
+    const pairs = tops.map((t) => [t, bottoms.find((b) => overlaps(t, b))] as const);
+    if (pairs.some(([t, b]) => !b || numbers.some((c) => overlaps(c, t)))) return;
+    if (new Set(pairs.map(([, b]) => b)).size !== pairs.length) return;
+    for (const [t, b] of pairs) line.cells.push({ ...t, text: t.text + b!.text, x0: Math.min(t.x0, b!.x0), x1: Math.max(t.x1, b!.x1), y: line.y });
     line.cells.sort((a, b) => a.x0 - b.x0);
-    drop.add(top);
-    drop.add(bottom);
+    above.cells = above.cells.filter((c) => !tops.includes(c));
+    below.cells = below.cells.filter((c) => !bottoms.includes(c));
+    if (!above.cells.length) drop.add(above);
+    if (!below.cells.length) drop.add(below);
   });
   return lines.filter((l) => !drop.has(l));
 }
