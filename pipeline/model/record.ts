@@ -55,6 +55,7 @@ export type WarningCode =
   | 'approximate_figure'
   | 'section_missing'
   | 'alignment_ambiguous'
+  | 'table_clipped'
   | 'values_unplaced'
   | 'manifest_override'
   // From agency normalization (pipeline/normalize/agencies.ts).

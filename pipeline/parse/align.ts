@@ -57,9 +57,13 @@ const MAX_COMBINATIONS = 4096;
 /** The score of placing a group that looks like a row: more than all label evidence of a gap together. */
 const ROW_LIKE = 1000;
 
-/** Does a group look like a row of `width` cells: enough values, or enough digits to be divided? */
+/**
+ * Does a group look like a row of `width` cells: enough values, or enough digits to be divided?
+ * On a PDF page a blank cell leaves no trace, so two numbers with their positions will do.
+ */
 function plausible(g: ValueGroup, width: number): boolean {
-  return g.printed * 2 >= width || g.digits >= width;
+  if (g.printed * 2 >= width || g.digits >= width) return true;
+  return g.printed >= 2 && g.tokens.every((t) => t.kind !== 'value' || t.box !== undefined);
 }
 
 /** Score of group g placed in row r within a gap whose rows are `gapRows`. */

@@ -13,8 +13,11 @@ type Ref = 'x0' | 'xc' | 'x1';
 
 export interface Columns {
   ref: Ref;
+  /** One per column; NaN for a column cut off at the page's edge (see `clipped`). */
   anchors: number[];
   tolerance: number;
+  /** Columns the page does not show: the table ran past its edge. Their cells are unknown. */
+  clipped?: number[];
 }
 
 const at = (b: Box, ref: Ref) => (ref === 'x0' ? b.x0 : ref === 'x1' ? b.x1 : (b.x0 + b.x1) / 2);
@@ -130,4 +133,58 @@ export function headerLines(tokens: { kind: string; at: string; box?: Box }[], r
     lines.set(t.at, [...(lines.get(t.at) ?? []), t.box]);
   }
   return [...lines.values()];
+}
+
+type Token = { kind: string; at: string; box?: Box; text?: string };
+
+/**
+ * The columns of a table from the header words printed over them (自然人, 商业企业 … 总计): each
+ * word's centre is its column's, a word that several columns print (table 4's 维持 ×3) going to
+ * them in order, left to right. Columns without a word between two found ones lie evenly
+ * between them. Trailing columns whose words are nowhere, with no number right of the last
+ * column found, were cut off at the page's edge: they are `clipped`, and no number is ever
+ * shifted into them. Null when the words do not give a consistent set (the caller then reads
+ * columns from the numbers alone).
+ */
+export function headerColumns(tokens: Token[], rows: ValueToken[][], headers: readonly RegExp[]): Columns | null {
+  const values = placedValues(rows);
+  if (!values.length) return null;
+  const first = tokens.indexOf(values[0] as never);
+  const tolerance = 0.7 * median(values.map((v) => v.box.size));
+  // Header words: text with a position before the table's first number.
+  const words = tokens.slice(0, first < 0 ? tokens.length : first).filter((t): t is Token & { box: Box; text: string } => t.kind === 'text' && !!t.box && !!t.text);
+  const anchors: number[] = new Array(headers.length).fill(NaN);
+  const groups = new Map<string, number[]>();
+  headers.forEach((re, c) => groups.set(re.source, [...(groups.get(re.source) ?? []), c]));
+  for (const columns of groups.values()) {
+    const re = headers[columns[0]];
+    const xs = words.filter((w) => re.test(w.text.replace(/\s+/g, ''))).map((w) => at(w.box, 'xc')).sort((a, b) => a - b);
+    const distinct = cluster(xs, tolerance);
+    if (distinct.length > columns.length) return null;
+    // Fewer words than columns printing them: the first ones (the others may be cut off).
+    distinct.forEach((x, k) => (anchors[columns[k]] = x));
+  }
+  const found = anchors.map((x, c) => (Number.isNaN(x) ? -1 : c)).filter((c) => c >= 0);
+  if (found.length < Math.max(3, Math.ceil(headers.length * 0.6))) return null;
+  for (let k = 1; k < found.length; k++) if (anchors[found[k]] <= anchors[found[k - 1]]) return null;
+  // Columns between two found ones: evenly between.
+  for (let k = 1; k < found.length; k++) {
+    const [a, b] = [found[k - 1], found[k]];
+    for (let c = a + 1; c < b; c++) anchors[c] = anchors[a] + ((anchors[b] - anchors[a]) * (c - a)) / (b - a);
+  }
+  const lastFound = found[found.length - 1];
+  const spacing = median(found.slice(1).map((c, k) => (anchors[c] - anchors[found[k]]) / (c - found[k])));
+  const xs = values.map((v) => at(v.box, 'xc'));
+  if (xs.some((x) => x < anchors[found[0]] - spacing / 2)) return null;
+  const clipped: number[] = [];
+  if (lastFound < headers.length - 1) {
+    // Numbers right of the last column found: the columns are there, only their words are not.
+    if (xs.some((x) => x > anchors[lastFound] + spacing / 2)) return null;
+    for (let c = lastFound + 1; c < headers.length; c++) clipped.push(c);
+  }
+  for (let c = 0; c < found[0]; c++) anchors[c] = anchors[found[0]] - spacing * (found[0] - c);
+  // Every number must sit under a column.
+  const near = (x: number) => anchors.some((a) => Math.abs(a - x) <= Math.max(tolerance * 2, spacing / 2.5));
+  if (!xs.every(near)) return null;
+  return clipped.length ? { ref: 'xc', anchors, tolerance: Math.max(tolerance, spacing / 5), clipped } : { ref: 'xc', anchors, tolerance: Math.max(tolerance, spacing / 5) };
 }

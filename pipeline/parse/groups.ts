@@ -66,9 +66,37 @@ interface Hit {
   end: number;
 }
 
+/** A label's part this long or longer, at the start or end of exactly one row's words, names it. */
+const MIN_PART = 4;
+
+/**
+ * Rows named by a part of their label that a line break cut off from the rest: each line of
+ * the run, after its enumerator, that begins (属于四类过) or ends (程性信息) exactly one row's
+ * words. Keys (labels.ts) find whole labels; these find the halves of wrapped ones.
+ */
+function partialHits(run: TextRun, keys: RowKey[]): Hit[] {
+  const hits: Hit[] = [];
+  let start = 0;
+  for (let i = 1; i <= run.text.length; i++) {
+    if (i < run.text.length && run.lines[i] === run.lines[start]) continue;
+    const line = run.text.slice(start, i);
+    const cut = Math.max(line.search(/\d[.、][^.、]*$/) + 2, 0);
+    const part = line.slice(cut > 1 ? cut : 0);
+    if (part.length >= MIN_PART) {
+      const prefix = keys.map((k, r) => (k.core.length > part.length && k.core.startsWith(part) ? r : -1)).filter((r) => r >= 0);
+      const suffix = keys.map((k, r) => (k.core.length > part.length && k.core.endsWith(part) ? r : -1)).filter((r) => r >= 0);
+      const rows = [...new Set([...prefix, ...suffix])];
+      if (rows.length === 1) hits.push({ row: rows[0], start: start + (cut > 1 ? cut : 0), end: i });
+    }
+    start = i;
+  }
+  return hits;
+}
+
 /** Every key hit in a run of label text, ordered by where it starts (then the longer first). */
 function hitsIn(run: TextRun, keys: RowKey[]): Hit[] {
-  if (!run.text || !anyKeyOf(keys).test(run.text)) return [];
+  if (!run.text) return [];
+  if (!anyKeyOf(keys).test(run.text)) return partialHits(run, keys);
   const hits: Hit[] = [];
   keysOf(keys).forEach((patterns, row) => {
     for (const re of patterns) {
@@ -79,6 +107,7 @@ function hitsIn(run: TextRun, keys: RowKey[]): Hit[] {
       }
     }
   });
+  hits.push(...partialHits(run, keys).filter((p) => !hits.some((h) => h.start < p.end && p.start < h.end)));
   hits.sort((a, b) => a.start - b.start || b.end - a.end);
   // A row named twice in a row (two keys of one label) counts once, at its first key.
   return hits.filter((h, i) => i === 0 || h.row !== hits[i - 1].row || h.start >= hits[i - 1].end);

@@ -82,6 +82,16 @@ export const TABLE_START: Record<'proactive' | 'applications' | 'review_litigati
 export interface RowKey {
   code: string;
   keys: RegExp[];
+  /**
+   * The row's own words as the template prints them, without group label or enumerator
+   * (属于四类过程性信息): a label broken over lines is recognised by its first or last part.
+   */
+  core: string;
+}
+
+/** The words of a template label after its group label and enumerator: （三）不予公开 6.属于… → 属于…. */
+export function labelCore(zh: string): string {
+  return normalizeLabel(zh).split(/\d[.、]|[)）]|、/).pop() ?? '';
 }
 
 /** Table 2 rows. 收费 alone would match the header 本年收费金额, so the key is 事业性收费. */
@@ -135,16 +145,16 @@ const keysByTemplate = new WeakMap<TableDef, RowKey[]>();
 /** The keys of a template's rows, made once per template. */
 export function templateKeys(table: 'proactive' | 'applications', def: TableDef): RowKey[] {
   let keys = keysByTemplate.get(def);
-  if (!keys) keysByTemplate.set(def, (keys = rowKeys(table, def.rows.map((r) => r.code))));
+  if (!keys) keysByTemplate.set(def, (keys = rowKeys(table, def)));
   return keys;
 }
 
-function rowKeys(table: 'proactive' | 'applications', codes: readonly string[]): RowKey[] {
+function rowKeys(table: 'proactive' | 'applications', def: TableDef): RowKey[] {
   const source = table === 'proactive' ? PROACTIVE_KEYS : APPLICATION_KEYS;
-  return codes.map((code) => {
+  return def.rows.map(({ code, zh }) => {
     const keys = source[code];
     if (!keys) throw new Error(`no label keys for ${table}.${code}`);
-    return { code, keys };
+    return { code, keys, core: labelCore(zh) };
   });
 }
 
@@ -189,3 +199,13 @@ export const CHROME_PATHS: RegExp[] = [
   /^[^。，；]{1,16}(?:\s*[>»＞]\s*[^。，；>»＞]{1,16}){2,}$/,
   /^[^。，；|｜]{1,12}(?:\s*[|｜/]\s*[^。，；|｜/]{1,14}){2,}$/,
 ];
+
+// ---------------------------------------------------------------------------------------------
+// Column headers: the word printed over each column, in template order, matched on a header
+// cell's text without spaces (a PDF's wrapped header cell gives its first line: 商业企 / 业).
+// Columns that print the same word (table 4's three blocks) share a pattern.
+
+export const APPLICANT_HEADERS: RegExp[] = [/^自然人?$/, /^商业/, /^科研/, /^社会公?益?|^公益/, /^法律服?务?/, /^其他$/, /^总计$/];
+
+const REVIEW_BLOCK_HEADERS: RegExp[] = [/^(?:结果)?维持$/, /^(?:结果)?纠正$/, /^其他结?果?$/, /^(?:尚未)?审结$|^尚未/, /^总计$/];
+export const REVIEW_HEADERS: RegExp[] = [...REVIEW_BLOCK_HEADERS, ...REVIEW_BLOCK_HEADERS, ...REVIEW_BLOCK_HEADERS];

@@ -136,7 +136,10 @@ export function resolveRow(
   if (cells.length === n) {
     const cellWhere = (i: number) => `${where}.${columns[i].code}`;
     let repairs: (Repair | undefined)[] | undefined;
+    const clipped = layout?.clipped;
     cells.forEach((cell, i) => {
+      // A column cut off at the page's edge printed nothing here: the table says so once.
+      if (clipped?.includes(i)) return;
       if (cell.kind === 'blank') warnings.push({ code: 'blank_cell', where: cellWhere(i), at: cell.at });
       else if (cell.parsed.kind === 'null') warnings.push({ code: 'blank_cell', where: cellWhere(i), raw: cell.parsed.raw, at: cell.at });
       else if (cell.parsed.kind === 'invalid') warnings.push({ code: 'invalid_number', where: cellWhere(i), raw: cell.parsed.raw, at: cell.at, message: `not a number: "${cell.parsed.raw}"` });

@@ -11,11 +11,11 @@
  * the next chosen section.
  */
 import type { SectionCode, TableCode } from '../model/codes.ts';
-import type { Block, Cell } from '../read/document.ts';
+import type { Block, Box, Cell } from '../read/document.ts';
 import { HEADING_FORMS, HEADING_NUMBERING, INLINE_HEADINGS, normalizeLabel, TABLE_EVIDENCE, TABLE_START } from './labels.ts';
 import { withinDistance } from './fuzzy.ts';
 
-export type Item = { kind: 'text'; text: string; at: string } | { kind: 'row'; cells: Cell[]; at: string };
+export type Item = { kind: 'text'; text: string; at: string; box?: Box } | { kind: 'row'; cells: Cell[]; at: string };
 
 export interface Section {
   code: SectionCode;

@@ -43,3 +43,10 @@ export function unreadWarning(where: string, label: string, gap: UnreadGap, def:
 export function unplacedWarning(table: TableCode, g: ValueGroup): Warning {
   return { code: 'values_unplaced', where: table, raw: rawOf(g), at: g.at, message: 'numbers printed in the table that fit no row of the template' };
 }
+
+/** The columns of a table cut off at the page's edge, once per table. */
+export function clippedWarning(table: TableCode, columns: readonly { code: string; zh: string }[], clipped: readonly number[] | undefined): Warning[] {
+  if (!clipped?.length) return [];
+  const names = clipped.map((c) => `${columns[c].code} (${columns[c].zh})`).join(', ');
+  return [{ code: 'table_clipped', where: table, message: `the table runs past the page's edge: column(s) ${names} are not in the file, their cells are null` }];
+}

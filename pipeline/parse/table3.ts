@@ -6,13 +6,13 @@
  */
 import { APPLICANT_COLUMNS, outcomeRows, tableDef, type Layout, type TableDef } from '../model/codes.ts';
 import { APPLICANT_ROW_RULE } from './digits.ts';
-import { templateKeys } from './labels.ts';
+import { APPLICANT_HEADERS, templateKeys } from './labels.ts';
 import { detectLayout } from './layout.ts';
-import { findColumns, headerLines } from './columns.ts';
+import { findColumns, headerColumns, headerLines } from './columns.ts';
 import { resolveGroup, resolveRow, type RowValues } from './row-values.ts';
 import { alignGroups } from './align.ts';
 import { valueGroups, type ValueGroup } from './groups.ts';
-import { noteRepairs, unplacedWarning, unreadWarning } from './table-read.ts';
+import { clippedWarning, noteRepairs, unplacedWarning, unreadWarning } from './table-read.ts';
 import { emptyRead, type TableRead } from './table-read.ts';
 import type { Token } from './tokens.ts';
 
@@ -91,7 +91,8 @@ export function readApplications(tokens: Token[], fallback: Layout | null): Tabl
   if (!detected) read.warnings.push({ code: 'layout_uncertain', where: 'applications', message: `layout not evident from the table; taken as ${layout}` });
 
   const printed = groups.filter((g) => g.printed > 0).map((g) => g.tokens);
-  const layoutColumns = findColumns(printed, headerLines(tokens, printed), APPLICANT_COLUMNS.length);
+  const layoutColumns = headerColumns(tokens, printed, APPLICANT_HEADERS) ?? findColumns(printed, headerLines(tokens, printed), APPLICANT_COLUMNS.length);
+  read.warnings.push(...clippedWarning('applications', APPLICANT_COLUMNS, layoutColumns?.clipped));
   const cache = new Map<ValueGroup, RowValues>();
   const resolve = (code: string, g: ValueGroup) => {
     let rv = cache.get(g);

@@ -5,10 +5,11 @@
  */
 import { REVIEW_LITIGATION, type ColumnDef } from '../model/codes.ts';
 import { REVIEW_LINE_RULES } from './digits.ts';
-import { findColumns, headerLines } from './columns.ts';
+import { findColumns, headerColumns, headerLines } from './columns.ts';
+import { REVIEW_HEADERS } from './labels.ts';
 import { resolveRow } from './row-values.ts';
 import type { ValueToken } from './groups.ts';
-import { emptyRead, noteRepairs, type TableRead } from './table-read.ts';
+import { clippedWarning, emptyRead, noteRepairs, type TableRead } from './table-read.ts';
 import type { Token } from './tokens.ts';
 
 /** The 15 printed positions, named row.column so that warnings point at the cell. */
@@ -37,7 +38,8 @@ export function readReviewLitigation(tokens: Token[]): TableRead {
   for (const run of valueRuns(tokens)) if (printedCount(run) > 0 && (!best || printedCount(run) >= printedCount(best))) best = run;
   if (!best) return read;
 
-  const columns = findColumns([best], headerLines(tokens, [best]), LINE.length);
+  const columns = headerColumns(tokens, [best], REVIEW_HEADERS) ?? findColumns([best], headerLines(tokens, [best]), LINE.length);
+  read.warnings.push(...clippedWarning('review_litigation', LINE, columns?.clipped));
   const rv = resolveRow(best, LINE, 'review_litigation', REVIEW_LINE_RULES, columns);
   noteRepairs(read, 'review_litigation', LINE, rv);
   read.warnings.push(...rv.warnings);

@@ -137,7 +137,9 @@ export function tokenize(items: Item[]): Token[] {
   const out: Token[] = [];
   for (const item of items) {
     if (item.kind === 'text') {
-      tokenizeText(item.text, item.at, out);
+      // A line of a PDF page keeps its position (a header word alone on its line); others do not.
+      if (item.box) tokenizeText(item.text, item.at, out, item.box);
+      else tokenizeText(item.text, item.at, out);
       continue;
     }
     const cells = item.cells.filter((c) => c.origin);

@@ -24,6 +24,8 @@ export interface TextBlock {
   text: string;
   /** Where it was read: "line 12", "paragraph 4". */
   at: string;
+  /** Where it sits on the page (PDF): a header word alone on its line still marks its column. */
+  box?: Box;
 }
 
 export interface TableBlock {

@@ -161,7 +161,7 @@ function joinWrappedNumbers(lines: Line[]): Line[] {
 function blocksOf(lines: Line[]): Block[] {
   return joinWrappedNumbers(lines).map((line): Block =>
     line.cells.length === 1 && !isNumeric(line.cells[0])
-      ? { kind: 'text', text: cleanText(line.cells[0].text), at: line.at }
+      ? { kind: 'text', text: cleanText(line.cells[0].text), at: line.at, box: toCell(line.cells[0]).box }
       : { kind: 'table', rows: [line.cells.map(toCell)], at: [line.at] },
   );
 }
