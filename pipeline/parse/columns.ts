@@ -138,6 +138,32 @@ export function headerLines(tokens: { kind: string; at: string; box?: Box }[], r
 type Token = { kind: string; at: string; box?: Box; text?: string };
 
 /**
+ * A header cell read as header words: each word with the column group it names and its centre,
+ * the cell's width shared out by characters. Null when the cell is not made of header words.
+ * `words`: per column, its words; columns printing the same words form one group.
+ */
+function headerWords(text: string, box: Box, words: readonly (readonly string[])[]): { group: string; x: number }[] | null {
+  const found: { group: string; x: number }[] = [];
+  const perChar = (box.x1 - box.x0) / text.length;
+  for (let i = 0; i < text.length; ) {
+    let best: { word: string; group: string } | null = null;
+    for (const list of words) {
+      for (const w of list) if (text.startsWith(w, i) && (!best || w.length > best.word.length)) best = { word: w, group: list.join('|') };
+    }
+    // The first line of a wrapped cell: the rest of the text begins one group's words only.
+    if (!best && text.length - i >= 2) {
+      const rest = text.slice(i);
+      const groups = new Set(words.filter((list) => list.some((w) => w.length > rest.length && w.startsWith(rest))).map((list) => list.join('|')));
+      if (groups.size === 1) best = { word: rest, group: [...groups][0] };
+    }
+    if (!best) return null;
+    found.push({ group: best.group, x: box.x0 + perChar * (i + best.word.length / 2) });
+    i += best.word.length;
+  }
+  return found;
+}
+
+/**
  * The columns of a table from the header words printed over them (自然人, 商业企业 … 总计): each
  * word's centre is its column's, a word that several columns print (table 4's 维持 ×3) going to
  * them in order, left to right. Columns without a word between two found ones lie evenly
@@ -146,26 +172,31 @@ type Token = { kind: string; at: string; box?: Box; text?: string };
  * shifted into them. Null when the words do not give a consistent set (the caller then reads
  * columns from the numbers alone).
  */
-export function headerColumns(tokens: Token[], rows: ValueToken[][], headers: readonly RegExp[]): Columns | null {
+export function headerColumns(tokens: Token[], rows: ValueToken[][], headers: readonly (readonly string[])[]): Columns | null {
   const values = placedValues(rows);
   if (!values.length) return null;
   const first = tokens.indexOf(values[0] as never);
   const tolerance = 0.7 * median(values.map((v) => v.box.size));
   // Header words: text with a position before the table's first number.
-  const words = tokens.slice(0, first < 0 ? tokens.length : first).filter((t): t is Token & { box: Box; text: string } => t.kind === 'text' && !!t.box && !!t.text);
+  const hits = new Map<string, number[]>();
+  for (const t of tokens.slice(0, first < 0 ? tokens.length : first)) {
+    if (t.kind !== 'text' || !t.box || !t.text) continue;
+    const text = t.text.replace(/\s+/g, '');
+    if (!text) continue;
+    for (const w of headerWords(text, t.box, headers) ?? []) hits.set(w.group, [...(hits.get(w.group) ?? []), w.x]);
+  }
   const anchors: number[] = new Array(headers.length).fill(NaN);
   const groups = new Map<string, number[]>();
-  headers.forEach((re, c) => groups.set(re.source, [...(groups.get(re.source) ?? []), c]));
-  for (const columns of groups.values()) {
-    const re = headers[columns[0]];
-    const xs = words.filter((w) => re.test(w.text.replace(/\s+/g, ''))).map((w) => at(w.box, 'xc')).sort((a, b) => a - b);
-    const distinct = cluster(xs, tolerance);
+  headers.forEach((list, c) => groups.set(list.join('|'), [...(groups.get(list.join('|')) ?? []), c]));
+  for (const [group, columns] of groups) {
+    const distinct = cluster(hits.get(group) ?? [], tolerance);
     if (distinct.length > columns.length) return null;
     // Fewer words than columns printing them: the first ones (the others may be cut off).
     distinct.forEach((x, k) => (anchors[columns[k]] = x));
   }
   const found = anchors.map((x, c) => (Number.isNaN(x) ? -1 : c)).filter((c) => c >= 0);
-  if (found.length < Math.max(3, Math.ceil(headers.length * 0.6))) return null;
+  // Most columns up to the last one found: trailing ones may be cut off.
+  if (found.length < 3 || found.length < Math.ceil((found[found.length - 1] + 1) * 0.6)) return null;
   for (let k = 1; k < found.length; k++) if (anchors[found[k]] <= anchors[found[k - 1]]) return null;
   // Columns between two found ones: evenly between.
   for (let k = 1; k < found.length; k++) {

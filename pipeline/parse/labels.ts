@@ -201,11 +201,20 @@ export const CHROME_PATHS: RegExp[] = [
 ];
 
 // ---------------------------------------------------------------------------------------------
-// Column headers: the word printed over each column, in template order, matched on a header
-// cell's text without spaces (a PDF's wrapped header cell gives its first line: 商业企 / 业).
-// Columns that print the same word (table 4's three blocks) share a pattern.
+// Column headers: the words printed over each column, in template order, longest first. A
+// header cell is read as a sequence of them (a PDF may run two cells into one: 结果纠正其他结果),
+// and a wrapped cell by its first part (商业企 / 业). Columns that print the same words (table 4's
+// three blocks) take them in order, left to right.
 
-export const APPLICANT_HEADERS: RegExp[] = [/^自然人?$/, /^商业/, /^科研/, /^社会公?益?|^公益/, /^法律服?务?/, /^其他$/, /^总计$/];
+export const APPLICANT_HEADERS: readonly (readonly string[])[] = [
+  ['自然人'],
+  ['商业企业'],
+  ['科研机构'],
+  ['社会公益组织'],
+  ['法律服务机构'],
+  ['其他', '其它'],
+  ['总计', '合计'],
+];
 
-const REVIEW_BLOCK_HEADERS: RegExp[] = [/^(?:结果)?维持$/, /^(?:结果)?纠正$/, /^其他结?果?$/, /^(?:尚未)?审结$|^尚未/, /^总计$/];
-export const REVIEW_HEADERS: RegExp[] = [...REVIEW_BLOCK_HEADERS, ...REVIEW_BLOCK_HEADERS, ...REVIEW_BLOCK_HEADERS];
+const REVIEW_BLOCK_HEADERS: readonly (readonly string[])[] = [['结果维持', '维持'], ['结果纠正', '纠正'], ['其他结果', '其它结果'], ['尚未审结', '审结'], ['总计', '合计']];
+export const REVIEW_HEADERS: readonly (readonly string[])[] = [...REVIEW_BLOCK_HEADERS, ...REVIEW_BLOCK_HEADERS, ...REVIEW_BLOCK_HEADERS];
