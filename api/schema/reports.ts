@@ -42,6 +42,11 @@ export const CellRef = builder.objectRef<CellWithLayout>('Cell').implement({
     value: t.exposeFloat('value', { nullable: true, description: 'The number printed; null when printed blank, as a dash, slash or 无, or unreadable (never 0)' }),
     derivedValue: t.exposeFloat('derived_value', { nullable: true, description: 'A value inferred where the printed one is unusable (e.g. run-together digits); never mixed into value' }),
     derivedRule: t.exposeString('derived_rule', { nullable: true, description: 'The rule that produced derivedValue' }),
+    reading: t.exposeString('reading', {
+      nullable: true,
+      description:
+        'How value was read where not plainly beside its own label: position (its row placed by its place among labelled rows), rules (the one placement the accounting rules keep), repaired (a damaged print read, e.g. O for 0, confirmed by the row rule); null: printed beside its label. The value is served either way: it was printed, and its placement is one the accounting rules allow.',
+    }),
     location: t.exposeString('location', { nullable: true, description: 'Where the row was read in the source file (line, or table and row)' }),
   }),
 });

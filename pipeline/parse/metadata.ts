@@ -63,7 +63,10 @@ function startsLikeAgency(name: string): boolean {
  * The start of a name that was wrapped onto the next line: the end of an agency's name
  * (政府办公室, 民政府…, 局, 室) rather than a name of its own (商都路街道办事处).
  */
-const WRAPPED_NAME_END = /^(?:人?民?政府|办公[室厅]|办?事处|[局委厅室办处])/;
+const WRAPPED_NAME_END = /^(?:人?民?政府|办公[室厅]|办?事处|街道|[镇乡]人民政府|[局委厅室办处])/;
+
+/** The first line of a year-first title wrapped early: "2020年工" / "业街道办事处…年度报告". */
+const YEAR_FIRST_START = /^20\d{2}\s*年度?[\u4e00-\u9fff]{1,8}$/;
 
 /**
  * A line that ends an agency's name of its own (a site header's), not one wrapped mid-word. A
@@ -92,7 +95,7 @@ export function findTitle(preamble: Item[], meta: DocumentMeta): string | null {
   for (const item of preamble.slice(0, 24)) {
     const raw = clean(item.kind === 'text' ? item.text : item.cells.filter((c) => c.origin && c.text).map((c) => c.text).join(' | '));
     if (isChrome(raw)) {
-      const last = raw.split(/\s*[>»＞|｜]\s*/).pop() ?? '';
+      const last = raw.split(/\s*[>»＞|｜/]\s*/).pop() ?? '';
       if (!crumb && namesAgency(last)) crumb = last;
       continue;
     }
@@ -129,7 +132,7 @@ export function findTitle(preamble: Item[], meta: DocumentMeta): string | null {
     if (above) {
       const joined = agencyFromTitle(above + text);
       // The title's own agency is a fragment (办事处, 政府…): the name began on the line above.
-      const fragment = agency !== null && WRAPPED_NAME_END.test(agency) && !startsLikeAgency(agency);
+      const fragment = (agency !== null && WRAPPED_NAME_END.test(agency) && !startsLikeAgency(agency)) || YEAR_FIRST_START.test(above);
       if (joined && joined !== agency && (fragment || (!completeName(above) && startsLikeAgency(joined)))) return above + text;
     }
     if (agency) return text;

@@ -99,7 +99,10 @@ export function parseDocumentModel(doc: DocumentModel, source: string, hash: str
   const said = statements(overview);
   const checks = runChecks({ tables, derived }, tables.applications ? (layouts.applications ?? null) : null, said);
 
-  const who = normalizeAgency({ agency, title, text: `${preambleText}\n${overview}`, manifest, sourceUrl: url ?? null });
+  // The page's own words around the report (its <title>, the publisher it names) are evidence
+  // for an ambiguous place, as the opening prose is: 鼓楼区 under a 南京市 site is 南京市鼓楼区.
+  const pageWords = [doc.meta.title, doc.meta.publisher].filter(Boolean).join('\n');
+  const who = normalizeAgency({ agency, title, text: `${preambleText}\n${overview}\n${pageWords}`, manifest, sourceUrl: url ?? null });
   for (const w of who.warnings) if (w.code !== 'agency_missing') warnings.push({ code: w.code, where: 'identity', message: w.message });
   const identity: AgencyIdentity = {
     agency_id: who.agency_id,

@@ -74,10 +74,10 @@ class OneValuePerColumn implements RowValues {
 }
 
 /**
- * A repaired cell stands only where the row's rules hold with it. A mark taken out from inside
- * the digits needs a rule that checks it (1,52: 152, or 1 and 52?); a look-alike letter (O for
- * 0) or a mark at the edge (80.) stands unless a rule over it fails. A
- * repair that does not stand leaves its cell null with a warning.
+ * Repairs that could read two ways — a mark inside the digits (1,52: 152, or 1 and 52?), a lone
+ * l (a 1, or a ruling line?), a number wrapped in a narrow cell — stand only where a rule of the
+ * row checks them and holds; otherwise the cell is null with a warning. A look-alike letter
+ * inside digits (1O) or a mark at the edge (80.) reads one way only and stands.
  */
 /** Repairs that only a rule can confirm: the text reads as a number either way. */
 const NEEDS_RULE = new Set<Repair>(['stray_mark', 'lone_lookalike', 'wrapped']);
@@ -101,7 +101,9 @@ function confirmRepairs(
   }
   repairs.forEach((repair, i) => {
     if (!repair) return;
-    const stands = !failed.has(i) && (!NEEDS_RULE.has(repair) || checked.has(i));
+    // A look-alike letter or a mark at the edge reads one way only: it stands, and a rule that
+    // fails with it is reported like any other (the report may be wrong, not the reading).
+    const stands = !NEEDS_RULE.has(repair) || (checked.has(i) && !failed.has(i));
     if (stands) return;
     const raw = cells[i].kind === 'value' ? cells[i].parsed.raw : '';
     warnings.push({

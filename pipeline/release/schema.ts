@@ -63,6 +63,13 @@ function cellTable(name: string, zh: string, description: string, valueType: Duc
       c('value', valueType, 'The number printed in the cell; null when printed blank, as a dash, slash or 无, or unreadable (never 0)', '数值'),
       c('derived_value', valueType, 'A value inferred where the printed one is unusable (run-together digits), never mixed into value', '推算值'),
       c('derived_rule', 'VARCHAR', 'The rule that produced derived_value', '推算规则'),
+      c(
+        'reading',
+        'VARCHAR',
+        'How value was read where not plainly beside its own label: position (its row placed by its place among labelled rows), rules (the one placement the accounting rules keep), repaired (a damaged print read, e.g. O for 0, confirmed by the row\'s rule); null: printed beside its label',
+        '读取方式',
+        { enum: ['position', 'rules', 'repaired'] },
+      ),
       c('location', 'VARCHAR', 'Where the row was read in the source file (line, or table and row)', '原文位置'),
     ],
     primaryKey: ['report_id', 'row', 'column'],

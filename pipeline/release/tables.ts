@@ -89,7 +89,8 @@ export function rowsOfReport(record: ReportRecord, input: InputInfo, rid: number
       if (location) out.row_locations.push([rid, table, rowOrd, location]);
       row.columns.forEach((column, colOrd) => {
         const derived = record.derived[`${table}.${row.code}.${column.code}`];
-        cells.push([rid, rowOrd, colOrd, values[row.code]?.[column.code] ?? null, derived ? derived.value : null, derived ? derived.rule : null]);
+        const reading = record.readings[`${table}.${row.code}.${column.code}`] ?? record.readings[`${table}.${row.code}`];
+        cells.push([rid, rowOrd, colOrd, values[row.code]?.[column.code] ?? null, derived ? derived.value : null, derived ? derived.rule : null, reading?.basis ?? null]);
       });
     });
   }

@@ -43,3 +43,25 @@ describe('title and agency', () => {
     expect(r.warnings.map((w) => w.code)).toContain('agency_missing');
   });
 });
+
+describe("the page's own evidence for an ambiguous place", () => {
+  // 鼓楼区 is in 南京市, 福州市, 开封市 and 徐州市: the page's <title> names which.
+  const page = readFileSync('data/reports/real/city-2025-standard.html', 'utf8').replace(/测试市/g, '鼓楼区');
+  const withTitle = (title: string) => page.replace(/<title>[^<]*<\/title>/, '').replace('<head>', `<head><title>${title}</title>`);
+  const identity = (html: string) => {
+    const r = parseReport(new Uint8Array(Buffer.from(html)), 'gulou.html');
+    if (isError(r)) throw new Error(r.error.message);
+    return r.identity;
+  };
+
+  it('a site title naming the city narrows the district', () => {
+    expect(identity(withTitle('鼓楼区2025年政府信息公开工作年度报告_南京市鼓楼区人民政府'))).toMatchObject({ region_code: '320106', region_status: 'resolved' });
+  });
+
+  it('without it the district stays ambiguous, with its candidates', () => {
+    const who = identity(withTitle('鼓楼区2025年政府信息公开工作年度报告'));
+    expect(who.region_status).toBe('ambiguous');
+    expect(who.region_candidates).toContain('320106');
+    expect(who.region_candidates.length).toBeGreaterThan(1);
+  });
+});

@@ -31,9 +31,14 @@ describe('repaired cells', () => {
     expect(rv.repairs?.filter(Boolean)).toHaveLength(2);
   });
 
-  it('O for 0 that breaks the row total is not trusted', () => {
+  it('O for 0 reads one way only: it stands, and the row total that disagrees is for the checks to report', () => {
     const rv = read('1O', '0', '0', '0', '0', '0', '1');
-    expect(rv.printed[0]).toBeNull();
-    expect(rv.printed[6]).toBe(1);
+    expect(rv.printed).toEqual([10, 0, 0, 0, 0, 0, 1]);
+    expect(rv.repairs?.[0]).toBe('lookalike');
+  });
+
+  it('a lone l stands only where the row total confirms it', () => {
+    expect(read('l', '0', '0', '0', '0', '0', '1').printed[0]).toBe(1);
+    expect(read('l', '0', '0', '0', '0', '0', '2').printed[0]).toBeNull();
   });
 });
