@@ -7,6 +7,7 @@
  * alignment (align.ts) weighs these; nothing here decides which row a group is.
  */
 import { normalizeLabel, type RowKey } from './labels.ts';
+import { memoByText } from './memo.ts';
 import type { Token } from './tokens.ts';
 
 export type ValueToken = Extract<Token, { kind: 'value' | 'blank' }>;
@@ -42,22 +43,30 @@ interface TextRun {
   lines: string[];
 }
 
-/** Key patterns made global once per key list, for finding every hit in a text. */
-const globalKeys = new WeakMap<RowKey[], RegExp[][]>();
-
-function keysOf(keys: RowKey[]): RegExp[][] {
-  let g = globalKeys.get(keys);
-  if (!g) globalKeys.set(keys, (g = keys.map((k) => k.keys.map((re) => new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g')))));
-  return g;
+interface KeyPatterns {
+  /** Every key of a table as one pattern: most text (headers, notes) names no row, and one test tells so. */
+  any: RegExp;
+  /** The same, global: finds each position where some key starts. */
+  scan: RegExp;
+  /** The scan's pattern with one group per row: the row whose key starts at a position. */
+  rows: RegExp;
 }
 
-const anyKeys = new WeakMap<RowKey[], RegExp>();
+const patternsByKeys = new WeakMap<RowKey[], KeyPatterns>();
 
-/** Every key of a table as one pattern: most text (headers, notes) names no row, and one test tells so. */
+function patternsOf(keys: RowKey[]): KeyPatterns {
+  let p = patternsByKeys.get(keys);
+  if (!p) {
+    const all = keys.flatMap((k) => k.keys.map((re) => `(?:${re.source})`)).join('|');
+    const byRow = keys.map((k) => `(${k.keys.map((re) => `(?:${re.source})`).join('|')})`).join('|');
+    p = { any: new RegExp(all), scan: new RegExp(all, 'g'), rows: new RegExp(byRow, 'y') };
+    patternsByKeys.set(keys, p);
+  }
+  return p;
+}
+
 function anyKeyOf(keys: RowKey[]): RegExp {
-  let any = anyKeys.get(keys);
-  if (!any) anyKeys.set(keys, (any = new RegExp(keys.flatMap((k) => k.keys.map((re) => `(?:${re.source})`)).join('|'))));
-  return any;
+  return patternsOf(keys).any;
 }
 
 interface Hit {
@@ -74,8 +83,29 @@ const MIN_PART = 4;
  * the run, after its enumerator, that begins (属于四类过) or ends (程性信息) exactly one row's
  * words. Keys (labels.ts) find whole labels; these find the halves of wrapped ones.
  */
+/** Rows by the first and by the last MIN_PART characters of their words, made once per key list. */
+const partIndexes = new WeakMap<RowKey[], { starts: Map<string, number[]>; ends: Map<string, number[]> }>();
+
+function partIndex(keys: RowKey[]) {
+  let index = partIndexes.get(keys);
+  if (!index) {
+    const starts = new Map<string, number[]>();
+    const ends = new Map<string, number[]>();
+    keys.forEach((k, r) => {
+      if (k.core.length <= MIN_PART) return;
+      const head = k.core.slice(0, MIN_PART);
+      const tail = k.core.slice(-MIN_PART);
+      starts.set(head, [...(starts.get(head) ?? []), r]);
+      ends.set(tail, [...(ends.get(tail) ?? []), r]);
+    });
+    partIndexes.set(keys, (index = { starts, ends }));
+  }
+  return index;
+}
+
 function partialHits(run: TextRun, keys: RowKey[]): Hit[] {
   const hits: Hit[] = [];
+  const { starts, ends } = partIndex(keys);
   let start = 0;
   for (let i = 1; i <= run.text.length; i++) {
     if (i < run.text.length && run.lines[i] === run.lines[start]) continue;
@@ -83,10 +113,10 @@ function partialHits(run: TextRun, keys: RowKey[]): Hit[] {
     const cut = Math.max(line.search(/\d[.、][^.、]*$/) + 2, 0);
     const part = line.slice(cut > 1 ? cut : 0);
     if (part.length >= MIN_PART) {
-      const prefix = keys.map((k, r) => (k.core.length > part.length && k.core.startsWith(part) ? r : -1)).filter((r) => r >= 0);
-      const suffix = keys.map((k, r) => (k.core.length > part.length && k.core.endsWith(part) ? r : -1)).filter((r) => r >= 0);
-      const rows = [...new Set([...prefix, ...suffix])];
-      if (rows.length === 1) hits.push({ row: rows[0], start: start + (cut > 1 ? cut : 0), end: i });
+      let row = -1;
+      for (const r of starts.get(part.slice(0, MIN_PART)) ?? []) if (keys[r].core.length > part.length && keys[r].core.startsWith(part)) row = row === -1 || row === r ? r : -2;
+      for (const r of ends.get(part.slice(-MIN_PART)) ?? []) if (keys[r].core.length > part.length && keys[r].core.endsWith(part)) row = row === -1 || row === r ? r : -2;
+      if (row >= 0) hits.push({ row, start: start + (cut > 1 ? cut : 0), end: i });
     }
     start = i;
   }
@@ -94,20 +124,43 @@ function partialHits(run: TextRun, keys: RowKey[]): Hit[] {
 }
 
 /** Every key hit in a run of label text, ordered by where it starts (then the longer first). */
+/** The key hits of a text, remembered per key list by text: label runs repeat from report to report. */
+const keyHitMemos = new WeakMap<RowKey[], (text: string) => readonly Hit[]>();
+
+function keyHitsOf(keys: RowKey[]): (text: string) => readonly Hit[] {
+  let memo = keyHitMemos.get(keys);
+  if (!memo) {
+    const { any, scan, rows } = patternsOf(keys);
+    memo = memoByText(20_000, (text) => {
+      const hits: Hit[] = [];
+      if (!any.test(text)) return hits;
+      // Each position where some key starts, and the row (the first in template order) whose
+      // key starts there.
+      scan.lastIndex = 0;
+      for (let m = scan.exec(text); m; m = scan.exec(text)) {
+        const pos = m.index;
+        rows.lastIndex = pos;
+        const k = rows.exec(text);
+        if (k && k[0].length) {
+          let row = 1;
+          while (k[row] === undefined) row++;
+          hits.push({ row: row - 1, start: pos, end: pos + k[0].length });
+        }
+        scan.lastIndex = pos + 1;
+      }
+      return hits;
+    });
+    keyHitMemos.set(keys, memo);
+  }
+  return memo;
+}
+
 function hitsIn(run: TextRun, keys: RowKey[]): Hit[] {
   if (!run.text) return [];
-  if (!anyKeyOf(keys).test(run.text)) return partialHits(run, keys);
-  const hits: Hit[] = [];
-  keysOf(keys).forEach((patterns, row) => {
-    for (const re of patterns) {
-      re.lastIndex = 0;
-      for (let m = re.exec(run.text); m; m = re.exec(run.text)) {
-        hits.push({ row, start: m.index, end: m.index + m[0].length });
-        if (m[0].length === 0) re.lastIndex++;
-      }
-    }
-  });
-  hits.push(...partialHits(run, keys).filter((p) => !hits.some((h) => h.start < p.end && p.start < h.end)));
+  const found = keyHitsOf(keys)(run.text);
+  const partial = partialHits(run, keys);
+  if (!found.length) return partial;
+  const hits = [...found, ...partial.filter((p) => !found.some((h) => h.start < p.end && p.start < h.end))];
   hits.sort((a, b) => a.start - b.start || b.end - a.end);
   // A row named twice in a row (two keys of one label) counts once, at its first key.
   return hits.filter((h, i) => i === 0 || h.row !== hits[i - 1].row || h.start >= hits[i - 1].end);

@@ -14,6 +14,7 @@ import type { SectionCode, TableCode } from '../model/codes.ts';
 import type { Block, Box, Cell } from '../read/document.ts';
 import { HEADING_FORMS, HEADING_NUMBERING, INLINE_HEADINGS, normalizeLabel, TABLE_EVIDENCE, TABLE_START } from './labels.ts';
 import { withinDistance } from './fuzzy.ts';
+import { memoByText } from './memo.ts';
 
 export type Item = { kind: 'text'; text: string; at: string; box?: Box } | { kind: 'row'; cells: Cell[]; at: string };
 
@@ -55,29 +56,50 @@ const rowText = (cells: Cell[]) => cells.filter((c) => c.origin && c.text).map((
 /** The longest heading form, with room for numbering and a few stray characters. */
 const MAX_HEADING_LINE = Math.max(...HEADING_FORMS.flatMap(([, forms]) => forms.map((f) => f.length))) + 14;
 
-/** Each form with its characters, for a cheap test before the edit distance. */
-const FORMS = HEADING_FORMS.flatMap(([code, forms]) => forms.map((form) => ({ code, form, chars: new Set(form) })));
+/** Characters every heading form holds at least one of, two in most (a typo leaves one). */
+const HEADING_CHARS = /[总概基主申复诉问事体述况动请议讼题项]/;
 
-/** How many characters of `core` occur in the form: a core far from it shares few. */
-function shared(core: string, chars: Set<string>): number {
-  let n = 0;
-  for (let i = 0; i < core.length; i++) if (chars.has(core[i])) n++;
-  return n;
+/** The heading forms, and for each character the forms it occurs in (one bit each). */
+const FORMS = HEADING_FORMS.flatMap(([code, forms]) => forms.map((form) => ({ code, form })));
+const FORMS_OF_CHAR = new Map<string, number>();
+FORMS.forEach(({ form }, f) => {
+  for (const ch of new Set(form)) FORMS_OF_CHAR.set(ch, (FORMS_OF_CHAR.get(ch) ?? 0) | (1 << f));
+});
+const shared = new Int8Array(FORMS.length);
+
+/**
+ * How many characters of `core` occur in each form, in one pass: a line far from every form
+ * shares few characters with each, and is ruled out before any edit distance.
+ */
+function countShared(core: string): Int8Array {
+  shared.fill(0);
+  for (let i = 0; i < core.length; i++) {
+    for (let bits = FORMS_OF_CHAR.get(core[i]) ?? 0; bits; bits &= bits - 1) shared[31 - Math.clz32(bits & -bits)]++;
+  }
+  return shared;
 }
 
 /** A whole line that is a heading: its numbering off, its words one of the forms within a few edits. */
-export function matchHeadingLine(text: string): { code: SectionCode; heading: string } | null {
-  if (text.length > MAX_HEADING_LINE + 8) return null;
+export const matchHeadingLine = memoByText(20_000, headingOfLine);
+
+function headingOfLine(text: string): { code: SectionCode; heading: string } | null {
+  // A heading has no sentence punctuation inside it: most lines of prose do.
+  // Nor digits past its numbering: a line of a table does. And every heading holds one of a
+  // few characters (总体 概述 基本 主动 申请 复议 诉讼 问题 事项) even with a typo elsewhere.
+  if (text.length > MAX_HEADING_LINE + 8 || !HEADING_CHARS.test(text) || /[。，；](?=.)/.test(text) || /[0-9０-９]/.test(text.slice(3))) return null;
   const numbering = HEADING_NUMBERING.exec(text);
   const numbered = numbering !== null && numbering[0].trim().length > 0;
   const core = normalizeLabel(text.slice(numbering?.[0].length ?? 0)).replace(/[:：。.;；,，]+$/, '');
-  if (core.length < 2 || core.length > MAX_HEADING_LINE) return null;
+  // A heading has no sentence punctuation inside it: most lines of prose do.
+  if (core.length < 2 || core.length > MAX_HEADING_LINE || /[。，,；;]/.test(core)) return null;
   let best: { code: SectionCode; distance: number } | null = null;
-  for (const { code, form, chars } of FORMS) {
+  const counts = countShared(core);
+  for (let f = 0; f < FORMS.length; f++) {
+    const { code, form } = FORMS[f];
     // Unnumbered lines must be near-exact and long enough not to be a phrase of prose.
     const allowed = numbered ? Math.max(1, Math.round(form.length * 0.2)) : form.length >= 6 ? Math.floor(form.length * 0.12) : 0;
     if (!numbered && form.length < 4) continue;
-    if (Math.abs(core.length - form.length) > allowed || shared(core, chars) < form.length - allowed * 2) continue;
+    if (Math.abs(core.length - form.length) > allowed || counts[f] < form.length - allowed * 2) continue;
     const d = withinDistance(core, form, allowed);
     if (d >= 0 && (!best || d < best.distance)) best = { code, distance: d };
   }
@@ -85,61 +107,159 @@ export function matchHeadingLine(text: string): { code: SectionCode; heading: st
 }
 
 /** Every heading candidate of the document, in order. */
-function candidatesOf(items: Item[]): Candidate[] {
+/** Headings printed as the template prints them, after a numeral: in a line or opening it. */
+function exactCandidates(items: Item[]): Candidate[] {
   const out: Candidate[] = [];
   items.forEach((item, index) => {
-    if (item.kind === 'row') {
-      // Reports typed inside one big table: a row holding only a heading.
-      const texts = rowText(item.cells);
-      if (texts.length !== 1) return;
-      const hit = matchHeadingLine(texts[0]);
-      if (hit) out.push({ code: hit.code, item: index, pos: 0, length: texts[0].length, heading: hit.heading });
-      return;
-    }
-    const whole = matchHeadingLine(item.text);
-    if (whole) {
-      out.push({ code: whole.code, item: index, pos: 0, length: item.text.length, heading: whole.heading });
-      return;
-    }
-    // A heading inside a longer line, after its numeral: exact forms only.
-    if (!/[一二三四五六]\s*[、.．]/.test(item.text)) return;
+    const text = item.kind === 'text' ? item.text : rowText(item.cells).length === 1 ? rowText(item.cells)[0] : null;
+    if (text === null || !/[一二三四五六]\s*[、.．]/.test(text)) return;
     for (const { code, pattern } of INLINE_HEADINGS) {
       const re = new RegExp(pattern.source, 'g');
-      for (const m of item.text.matchAll(re)) out.push({ code, item: index, pos: m.index, length: m[0].length, heading: m[0] });
+      for (const m of text.matchAll(re)) out.push({ code, item: index, pos: m.index, length: m[0].length, heading: m[0] });
     }
   });
-  return out.sort((a, b) => a.item - b.item || a.pos - b.pos);
+  return out;
+}
+
+/** Whole lines that are headings give or take numbering and a character or two. */
+function fuzzyCandidates(items: Item[]): Candidate[] {
+  const out: Candidate[] = [];
+  items.forEach((item, index) => {
+    const texts = item.kind === 'text' ? [item.text] : rowText(item.cells);
+    // Reports typed inside one big table: a row holding only a heading.
+    if (texts.length !== 1) return;
+    const hit = matchHeadingLine(texts[0]);
+    if (hit) out.push({ code: hit.code, item: index, pos: 0, length: texts[0].length, heading: hit.heading });
+  });
+  return out;
 }
 
 /**
- * How strongly items [from, to) look like table `code`: its words in short lines and table rows,
- * and rows of numbers. `pos`: where in the first item the section starts (a heading inside a line).
+ * Every heading candidate of the document, in order. A report that prints its three table
+ * headings as the template does, once each and in order, needs nothing more; any other is
+ * searched line by line for headings with other numbering, typos or none.
  */
-function evidence(items: Item[], from: number, to: number, code: TableCode, pos = 0): number {
-  const found = new Set<number>();
+function candidatesOf(items: Item[]): Candidate[] {
+  const exact = exactCandidates(items);
+  const tables = TABLE_SECTIONS.map((code) => exact.filter((c) => c.code === code));
+  const clean = tables.every((t) => t.length === 1) && tables[0][0].item <= tables[1][0].item && tables[1][0].item <= tables[2][0].item;
+  const out = clean ? exact : [...fuzzyCandidates(items), ...exact.filter((c) => !(c.pos === 0 && c.length >= (items[c.item] as { text?: string }).text?.trim().length!))];
+  // A line found both ways is one candidate.
+  const seen = new Set<string>();
+  return out
+    .sort((a, b) => a.item - b.item || a.pos - b.pos)
+    .filter((c) => {
+      const key = `${c.item}:${c.pos}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}
+
+/**
+ * What the section finder asks of each item, worked out once per item when first asked: its
+ * normalized text, whether it is a row of numbers, and which table words it holds.
+ */
+class ItemFacts {
+  private readonly normalized: (string | undefined)[] = [];
+  private readonly numbers: (boolean | undefined)[] = [];
+  private readonly words = new Map<TableCode, (number | undefined)[]>();
+  constructor(private readonly items: Item[]) {}
+
+  text(i: number): string {
+    let t = this.normalized[i];
+    if (t === undefined) {
+      const item = this.items[i];
+      t = this.normalized[i] = normalizeLabel(item.kind === 'text' ? item.text : rowText(item.cells).join(''));
+    }
+    return t;
+  }
+
+  /** The item's text as printed: a row's cells joined by spaces. */
+  raw(i: number): string {
+    const item = this.items[i];
+    return item.kind === 'text' ? item.text : rowText(item.cells).join(' ');
+  }
+
+  /** A row of numbers: two or more numbers standing alone, or one in a table row. */
+  numberRow(i: number): boolean {
+    let n = this.numbers[i];
+    if (n === undefined) {
+      const count = this.raw(i).match(/(?:^|[\s|｜丨])\d[\d,.]*(?=$|[\s|｜丨])/g)?.length ?? 0;
+      n = this.numbers[i] = count >= 2 || (this.items[i].kind === 'row' && count >= 1);
+    }
+    return n;
+  }
+
+  /** The table words an item holds, one bit each (labels.ts TABLE_EVIDENCE). */
+  wordBits(i: number, code: TableCode): number {
+    let bits = this.words.get(code);
+    if (!bits) this.words.set(code, (bits = []));
+    let b = bits[i];
+    if (b === undefined) b = bits[i] = WORD_BITS[code](this.raw(i));
+    return b;
+  }
+}
+
+/** Each table's words as one pattern: most items hold none, and one test tells so. */
+const ANY_EVIDENCE = Object.fromEntries(
+  Object.entries(TABLE_EVIDENCE).map(([code, res]) => [code, new RegExp(res.map((re) => `(?:${re.source})`).join('|'))]),
+) as Record<TableCode, RegExp>;
+
+/** The table words a text holds, one bit each, remembered by text (header and label lines repeat). */
+const WORD_BITS = Object.fromEntries(
+  (Object.keys(TABLE_EVIDENCE) as TableCode[]).map((code) => [
+    code,
+    memoByText(20_000, (raw) => {
+      const text = normalizeLabel(raw);
+      let b = 0;
+      if (ANY_EVIDENCE[code].test(text)) TABLE_EVIDENCE[code].forEach((re, k) => (b |= re.test(text) ? 1 << k : 0));
+      return b;
+    }),
+  ]),
+) as Record<TableCode, (text: string) => number>;
+
+const popcount = (x: number) => {
+  let n = 0;
+  for (; x; x &= x - 1) n++;
+  return n;
+};
+
+/**
+ * How strongly items [from, to) look like table `code`: its words in short lines and table
+ * rows, and rows of numbers. `pos`: where in the first item the section starts (a heading
+ * inside a line).
+ */
+function evidence(items: Item[], facts: ItemFacts, from: number, to: number, code: TableCode, pos = 0): number {
+  let found = 0;
   let numberRows = 0;
   for (let i = from; i < to && i < from + 120; i++) {
     const item = items[i];
-    const text = item.kind === 'text' ? (i === from ? item.text.slice(pos) : item.text) : rowText(item.cells).join(' ');
-    const numbers = text.match(/(?:^|[\s|｜丨])\d[\d,.]*(?=$|[\s|｜丨])/g)?.length ?? 0;
-    if (numbers >= 2 || (item.kind === 'row' && numbers >= 1)) numberRows++;
-    // Prose sentences mention the same words; only short lines, table rows and the line a
-    // heading opens (a one-line dump) count.
-    if (item.kind === 'text' && text.length > 60 && !(i === from && pos > 0)) continue;
-    const label = normalizeLabel(text);
-    TABLE_EVIDENCE[code].forEach((re, k) => {
-      if (re.test(label)) found.add(k);
-    });
+    if (i === from && pos > 0 && item.kind === 'text') {
+      // The line a heading opens (a one-line dump): its words after the heading count.
+      const rest = normalizeLabel(item.text.slice(pos));
+      TABLE_EVIDENCE[code].forEach((re, k) => {
+        if (re.test(rest)) found |= 1 << k;
+      });
+      if (facts.numberRow(i)) numberRows++;
+      continue;
+    }
+    if (facts.numberRow(i)) numberRows++;
+    // Prose sentences mention the same words; only short lines and table rows count.
+    if (item.kind === 'text' && item.text.length > 60) continue;
+    found |= facts.wordBits(i, code);
+    // Past this, more items cannot raise the score.
+    if (numberRows >= 10 && popcount(found) === TABLE_EVIDENCE[code].length) break;
   }
-  return found.size * 2 + Math.min(numberRows, 10);
+  return popcount(found) * 2 + Math.min(numberRows, 10);
 }
 
 /**
  * The first item in [from, to) that opens table `code` without a heading: its header words, in
  * that item or spread over it and the next two (one cell per line).
  */
-function headerStart(items: Item[], from: number, to: number, code: TableCode): number {
-  const textOf = (i: number) => (i < to ? normalizeLabel(items[i].kind === 'text' ? (items[i] as { text: string }).text : rowText((items[i] as { cells: Cell[] }).cells).join('')) : '');
+function headerStart(facts: ItemFacts, from: number, to: number, code: TableCode): number {
+  const textOf = (i: number) => (i < to ? facts.text(i) : '');
   for (let i = from; i < to; i++) {
     const text = textOf(i);
     if (text.length > 80) continue;
@@ -162,6 +282,7 @@ interface Start {
 
 export function splitSections(blocks: Block[]): Sections {
   const items = itemsOf(blocks);
+  const facts = new ItemFacts(items);
   const candidates = candidatesOf(items);
   const chosen: Start[] = [];
   const firstOf = (code: SectionCode) => candidates.find((c) => c.code === code);
@@ -173,10 +294,22 @@ export function splitSections(blocks: Block[]): Sections {
   const boundary = (c: Candidate) => candidates.find((d) => d.item > c.item)?.item ?? items.length;
   let after = overview ? overview.item : -1;
   for (const code of TABLE_SECTIONS) {
+    const mine = candidates.filter((c) => c.code === code);
+    // One heading with rows of numbers under it: nothing to weigh.
+    if (mine.length === 1 && mine[0].item >= after) {
+      const c = mine[0];
+      const end = Math.min(boundary(c), c.item + 60);
+      let numbers = false;
+      for (let i = c.item; i < end && !numbers; i++) numbers = facts.numberRow(i);
+      if (numbers) {
+        chosen.push(c);
+        after = c.item;
+        continue;
+      }
+    }
     let best: { c: Candidate; score: number } | null = null;
-    for (const c of candidates) {
-      if (c.code !== code) continue;
-      const score = evidence(items, c.item, boundary(c), code, c.pos);
+    for (const c of mine) {
+      const score = evidence(items, facts, c.item, boundary(c), code, c.pos);
       if (!best || score > best.score) best = { c, score };
     }
     if (best && best.score >= 3) {
@@ -185,8 +318,8 @@ export function splitSections(blocks: Block[]): Sections {
       continue;
     }
     // No heading with the table under it: the table's own header words open it.
-    const start = headerStart(items, after + 1, items.length, code);
-    if (start >= 0 && evidence(items, start, Math.min(items.length, start + 60), code) >= 3) {
+    const start = headerStart(facts, after + 1, items.length, code);
+    if (start >= 0 && evidence(items, facts, start, Math.min(items.length, start + 60), code) >= 3) {
       chosen.push({ code, item: start, pos: 0, length: 0, heading: '' });
       after = start;
     } else if (best) {
