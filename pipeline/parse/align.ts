@@ -239,8 +239,10 @@ export function alignGroups(groups: ValueGroup[], options: AlignOptions): Alignm
     });
   }
 
-  const used = new Set([...rows.values()].map((a) => a.group));
-  const unplaced = groups.filter((g) => !used.has(g) && g.printed > 0 && plausible(g, Math.max(...widths)));
+  const used = new Set<ValueGroup>();
+  for (const a of rows.values()) used.add(a.group);
+  const widest = Math.max(...widths);
+  const unplaced = groups.filter((g) => !used.has(g) && g.printed > 0 && plausible(g, widest));
   return { rows, empty: emptyRows(groups, rows, unread, n), unread, unplaced };
 }
 

@@ -39,8 +39,16 @@ export interface ValueGroup {
 
 interface TextRun {
   text: string;
-  /** For each character of `text`, the line it came from. */
+  /** Where each line's text starts in `text`, and the line it came from, in order. */
+  starts: number[];
   lines: string[];
+}
+
+/** The line the character at `pos` of a run came from. */
+function lineAt(run: TextRun, pos: number): string | undefined {
+  let k = run.starts.length - 1;
+  while (k > 0 && run.starts[k] > pos) k--;
+  return pos < run.text.length ? run.lines[k] : undefined;
 }
 
 interface KeyPatterns {
@@ -106,9 +114,13 @@ function partIndex(keys: RowKey[]) {
 function partialHits(run: TextRun, keys: RowKey[]): Hit[] {
   const hits: Hit[] = [];
   const { starts, ends } = partIndex(keys);
-  let start = 0;
-  for (let i = 1; i <= run.text.length; i++) {
-    if (i < run.text.length && run.lines[i] === run.lines[start]) continue;
+  // Text from one line may come in several tokens: a line runs to the next that differs.
+  for (let k = 0; k < run.starts.length; k++) {
+    if (k + 1 < run.starts.length && run.lines[k + 1] === run.lines[k]) continue;
+    let first = k;
+    while (first > 0 && run.lines[first - 1] === run.lines[k]) first--;
+    const start = run.starts[first];
+    const i = k + 1 < run.starts.length ? run.starts[k + 1] : run.text.length;
     const line = run.text.slice(start, i);
     const cut = Math.max(line.search(/\d[.、][^.、]*$/) + 2, 0);
     const part = line.slice(cut > 1 ? cut : 0);
@@ -118,7 +130,6 @@ function partialHits(run: TextRun, keys: RowKey[]): Hit[] {
       for (const r of ends.get(part.slice(-MIN_PART)) ?? []) if (keys[r].core.length > part.length && keys[r].core.endsWith(part)) row = row === -1 || row === r ? r : -2;
       if (row >= 0) hits.push({ row, start: start + (cut > 1 ? cut : 0), end: i });
     }
-    start = i;
   }
   return hits;
 }
@@ -179,7 +190,7 @@ export function valueGroups(tokens: Token[], keys: RowKey[]): ValueGroup[] {
   const any = anyKeyOf(keys);
   const groups: ValueGroup[] = [];
   const runs: TextRun[] = [];
-  let run: TextRun = { text: '', lines: [] };
+  let run: TextRun = { text: '', starts: [], lines: [] };
   let current: ValueToken[] = [];
   // Grid rows: once a row's label cell (or a value) was read, its later text cells are values
   // printed as words (见附件), not labels. Not in PDF rows, where long labels break into cells.
@@ -201,7 +212,7 @@ export function valueGroups(tokens: Token[], keys: RowKey[]): ValueGroup[] {
     // Only a value ends the label text: after a group of blank cells (the empty cells of a
     // header line), the text before it still leads to the next group (a unit in the header).
     const valued = current.some((t) => t.kind === 'value');
-    run = valued ? { text: '', lines: [] } : { text: run.text, lines: run.lines.slice() };
+    run = valued ? { text: '', starts: [], lines: [] } : { text: run.text, starts: run.starts.slice(), lines: run.lines.slice() };
     let printed = 0;
     let digits = 0;
     for (const t of current) {
@@ -228,8 +239,11 @@ export function valueGroups(tokens: Token[], keys: RowKey[]): ValueGroup[] {
         }
         if (any.test(text)) rowLabelled = true;
       }
-      run.text += text;
-      for (let i = 0; i < text.length; i++) run.lines.push(token.at);
+      if (text) {
+        run.starts.push(run.text.length);
+        run.lines.push(token.at);
+        run.text += text;
+      }
       continue;
     }
     if (token.at !== rowAt) {
@@ -258,13 +272,13 @@ export function valueGroups(tokens: Token[], keys: RowKey[]): ValueGroup[] {
     g.before = before.map((h) => h.row);
     const last = before[before.length - 1];
     // Printed beside the values: the last label of the text before, ending on the group's line.
-    if (last && text.lines[last.end - 1] === g.at) g.inline = last.row;
+    if (last && lineAt(text, last.end - 1) === g.at) g.inline = last.row;
     g.label = text.text;
     g.following = (hits[i + 1] ?? []).map((h) => h.row);
     const next = hits[i + 1]?.[0];
     const nextGroup = groups[i + 1];
-    if (next && !(nextGroup && runs[i + 1].lines[next.start] === nextGroup.at)) g.after = next.row;
-    if (nextGroup && !hits[i + 1]?.length && wrapsUnder(g, nextGroup)) g.wrapped = nextGroup;
+    if (next && !(nextGroup && lineAt(runs[i + 1], next.start) === nextGroup.at)) g.after = next.row;
+    if (nextGroup && nextGroup.printed * 2 <= g.printed && !hits[i + 1]?.length && wrapsUnder(g, nextGroup)) g.wrapped = nextGroup;
   });
   return groups;
 }

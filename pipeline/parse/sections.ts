@@ -107,15 +107,17 @@ function headingOfLine(text: string): { code: SectionCode; heading: string } | n
 }
 
 /** Every heading candidate of the document, in order. */
+const INLINE_GLOBAL = INLINE_HEADINGS.map(({ code, pattern }) => ({ code, global: new RegExp(pattern.source, 'g') }));
+
 /** Headings printed as the template prints them, after a numeral: in a line or opening it. */
 function exactCandidates(items: Item[]): Candidate[] {
   const out: Candidate[] = [];
   items.forEach((item, index) => {
     const text = item.kind === 'text' ? item.text : rowText(item.cells).length === 1 ? rowText(item.cells)[0] : null;
     if (text === null || !/[一二三四五六]\s*[、.．]/.test(text)) return;
-    for (const { code, pattern } of INLINE_HEADINGS) {
-      const re = new RegExp(pattern.source, 'g');
-      for (const m of text.matchAll(re)) out.push({ code, item: index, pos: m.index, length: m[0].length, heading: m[0] });
+    for (const { code, global } of INLINE_GLOBAL) {
+      global.lastIndex = 0;
+      for (let m = global.exec(text); m; m = global.exec(text)) out.push({ code, item: index, pos: m.index, length: m[0].length, heading: m[0] });
     }
   });
   return out;

@@ -142,25 +142,29 @@ export function tokenize(items: Item[]): Token[] {
       else tokenizeText(item.text, item.at, out);
       continue;
     }
-    const cells = item.cells.filter((c) => c.origin);
-    cells.forEach((cell, k) => {
+    const cells = item.cells;
+    for (let k = 0; k < cells.length; k++) {
+      const cell = cells[k];
+      if (!cell.origin) continue;
       const text = cell.text;
       if (!text) {
         out.push({ kind: 'blank', at: item.at });
-        return;
+        continue;
       }
-      const next = cells[k + 1]?.text ?? '';
+      let n = k + 1;
+      while (n < cells.length && !cells[n].origin) n++;
+      const next = n < cells.length ? cells[n].text : '';
       // Label cells (no digit, not a dash or 无) skip number parsing; "1." before a label cell
       // numbers that label.
       if ((HAS_DIGIT.test(text) || isNullMarker(text)) && !(ENUMERATOR.test(text) && LABEL_START.test(next))) {
         const whole = parseNumber(text);
         if (whole.kind !== 'invalid') {
           out.push(cell.box ? { kind: 'value', parsed: whole, at: item.at, box: cell.box } : { kind: 'value', parsed: whole, at: item.at });
-          return;
+          continue;
         }
       }
       tokenizeText(text, item.at, out, cell.box ?? true, next);
-    });
+    }
   }
   return out;
 }
