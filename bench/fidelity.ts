@@ -66,11 +66,19 @@ interface RowResult {
   tally: Tally;
   ms: number;
   /** A few bad cells and reports to look at. */
-  examples: { wrong: { path: string; cell: string; got: number | null; want: number | null }[]; missed: { path: string; cells: number; first: string }[]; errors: string[]; falseAlarms: string[] };
+  examples: {
+    wrong: { path: string; cell: string; got: number | null; want: number | null }[];
+    missed: { path: string; cells: number; first: string }[];
+    errors: string[];
+    falseAlarms: string[];
+    /** Reports whose agency, year or layout is not the one printed, with what was read. */
+    identity: string[];
+    brokenMissed: string[];
+  };
 }
 
 function newRow(name: string, style: SynthStyle, variant: string): RowResult {
-  return { name, style, variant, tally: emptyTally(), ms: 0, examples: { wrong: [], missed: [], errors: [], falseAlarms: [] } };
+  return { name, style, variant, tally: emptyTally(), ms: 0, examples: { wrong: [], missed: [], errors: [], falseAlarms: [], identity: [], brokenMissed: [] } };
 }
 
 function record(row: RowResult, path: string, outcome: ParseOutcome, score: ReportScore, truth: { quirks?: string[]; broken?: unknown }): void {
@@ -80,6 +88,10 @@ function record(row: RowResult, path: string, outcome: ParseOutcome, score: Repo
   if (score.missed.length && ex.missed.length < 10) ex.missed.push({ path, cells: score.missed.length, first: score.missed[0] });
   if (score.error && ex.errors.length < 10) ex.errors.push(`${path}: ${'error' in outcome ? outcome.error.message : ''}`);
   for (const a of score.falseAlarms) if (ex.falseAlarms.length < 10) ex.falseAlarms.push(`${path} ${a}`);
+  for (const b of score.brokenMissed) if (ex.brokenMissed.length < 10) ex.brokenMissed.push(`${path} ${b}`);
+  if ((score.agency === false || score.year === false || score.layout === false) && ex.identity.length < 10 && !('error' in outcome)) {
+    ex.identity.push(`${path}: agency ${JSON.stringify(outcome.agency)}, year ${outcome.year}, layout ${outcome.layout} (title ${JSON.stringify(outcome.title)})`);
+  }
 }
 
 /** Every STRIDE-th report of the corpus in one style, up to `count`. */

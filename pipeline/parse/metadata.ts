@@ -93,7 +93,9 @@ export function findTitle(preamble: Item[], meta: DocumentMeta): string | null {
   // A breadcrumb's last step is sometimes the page's title: evidence when no line names one.
   let crumb: string | null = null;
   for (const item of preamble.slice(0, 24)) {
-    const raw = clean(item.kind === 'text' ? item.text : item.cells.filter((c) => c.origin && c.text).map((c) => c.text).join(' | '));
+    // Cells of a text copy were separated by | or tabs; a PDF line's cells only by gaps.
+    const cells = item.kind === 'row' ? item.cells.filter((c) => c.origin && c.text) : [];
+    const raw = clean(item.kind === 'text' ? item.text : cells.map((c) => c.text).join(cells.some((c) => c.box) ? '' : ' | '));
     if (isChrome(raw)) {
       const last = raw.split(/\s*[>»＞|｜/]\s*/).pop() ?? '';
       if (!crumb && namesAgency(last)) crumb = last;
