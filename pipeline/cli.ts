@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, GongkaiError } from './errors.ts';
+import { FILE_LIMIT_FLAGS, inFlagUnit, type FileLimits } from './model/limits.ts';
 import { MANIFEST_FILE, manifestKey, readManifest, type ManifestRow } from './normalize/manifest.ts';
 import { parseInput } from './parse/input.ts';
 import { progressBar } from './progress.ts';
@@ -40,6 +41,8 @@ commands:
   build INPUT... --out DIR
                     folders of reports → a versioned release (Parquet, CSV, metadata,
                     quality report); --jobs N, --no-cache | --cache DIR, --memory-limit 512MB
+                    per-file limits (a file over one is an error row, the build goes on):
+${FILE_LIMIT_FLAGS.map((f) => `                    --${f.flag} N`.padEnd(42) + `${f.help}, default ${inFlagUnit(f.key)}`).join('\n')}
   serve [--release DIR] [--port 4000] [--host 127.0.0.1]
                     the GraphQL API, downloads and charts over a release
                     (default data/releases/latest)
@@ -120,11 +123,31 @@ async function synth(argv: string[]): Promise<void> {
   }
 }
 
+/** The per-file limits given as --<flag> N, in each flag's unit. */
+function fileLimitsOf(values: Record<string, unknown>): Partial<FileLimits> {
+  const limits: Partial<FileLimits> = {};
+  for (const f of FILE_LIMIT_FLAGS) {
+    const text = values[f.flag];
+    if (text === undefined) continue;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n <= 0) throw new CliError(`--${f.flag} must be a positive number (${f.unit}), got ${String(text)}`);
+    limits[f.key] = Math.round(n * f.scale);
+  }
+  return limits;
+}
+
 async function buildCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { out: { type: 'string' }, jobs: { type: 'string' }, 'no-cache': { type: 'boolean' }, cache: { type: 'string' }, 'memory-limit': { type: 'string' } },
+    options: {
+      out: { type: 'string' },
+      jobs: { type: 'string' },
+      'no-cache': { type: 'boolean' },
+      cache: { type: 'string' },
+      'memory-limit': { type: 'string' },
+      ...Object.fromEntries(FILE_LIMIT_FLAGS.map((f) => [f.flag, { type: 'string' as const }])),
+    },
   });
   if (!values.out) throw new CliError('build needs --out DIR');
   if (positionals.length === 0) throw new CliError('build needs at least one INPUT folder or file');
@@ -138,6 +161,7 @@ async function buildCommand(argv: string[]): Promise<void> {
       jobs,
       cacheDir: values['no-cache'] ? null : values.cache,
       memoryLimit: values['memory-limit'],
+      limits: fileLimitsOf(values),
       onProgress: (done, total) => bar.update(done, total),
     });
     bar.stop();

@@ -122,7 +122,18 @@ export interface AgencyIdentity {
   scope_evidence: string | null;
 }
 
-export type ErrorCode = 'empty_file' | 'binary_file' | 'unreadable' | 'not_a_report' | 'unsupported_format' | 'no_text_layer' | 'internal';
+export type ErrorCode =
+  | 'empty_file'
+  | 'binary_file'
+  | 'unreadable'
+  | 'not_a_report'
+  | 'unsupported_format'
+  | 'no_text_layer'
+  // Over a limit of pipeline/model/limits.ts: too big (bytes, pages, memory), nested too deep, too slow.
+  | 'too_large'
+  | 'too_deep'
+  | 'timeout'
+  | 'internal';
 
 export interface ErrorRecord {
   source: string;

@@ -6,6 +6,7 @@ import { hash as digest } from 'node:crypto';
 import { runChecks } from '../check/index.ts';
 import { GongkaiError, InputError } from '../errors.ts';
 import { TABLE_CODES, type Layout, type TableCode } from '../model/codes.ts';
+import type { FileLimits } from '../model/limits.ts';
 import type { AgencyIdentity, ParseOutcome, ReportRecord, Warning } from '../model/record.ts';
 import { readDocument, readDocumentAsync } from '../read/formats.ts';
 import type { DocumentModel } from '../read/document.ts';
@@ -33,9 +34,10 @@ const TABLE_NAMES: Record<TableCode, string> = {
 /** The year decides the layout only when a table's own words do not (a truncated table). */
 const layoutOfYear = (year: number | null): Layout | null => (year === null ? null : year >= 2021 ? '2021' : '2019');
 
-/** What is known of a file besides its bytes: its row in the folder's manifest.csv. */
+/** What is known of a file besides its bytes: its row in the folder's manifest.csv; the limits it is read under. */
 export interface ParseContext {
   manifest?: ManifestRow | null;
+  limits?: FileLimits;
 }
 
 export function parseDocumentModel(doc: DocumentModel, source: string, hash: string, context: ParseContext = {}): ReportRecord {
@@ -162,7 +164,7 @@ export function parseReport(bytes: Uint8Array, source: string, context: ParseCon
   const hash = sha256(bytes);
   try {
     if (bytes.length === 0) throw new InputError('empty_file', 'the file is empty');
-    return finish(readDocument(bytes, source), source, hash, context);
+    return finish(readDocument(bytes, source, context.limits), source, hash, context);
   } catch (err) {
     return failure(err, source, hash);
   }
@@ -173,7 +175,7 @@ export async function parseReportAsync(bytes: Uint8Array, source: string, contex
   const hash = sha256(bytes);
   try {
     if (bytes.length === 0) throw new InputError('empty_file', 'the file is empty');
-    return finish(await readDocumentAsync(bytes, source), source, hash, context);
+    return finish(await readDocumentAsync(bytes, source, context.limits), source, hash, context);
   } catch (err) {
     return failure(err, source, hash);
   }

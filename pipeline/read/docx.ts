@@ -10,6 +10,7 @@
 import { unzipSync } from 'fflate';
 import { Parser } from 'htmlparser2';
 import { InputError } from '../errors.ts';
+import { DEFAULT_FILE_LIMITS } from '../model/limits.ts';
 import { cleanText, type Block, type Cell, type DocumentModel, type TableBlock } from './document.ts';
 
 const DOCUMENT = 'word/document.xml';
@@ -30,11 +31,25 @@ interface TableDraft {
   rows: RowDraft[];
 }
 
-function unzipDocument(bytes: Uint8Array): string {
+/**
+ * word/document.xml, inflated. The zip's directory says how large the part is, and fflate
+ * inflates into a buffer of exactly that size, so the size is checked before a byte is
+ * inflated: a zip bomb costs nothing.
+ */
+function unzipDocument(bytes: Uint8Array, maxPartBytes: number): string {
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(bytes, { filter: (f) => f.name === DOCUMENT });
+    files = unzipSync(bytes, {
+      filter: (f) => {
+        if (f.name !== DOCUMENT) return false;
+        if (f.originalSize > maxPartBytes) {
+          throw new InputError('too_large', `${DOCUMENT} inflates to ${f.originalSize} bytes, more than the limit of ${maxPartBytes} (--max-docx-xml)`);
+        }
+        return true;
+      },
+    });
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError('unreadable', `not a readable DOCX (zip) file: ${(err as Error).message}`);
   }
   const xml = files[DOCUMENT];
@@ -80,8 +95,8 @@ function gridOf(table: TableDraft): Cell[][] {
   return grid;
 }
 
-export function readDocx(bytes: Uint8Array, format = 'docx'): DocumentModel {
-  const xml = unzipDocument(bytes);
+export function readDocx(bytes: Uint8Array, format = 'docx', maxPartBytes = DEFAULT_FILE_LIMITS.docxPartBytes): DocumentModel {
+  const xml = unzipDocument(bytes, maxPartBytes);
   const blocks: Block[] = [];
   const tables: TableDraft[] = [];
   let paragraph: string[] | null = null;

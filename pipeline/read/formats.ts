@@ -4,6 +4,7 @@
  * with `unsupported_format` naming what to do.
  */
 import { InputError } from '../errors.ts';
+import { DEFAULT_FILE_LIMITS, type FileLimits } from '../model/limits.ts';
 import { decode } from './decode.ts';
 import type { DocumentModel } from './document.ts';
 import { readDocx } from './docx.ts';
@@ -13,10 +14,12 @@ import { readText } from './text.ts';
 
 export type Format = 'html' | 'text' | 'pdf' | 'docx' | 'doc' | 'wps';
 
-export const READERS: Partial<Record<Format, (bytes: Uint8Array, format: Format) => DocumentModel>> = {
-  html: (bytes, format) => readHtmlBytes(bytes, format),
+type Reader<T> = (bytes: Uint8Array, format: Format, limits: FileLimits) => T;
+
+export const READERS: Partial<Record<Format, Reader<DocumentModel>>> = {
+  html: (bytes, format, limits) => readHtmlBytes(bytes, format, limits.htmlDepth),
   text: (bytes, format) => readText(decode(bytes).text, format),
-  docx: (bytes, format) => readDocx(bytes, format),
+  docx: (bytes, format, limits) => readDocx(bytes, format, limits.docxPartBytes),
 };
 
 const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => bytes[i] === b);
@@ -46,8 +49,8 @@ export function looksBinary(bytes: Uint8Array): boolean {
 }
 
 /** Readers that need to wait (pdfjs-dist reads pages asynchronously). */
-export const ASYNC_READERS: Partial<Record<Format, (bytes: Uint8Array, format: Format) => Promise<DocumentModel>>> = {
-  pdf: (bytes, format) => readPdf(bytes, format),
+export const ASYNC_READERS: Partial<Record<Format, Reader<Promise<DocumentModel>>>> = {
+  pdf: (bytes, format, limits) => readPdf(bytes, format, 'auto', limits),
 };
 
 function unsupported(format: Format): InputError {
@@ -58,16 +61,16 @@ function unsupported(format: Format): InputError {
   return new InputError('unsupported_format', `${format} files are not supported here: ${hint}`);
 }
 
-export function readDocument(bytes: Uint8Array, name: string): DocumentModel {
+export function readDocument(bytes: Uint8Array, name: string, limits: FileLimits = DEFAULT_FILE_LIMITS): DocumentModel {
   const format = sniffFormat(bytes, name);
   const reader = READERS[format];
   if (!reader) throw unsupported(format);
   if ((format === 'html' || format === 'text') && looksBinary(bytes)) throw new InputError('binary_file', 'binary content: not a text or HTML report');
-  return reader(bytes, format);
+  return reader(bytes, format, limits);
 }
 
-export async function readDocumentAsync(bytes: Uint8Array, name: string): Promise<DocumentModel> {
+export async function readDocumentAsync(bytes: Uint8Array, name: string, limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<DocumentModel> {
   const format = sniffFormat(bytes, name);
   const reader = ASYNC_READERS[format];
-  return reader ? reader(bytes, format) : readDocument(bytes, name);
+  return reader ? reader(bytes, format, limits) : readDocument(bytes, name, limits);
 }

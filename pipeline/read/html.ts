@@ -10,6 +10,8 @@
  *    expanded (a layout table, one whose cells hold tables, is read as flow content).
  */
 import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
+import { InputError } from '../errors.ts';
+import { DEFAULT_FILE_LIMITS } from '../model/limits.ts';
 import { decode } from './decode.ts';
 import { cleanText, type Block, type Cell, type DocumentMeta, type DocumentModel } from './document.ts';
 
@@ -186,8 +188,13 @@ class TreeBuilder implements TokenizerCallbacks {
   private attrValue = '';
   /** Open SVG/MathML elements and HTML integration points within them: true = foreign. */
   private readonly foreign: boolean[] = [];
+  /** Elements open now: the later passes over the tree recurse, one frame per level. */
+  private depth = 0;
 
-  constructor(private readonly html: string) {}
+  constructor(
+    private readonly html: string,
+    private readonly maxDepth: number,
+  ) {}
 
   isInForeignContext(): boolean {
     return this.foreign.length > 0 && this.foreign[this.foreign.length - 1];
@@ -210,6 +217,7 @@ class TreeBuilder implements TokenizerCallbacks {
       this.titleText = null;
     }
     if (current.rule.foreign) this.foreign.pop();
+    if (current !== this.root) this.depth--;
     this.current = current.parent ?? this.root;
   }
 
@@ -249,6 +257,7 @@ class TreeBuilder implements TokenizerCallbacks {
     this.current.children.push(el);
     if (rule.headline || (a.class !== undefined && TITLE.test(a.class)) || (a.id !== undefined && TITLE.test(a.id))) parsed.headings.push(el);
     if (rule.isVoid) return false;
+    if (++this.depth > this.maxDepth) throw new InputError('too_deep', `HTML elements are nested more than ${this.maxDepth} deep (limit --max-html-depth)`);
     this.current = el;
     if (rule.foreign) this.foreign.push(rule.foreign === 1);
     return true;
@@ -320,8 +329,8 @@ class TreeBuilder implements TokenizerCallbacks {
   }
 }
 
-function build(html: string): Parsed {
-  const builder = new TreeBuilder(html);
+function build(html: string, maxDepth: number): Parsed {
+  const builder = new TreeBuilder(html, maxDepth);
   const tokenizer = new Tokenizer({ decodeEntities: true, recognizeSelfClosing: true }, builder);
   tokenizer.write(html);
   tokenizer.end();
@@ -530,17 +539,17 @@ function linearize(article: El): Block[] {
 }
 
 /** A page's text → document model. */
-export function readHtml(html: string, format = 'html'): DocumentModel {
-  return readStripped(stripInlineMarkup(html), format);
+export function readHtml(html: string, format = 'html', maxDepth = DEFAULT_FILE_LIMITS.htmlDepth): DocumentModel {
+  return readStripped(stripInlineMarkup(html), format, maxDepth);
 }
 
 /** A page's bytes → document model. The markup is stripped once, before decoding (decode.ts). */
-export function readHtmlBytes(bytes: Uint8Array, format = 'html'): DocumentModel {
-  return readStripped(decode(bytes, stripInlineMarkup).text, format);
+export function readHtmlBytes(bytes: Uint8Array, format = 'html', maxDepth = DEFAULT_FILE_LIMITS.htmlDepth): DocumentModel {
+  return readStripped(decode(bytes, stripInlineMarkup).text, format, maxDepth);
 }
 
-function readStripped(html: string, format: string): DocumentModel {
-  const parsed = build(html);
+function readStripped(html: string, format: string, maxDepth: number): DocumentModel {
+  const parsed = build(html, maxDepth);
   const body = findBody(parsed.root);
   const article = findArticle(body, parsed.marked);
   const blocks = linearize(article);

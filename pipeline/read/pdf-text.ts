@@ -15,6 +15,10 @@
  * its words (pdfjs spreads an item's width evenly over its characters).
  */
 import { constants, inflateSync } from 'node:zlib';
+import { InputError } from '../errors.ts';
+import { DEFAULT_FILE_LIMITS, type FileLimits } from '../model/limits.ts';
+
+export type PdfLimits = Pick<FileLimits, 'pdfPages' | 'pdfPageTree'>;
 
 /** A word: glyphs that touch on one baseline, at its position in user space. */
 export interface Piece {
@@ -497,12 +501,20 @@ function viewOf(media: number[], crop: number[] | null): number[] {
   return box[2] > box[0] && box[3] > box[1] ? box : media;
 }
 
-function pagesOf(file: PdfFile): Page[] {
+/** A file over the page limits is refused here: pdfjs, given it, would walk every entry. */
+function tooLarge(what: string): never {
+  throw new InputError('too_large', what);
+}
+
+function pagesOf(file: PdfFile, limits: PdfLimits): Page[] {
   const root = file.get(file.trailer, 'Root');
   const tree = isDict(root) ? file.get(root, 'Pages') : undefined;
   if (!isDict(tree)) unsupported('no page tree');
+  const count = file.get(tree, 'Count');
+  if (typeof count === 'number' && count > limits.pdfPages) tooLarge(`the PDF says it has ${count} pages, more than the limit of ${limits.pdfPages} (--max-pdf-pages)`);
   const pages: Page[] = [];
   const seen = new Set<Dict>();
+  let entries = 0;
   const walk = (node: Dict, inherited: Map<string, Obj | undefined>) => {
     if (seen.has(node) || seen.size > 100_000) unsupported('page tree loops');
     seen.add(node);
@@ -510,6 +522,8 @@ function pagesOf(file: PdfFile): Page[] {
     for (const key of INHERITED) if (node.has(key)) own.set(key, node.get(key));
     const kids = file.get(node, 'Kids');
     if (nameOf(node.get('Type')) !== 'Page' && Array.isArray(kids)) {
+      entries += kids.length;
+      if (entries > limits.pdfPageTree) tooLarge(`the PDF's page tree has more than ${limits.pdfPageTree} entries (--max-pdf-tree)`);
       for (const kid of kids) {
         const k = file.resolve(kid);
         walk(isDict(k) ? k : unsupported('bad page tree kid'), own);
@@ -525,6 +539,7 @@ function pagesOf(file: PdfFile): Page[] {
       view: viewOf(rect(file, own.get('MediaBox')) ?? LETTER, rect(file, own.get('CropBox'))),
       rotate: rotate % 90 ? 0 : ((rotate % 360) + 360) % 360,
     });
+    if (pages.length > limits.pdfPages) tooLarge(`the PDF has more than ${limits.pdfPages} pages (--max-pdf-pages)`);
   };
   walk(tree, new Map());
   // pdfjs trusts /Count; a tree that disagrees is read its way.
@@ -880,14 +895,14 @@ function skipInlineImage(lx: Lexer): void {
 }
 
 /**
- * The words of every page, or why the file is left to pdfjs. Never throws: a file this reader
- * cannot follow is pdfjs's to read or to refuse.
+ * The words of every page, or why the file is left to pdfjs. Throws only for a file over the
+ * limits: any other file this reader cannot follow is pdfjs's to read or to refuse.
  */
-export function readTextLayer(bytes: Uint8Array): TextLayer {
+export function readTextLayer(bytes: Uint8Array, limits: PdfLimits = DEFAULT_FILE_LIMITS): TextLayer {
   try {
     const file = new PdfFile(bytes);
     const fonts = new Map<Dict, Font>();
-    const pages = pagesOf(file).map((page): PageText => {
+    const pages = pagesOf(file, limits).map((page): PageText => {
       const reader = new PageReader(file, fonts, page.view);
       reader.run(contentOf(file, page.dict), page.resources);
       const [x0, y0, x1, y1] = page.view;
@@ -895,6 +910,7 @@ export function readTextLayer(bytes: Uint8Array): TextLayer {
     });
     return { pages };
   } catch (err) {
+    if (err instanceof InputError) throw err;
     return { fallback: err instanceof Unsupported ? err.message : String(err) };
   }
 }

@@ -13,8 +13,9 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.ts';
+import { DEFAULT_FILE_LIMITS } from '../model/limits.ts';
 import { cleanText, unifyRadicals, type Block, type Cell, type DocumentModel } from './document.ts';
-import { readTextLayer, type PageText, type Piece } from './pdf-text.ts';
+import { readTextLayer, type PageText, type PdfLimits, type Piece } from './pdf-text.ts';
 import { PAGE_FOOTER } from './text.ts';
 
 const require = createRequire(import.meta.url);
@@ -204,7 +205,7 @@ let pdfjs: Promise<PdfJs> | undefined;
 const loadPdfJs = () => (pdfjs ??= importKeepingBuiltins());
 
 /** The words of every page, through pdfjs (files pdf-text.ts leaves to it). */
-async function readWithPdfJs(bytes: Uint8Array): Promise<PageText[]> {
+async function readWithPdfJs(bytes: Uint8Array, limits: PdfLimits): Promise<PageText[]> {
   const { getDocument } = await loadPdfJs();
   let doc: PdfDocument;
   try {
@@ -224,6 +225,7 @@ async function readWithPdfJs(bytes: Uint8Array): Promise<PageText[]> {
     throw new InputError('unreadable', `not a readable PDF: ${(err as Error).message}`);
   }
   try {
+    if (doc.numPages > limits.pdfPages) throw new InputError('too_large', `the PDF has ${doc.numPages} pages, more than the limit of ${limits.pdfPages} (--max-pdf-pages)`);
     const pages: PageText[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
@@ -242,9 +244,9 @@ async function readWithPdfJs(bytes: Uint8Array): Promise<PageText[]> {
  * `engine`: 'auto' reads the text layer directly and leaves to pdfjs the files it cannot;
  * 'pdfjs' always uses pdfjs (the tests hold the two to the same records).
  */
-export async function readPdf(bytes: Uint8Array, format = 'pdf', engine: 'auto' | 'pdfjs' = 'auto'): Promise<DocumentModel> {
-  const layer = engine === 'auto' ? readTextLayer(bytes) : null;
-  const pages = layer && 'pages' in layer ? layer.pages : await readWithPdfJs(bytes);
+export async function readPdf(bytes: Uint8Array, format = 'pdf', engine: 'auto' | 'pdfjs' = 'auto', limits: PdfLimits = DEFAULT_FILE_LIMITS): Promise<DocumentModel> {
+  const layer = engine === 'auto' ? readTextLayer(bytes, limits) : null;
+  const pages = layer && 'pages' in layer ? layer.pages : await readWithPdfJs(bytes, limits);
   const lines: Line[] = [];
   let chars = 0;
   pages.forEach((page, i) => {

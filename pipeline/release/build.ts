@@ -10,6 +10,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { resolveFileLimits, type FileLimits } from '../model/limits.ts';
 import { ParseCache, parserFingerprint } from './cache.ts';
 import { writeChanges, type ChangesSummary } from './changes.ts';
 import { applyReleaseChecks, carryOverChecks, deriveAgencies, deriveChanges, deriveCoverage, deriveRegions, rollupChecks } from './derive.ts';
@@ -39,6 +40,8 @@ export interface BuildOptions {
   jobs?: number;
   /** Parse cache folder; null disables the cache. */
   cacheDir?: string | null;
+  /** What one file may cost to parse (pipeline/model/limits.ts); the defaults where not given. */
+  limits?: Partial<FileLimits>;
   memoryLimit?: string;
   /** The build's clock (tests pin it). */
   now?: Date;
@@ -83,7 +86,7 @@ function previousParser(dir: string): string | null {
  */
 async function parseInputs(
   options: Pick<BuildOptions, 'inputs' | 'onProgress'>,
-  pool: { jobs: number; cacheDir: string | null; stagingDir: string },
+  pool: { jobs: number; cacheDir: string | null; stagingDir: string; limits: FileLimits },
 ): Promise<{ inputs: number; ignored: number; unfetched: UnfetchedInput[]; counts: { reports: number; errors: number; cached: number } }> {
   const { files, ignored, unfetched } = findInputs(options.inputs);
   const counts = { reports: 0, errors: 0, cached: 0 };
@@ -154,7 +157,8 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
     pruning = cache?.prune();
     const stagingDir = join(work, 'staging');
     mkdirSync(stagingDir);
-    const { inputs, ignored, unfetched, counts } = await parseInputs(options, { jobs, cacheDir: cache?.root ?? null, stagingDir });
+    const limits = resolveFileLimits(options.limits);
+    const { inputs, ignored, unfetched, counts } = await parseInputs(options, { jobs, cacheDir: cache?.root ?? null, stagingDir, limits });
     collectGarbage();
     const loading = performance.now();
     steps.workers = Math.round(loading - mark);

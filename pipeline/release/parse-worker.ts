@@ -3,20 +3,29 @@
  * turns it into rows of the release's staged tables (written to this worker's staging files)
  * and posts back one line of outcome per file. Errors become error rows in place of the file,
  * never an exception that stops the build.
+ *
+ * Batches are worked through one at a time, in the order received, and the worker says when it
+ * starts each file: the pool times each file from there, and knows which file a worker it had
+ * to stop was on (pool.ts).
  */
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { DEFAULT_FILE_LIMITS, inFlagUnit, type FileLimits } from '../model/limits.ts';
 import type { ParseOutcome } from '../model/record.ts';
 import { parseInput } from '../parse/input.ts';
 import { sha256 } from '../parse/report.ts';
 import { isError } from '../model/record.ts';
 import { cacheKey, ParseCache } from './cache.ts';
-import type { ParseTask, ParseResult } from './pool.ts';
+import type { ParseTask, ParseResult, WorkerMessage } from './pool.ts';
 import { StagingWriter } from './staging-files.ts';
-import { coverageOf, reportStatus, rowsOfError, rowsOfReport, type ReportRows } from './tables.ts';
+import { reportStatus, rowsOfFailedInput, rowsOfReport, type ReportRows } from './tables.ts';
 
 const cache = workerData?.cacheDir ? new ParseCache(workerData.cacheDir, workerData.fingerprint) : null;
 const staging = new StagingWriter(workerData.stagingDir, workerData.worker);
+const limits: FileLimits = workerData.limits ?? DEFAULT_FILE_LIMITS;
+
+/** Errors that depend on the limits of this build, not on the file alone: never cached. */
+const LIMIT_ERRORS = new Set(['too_large', 'too_deep', 'timeout']);
 
 interface Parsed {
   path: string;
@@ -29,10 +38,9 @@ interface Parsed {
 function stage(task: ParseTask, { path, bytes, cached, outcome }: Parsed): ParseResult {
   const input = { path, bytes, cached, manifest: task.manifest };
   if (isError(outcome)) {
-    staging.add('inputs', rowsOfError(outcome, input));
-    // An unreadable file the manifest assigns to an agency and year still counts as found.
-    const who = coverageOf(task.manifest);
-    if (who) staging.add('inputs_without_report', [[who.agency_id, who.region_code, who.year, 'found', `${outcome.error.code}: ${outcome.error.message}`]]);
+    const rows = rowsOfFailedInput(outcome, input);
+    staging.add('inputs', rows.inputs);
+    staging.add('inputs_without_report', rows.inputs_without_report);
     return { path, cached, error: outcome.error.code };
   }
   const rows = rowsOfReport(outcome, input, task.rid);
@@ -41,24 +49,41 @@ function stage(task: ParseTask, { path, bytes, cached, outcome }: Parsed): Parse
 }
 
 async function run(task: ParseTask): Promise<Parsed> {
+  const failed = (code: 'unreadable' | 'too_large', message: string): Parsed => ({
+    path: task.path,
+    bytes: task.bytes,
+    cached: false,
+    outcome: { source: task.path, error: { code, message: `${task.path}: ${message}` } },
+  });
+  if (task.bytes > limits.fileBytes) return failed('too_large', `the file has ${task.bytes} bytes, more than the limit of ${inFlagUnit('fileBytes', limits)} (--max-file-size)`);
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(task.abs);
   } catch (err) {
-    const outcome: ParseOutcome = { source: task.path, error: { code: 'unreadable', message: `${task.path}: ${(err as Error).message}` } };
-    return { path: task.path, bytes: task.bytes, cached: false, outcome };
+    return failed('unreadable', (err as Error).message);
   }
   const key = cache ? cacheKey(sha256(bytes), task.manifest) : null;
   const hit = key ? cache!.get(key) : null;
   if (hit) return { path: task.path, bytes: bytes.length, cached: true, outcome: { ...hit, source: task.path } };
-  const outcome = await parseInput(bytes, task.path, { manifest: task.manifest });
-  if (key) cache!.put(key, outcome);
+  const outcome = await parseInput(bytes, task.path, { manifest: task.manifest, limits });
+  if (key && !(isError(outcome) && LIMIT_ERRORS.has(outcome.error.code))) cache!.put(key, outcome);
   return { path: task.path, bytes: bytes.length, cached: false, outcome };
 }
 
-parentPort!.on('message', async (tasks: ParseTask[]) => {
+const post = (message: WorkerMessage<ParseResult>) => parentPort!.postMessage(message);
+
+async function runBatch(tasks: ParseTask[]): Promise<void> {
   const results: ParseResult[] = [];
-  for (const task of tasks) results.push(stage(task, await run(task)));
-  staging.flush();
-  parentPort!.postMessage(results);
+  for (const task of tasks) {
+    post({ started: true });
+    results.push(stage(task, await run(task)));
+  }
+  post({ results, checkpoint: staging.flush() });
+}
+
+// A PDF read by pdfjs awaits between pages: without the chain a second batch would start
+// before the first is answered.
+let queue = Promise.resolve();
+parentPort!.on('message', (tasks: ParseTask[]) => {
+  queue = queue.then(() => runBatch(tasks));
 });

@@ -5,11 +5,19 @@
  *
  * The pool finishes when every task has its result, counted over all workers together: a
  * worker that never receives a batch (more workers than batches) does not hold it open.
+ *
+ * A worker that is lost — stopped because its file ran past the time limit, out of memory, or
+ * crashed — is replaced: the file it was working on (it says when it starts each one) gets a
+ * result saying why, the other unanswered files of its batches go back to the queue, and what
+ * it wrote after its last answered batch is undone (onWorkerLost). A worker lost before it
+ * started any file names no culprit; after a few such losses in a row the pool gives up.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { FileLimits } from '../model/limits.ts';
 import type { ManifestRow } from '../normalize/manifest.ts';
 import { parserFingerprint } from './cache.ts';
+import { rollbackStaging, stageLostFile, type StagingCheckpoint } from './staging-files.ts';
 
 export interface ParseTask {
   abs: string;
@@ -34,6 +42,8 @@ export interface ParseResult {
 const MAX_BATCH = 16;
 /** Batches a worker holds at once: it parses the next while the main thread takes in the last. */
 const IN_FLIGHT = 2;
+/** Workers lost in a row before starting any task: the worker itself is broken, not a file. */
+const MAX_BARREN_LOSSES = 3;
 
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
@@ -56,35 +66,94 @@ export interface PoolWorker {
   terminate(): Promise<unknown>;
 }
 
-export interface PoolOptions<R> {
+/**
+ * What a worker posts: `{ started: true }` as it starts each task (in the order received), and
+ * for each batch its results — a bare array, or `{ results, checkpoint }` where the checkpoint
+ * says what the worker has written so far (handed to onWorkerLost should it be lost later).
+ */
+export type WorkerMessage<R> = R[] | { results: R[]; checkpoint?: unknown } | { started: true };
+
+/** Why a task has no result of its own: its worker was lost while running it. */
+export interface TaskFailure {
+  code: 'timeout' | 'too_large' | 'internal';
+  message: string;
+}
+
+/** Starts a timer, returns its cancel (tests pass a clock they advance by hand). */
+export type SetTimer = (ms: number, fire: () => void) => () => void;
+const realTimer: SetTimer = (ms, fire) => {
+  const t = setTimeout(fire, ms);
+  return () => clearTimeout(t);
+};
+
+export interface PoolOptions<T, R> {
   /** The worker script: it answers each posted array of tasks with an array of results. */
   script: URL;
-  /** Per-worker data; `worker` (its number in this pool) is added. */
+  /** Per-worker data; `worker` (its number in this pool, never reused) is added. */
   workerData: Record<string, unknown>;
   jobs: number;
   onResults: (results: R[]) => void | Promise<void>;
+  /** The result of a task whose worker was lost while running it; without it, such a loss rejects. */
+  lost?: (task: T, failure: TaskFailure) => R | Promise<R>;
+  /** Called, awaited, once a lost worker has stopped: undo what it wrote after `checkpoint`. */
+  onWorkerLost?: (workerData: Record<string, unknown>, checkpoint: unknown) => void | Promise<void>;
+  /** Wall time one task may run, from its `started`; past it the worker is stopped. 0: no limit. */
+  taskTimeoutMs?: number;
+  /** V8 heap of each worker thread (resourceLimits.maxOldGenerationSizeMb). */
+  heapMb?: number;
   /** Starts a worker; default: a worker thread of `script`. */
-  spawn?: (script: URL, workerData: Record<string, unknown>) => PoolWorker;
+  spawn?: (script: URL, workerData: Record<string, unknown>, heapMb?: number) => PoolWorker;
+  setTimer?: SetTimer;
 }
 
-const spawnThread = (script: URL, workerData: Record<string, unknown>): PoolWorker => new Worker(script, { workerData });
+const spawnThread = (script: URL, workerData: Record<string, unknown>, heapMb?: number): PoolWorker =>
+  new Worker(script, { workerData, resourceLimits: heapMb ? { maxOldGenerationSizeMb: heapMb } : undefined });
+
+interface Live<T> {
+  worker: PoolWorker;
+  data: Record<string, unknown>;
+  /** Batches posted and not answered, oldest first. */
+  batches: T[][];
+  /** Tasks of those batches started so far. */
+  started: number;
+  checkpoint: unknown;
+  lost: boolean;
+  cancelTimer: (() => void) | null;
+}
+
+/** Why a worker went away, as the failure of the task it was running. */
+function failureOf(cause: { error?: Error; exitCode?: number; timeoutMs?: number }, heapMb: number | undefined): TaskFailure {
+  if (cause.timeoutMs !== undefined) return { code: 'timeout', message: `parsing took longer than ${cause.timeoutMs / 1000} s and was stopped` };
+  if ((cause.error as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return { code: 'too_large', message: `parsing needed more than the ${heapMb ?? '?'} MB of memory a worker may use, and was stopped` };
+  }
+  if (cause.error) return { code: 'internal', message: `the parse worker failed: ${cause.error.message}` };
+  return { code: 'internal', message: `the parse worker exited with code ${cause.exitCode}` };
+}
 
 /**
  * Runs `tasks` through workers of `script`, handing each worker a batch whenever it holds
  * fewer than IN_FLIGHT, and resolves once results for every task have been taken in by
- * `onResults` (called one batch at a time, in arrival order). A worker error or an
- * `onResults` failure rejects; every worker is terminated before returning either way.
+ * `onResults` (called one batch at a time, in arrival order). An `onResults` failure, or
+ * workers that keep dying before starting any task, reject; every worker is terminated before
+ * returning either way.
  */
-export async function runPool<T, R>(tasks: readonly T[], options: PoolOptions<R>): Promise<void> {
+export async function runPool<T, R>(tasks: readonly T[], options: PoolOptions<T, R>): Promise<void> {
   if (tasks.length === 0) return;
   const size = batchSize(tasks.length, options.jobs);
   const jobs = Math.max(1, Math.min(options.jobs, Math.ceil(tasks.length / size)));
   const spawn = options.spawn ?? spawnThread;
-  const workers: PoolWorker[] = [];
+  const setTimer = options.setTimer ?? realTimer;
+  const timeoutMs = options.taskTimeoutMs ?? 0;
+  const all: Live<T>[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0;
+      /** Tasks of lost workers, handed out before the rest. */
+      const retry: T[] = [];
       let received = 0;
+      let spawned = 0;
+      let barren = 0;
       let settled = false;
       // Results are taken in one batch at a time, in arrival order.
       let intake = Promise.resolve();
@@ -93,53 +162,120 @@ export async function runPool<T, R>(tasks: readonly T[], options: PoolOptions<R>
         settled = true;
         reject(err);
       };
-      const feed = (worker: PoolWorker, state: { inFlight: number }) => {
-        while (!settled && next < tasks.length && state.inFlight < IN_FLIGHT) {
-          const batch = tasks.slice(next, next + size);
-          next += batch.length;
-          state.inFlight++;
-          worker.postMessage(batch);
+      const take = (step: () => void | Promise<void>, count: number) => {
+        intake = intake.then(async () => {
+          if (settled) return;
+          await step();
+          received += count;
+          if (received >= tasks.length && !settled) {
+            settled = true;
+            resolve();
+          }
+        });
+        intake.catch(fail);
+      };
+      const pending = () => retry.length + tasks.length - next;
+      const nextBatch = (): T[] => {
+        const batch = retry.splice(0, size);
+        const more = Math.min(size - batch.length, tasks.length - next);
+        for (let i = 0; i < more; i++) batch.push(tasks[next++]);
+        return batch;
+      };
+      const feed = (live: Live<T>) => {
+        while (!settled && !live.lost && pending() > 0 && live.batches.length < IN_FLIGHT) {
+          const batch = nextBatch();
+          live.batches.push(batch);
+          live.worker.postMessage(batch);
         }
       };
-      for (let index = 0; index < jobs; index++) {
-        const worker = spawn(options.script, { ...options.workerData, worker: index });
-        workers.push(worker);
-        const state = { inFlight: 0 };
-        worker.on('message', (results: R[]) => {
-          state.inFlight--;
-          feed(worker, state);
-          intake = intake.then(async () => {
-            if (settled) return;
-            await options.onResults(results);
-            received += results.length;
-            if (received >= tasks.length && !settled) {
-              settled = true;
-              resolve();
-            }
-          });
-          intake.catch(fail);
+      const arm = (live: Live<T>) => {
+        live.cancelTimer?.();
+        live.cancelTimer = timeoutMs > 0 ? setTimer(timeoutMs, () => lose(live, { timeoutMs })) : null;
+      };
+
+      const lose = (live: Live<T>, cause: { error?: Error; exitCode?: number; timeoutMs?: number }) => {
+        if (live.lost || settled) return;
+        live.lost = true;
+        live.cancelTimer?.();
+        const unanswered = live.batches.flat();
+        live.batches = [];
+        // The task it was running: started, not answered. Those before it in the same batch
+        // finished, but their rows were never flushed; they run again, as does everything after.
+        const culprit = live.started > 0 ? unanswered[live.started - 1] : undefined;
+        retry.unshift(...unanswered.filter((t) => t !== culprit));
+        barren = culprit === undefined ? barren + 1 : 0;
+        const stopped = live.worker.terminate().catch(() => undefined);
+        const failure = failureOf(cause, options.heapMb);
+        const lost = options.lost;
+        if (culprit !== undefined && !lost) {
+          fail(new Error(failure.message));
+          return;
+        }
+        take(
+          async () => {
+            await stopped;
+            await options.onWorkerLost?.(live.data, live.checkpoint);
+            if (culprit !== undefined) await options.onResults([await lost!(culprit, failure)]);
+          },
+          culprit === undefined ? 0 : 1,
+        );
+        if (barren >= MAX_BARREN_LOSSES) {
+          fail(new Error(`parse workers keep stopping before parsing any file (the last: ${failure.message})`));
+          return;
+        }
+        if (pending() > 0 && all.filter((l) => !l.lost).length < jobs) start();
+      };
+
+      const start = () => {
+        const data = { ...options.workerData, worker: spawned++ };
+        const live: Live<T> = { worker: spawn(options.script, data, options.heapMb), data, batches: [], started: 0, checkpoint: undefined, lost: false, cancelTimer: null };
+        all.push(live);
+        live.worker.on('message', (message: WorkerMessage<R>) => {
+          if (live.lost || settled) return;
+          if ('started' in message) {
+            live.started++;
+            arm(live);
+            return;
+          }
+          const batch = live.batches.shift();
+          if (!batch) return;
+          const { results, checkpoint } = Array.isArray(message) ? { results: message, checkpoint: live.checkpoint } : message;
+          live.checkpoint = checkpoint;
+          live.started = Math.max(0, live.started - batch.length);
+          live.cancelTimer?.();
+          live.cancelTimer = null;
+          barren = 0;
+          feed(live);
+          take(() => options.onResults(results), results.length);
         });
-        worker.on('error', fail);
-        worker.on('exit', (code) => {
-          if (!settled) fail(new Error(`a parse worker exited with code ${code} before the build's files were parsed`));
-        });
-        feed(worker, state);
-      }
+        live.worker.on('error', (error) => lose(live, { error }));
+        live.worker.on('exit', (exitCode) => lose(live, { exitCode }));
+        feed(live);
+      };
+      for (let i = 0; i < jobs; i++) start();
     });
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    for (const live of all) {
+      live.lost = true;
+      live.cancelTimer?.();
+    }
+    await Promise.all(all.map((l) => l.worker.terminate().catch(() => undefined)));
   }
 }
 
 /** Parses every task on `jobs` parse workers, calling `onResults` for each batch as it arrives. */
 export function parseAll(
   tasks: ParseTask[],
-  options: { jobs: number; cacheDir: string | null; stagingDir: string; onResults: (results: ParseResult[]) => void | Promise<void> },
+  options: { jobs: number; cacheDir: string | null; stagingDir: string; limits: FileLimits; onResults: (results: ParseResult[]) => void | Promise<void> },
 ): Promise<void> {
   return runPool<ParseTask, ParseResult>(tasks, {
     script: new URL('./worker-boot.mjs', import.meta.url),
-    workerData: { cacheDir: options.cacheDir, fingerprint: parserFingerprint(), stagingDir: options.stagingDir },
+    workerData: { cacheDir: options.cacheDir, fingerprint: parserFingerprint(), stagingDir: options.stagingDir, limits: options.limits },
     jobs: options.jobs,
     onResults: options.onResults,
+    taskTimeoutMs: options.limits.timeoutMs,
+    heapMb: options.limits.heapMb,
+    lost: (task, failure) => stageLostFile(options.stagingDir, task, failure),
+    onWorkerLost: (data, checkpoint) => rollbackStaging(options.stagingDir, Number(data.worker), checkpoint as StagingCheckpoint | undefined),
   });
 }

@@ -111,6 +111,18 @@ export function rowsOfError(error: ErrorRecord, input: InputInfo): Row[] {
 }
 
 /**
+ * A file that gave no report: its row of `inputs`, and — when a manifest assigns it to an agency
+ * and year — its coverage row, so the report still counts as found.
+ */
+export function rowsOfFailedInput(error: ErrorRecord, input: InputInfo): { inputs: Row[]; inputs_without_report: Row[] } {
+  const who = coverageOf(input.manifest);
+  return {
+    inputs: rowsOfError(error, input),
+    inputs_without_report: who ? [[who.agency_id, who.region_code, who.year, 'found', `${error.error.code}: ${error.error.message}`]] : [],
+  };
+}
+
+/**
  * The agency and year a manifest row assigns to an input that gave no report — the agency as the
  * manifest names it, else as the link's title does — for coverage; null without both.
  */

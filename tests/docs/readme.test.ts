@@ -45,3 +45,14 @@ describe('the README GraphQL example', () => {
     await api.close();
   });
 });
+
+describe('the README documents every per-file limit', () => {
+  it('with its flag and default', async () => {
+    const { FILE_LIMIT_FLAGS, DEFAULT_FILE_LIMITS } = await import('../../pipeline/model/limits.ts');
+    for (const f of FILE_LIMIT_FLAGS) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`--${f.flag} `));
+      expect(row, f.flag).toBeDefined();
+      expect(row!.split('|')[3].trim(), f.flag).toBe(`${DEFAULT_FILE_LIMITS[f.key] / f.scale}${f.unit === 's' || f.unit === 'MB' ? ` ${f.unit}` : ''}`);
+    }
+  });
+});

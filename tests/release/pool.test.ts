@@ -2,7 +2,9 @@
  * The parse pool hands out batches on demand and finishes for every corpus size and worker
  * count: every task answered exactly once, no worker left running. The full sweep runs on
  * in-process workers (the pool's scheduling is the subject); the sizes that once hung run on
- * real worker threads too, and one small build runs end to end.
+ * real worker threads too, and one small build runs end to end. A worker that hangs, crashes or
+ * runs out of memory mid-batch is replaced: its file gets a result saying why, the rest of its
+ * batch is parsed by another worker.
  */
 import { EventEmitter } from 'node:events';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -10,10 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build } from '../../pipeline/release/build.ts';
-import { batchSize, runPool, type PoolWorker } from '../../pipeline/release/pool.ts';
+import { batchSize, runPool, type PoolWorker, type SetTimer, type TaskFailure } from '../../pipeline/release/pool.ts';
 import { runSynth } from '../../pipeline/synth/index.ts';
 
 const ECHO = new URL('./workers/echo.mjs', import.meta.url);
+const FAULTY = new URL('./workers/faulty.mjs', import.meta.url);
 
 interface Echo {
   task: number;
@@ -197,5 +200,142 @@ describe('a small corpus', () => {
     expect(summary.inputs).toBe(17);
     expect(summary.reports + summary.errors).toBe(17);
     expect(readdirSync(out).filter((n) => n.startsWith('.build-'))).toEqual([]);
+  });
+});
+
+interface Faulty {
+  n: number;
+  fault?: 'hang' | 'crash' | 'oom';
+}
+type Outcome = { task: number; worker?: number; error?: TaskFailure['code']; message?: string };
+
+/** An in-process worker that says when it starts each task and never answers the task that hangs. */
+class HangingFake extends EventEmitter implements PoolWorker {
+  terminated = false;
+  private queue: Faulty[][] = [];
+  private busy = false;
+  constructor(private readonly data: Record<string, unknown>) {
+    super();
+  }
+  postMessage(batch: Faulty[]): void {
+    this.queue.push(batch);
+    if (!this.busy) setImmediate(() => this.work());
+  }
+  private work(): void {
+    if (this.busy) return;
+    const batch = this.queue.shift();
+    if (!batch || this.terminated) return;
+    this.busy = true;
+    const results: Outcome[] = [];
+    for (const task of batch) {
+      this.emit('message', { started: true });
+      if (task.fault === 'hang') return; // busy for ever, as a thread in an endless loop
+      results.push({ task: task.n, worker: Number(this.data.worker) });
+    }
+    this.busy = false;
+    this.emit('message', { results, checkpoint: results.length });
+    setImmediate(() => this.work());
+  }
+  async terminate(): Promise<number> {
+    if (!this.terminated) {
+      this.terminated = true;
+      this.emit('exit', 1);
+    }
+    return 1;
+  }
+}
+
+/** A clock the test advances: timers fire only when it says so. */
+function manualClock() {
+  const timers = new Set<{ fire: () => void }>();
+  const setTimer: SetTimer = (_ms, fire) => {
+    const t = { fire };
+    timers.add(t);
+    return () => timers.delete(t);
+  };
+  return {
+    setTimer,
+    pending: () => timers.size,
+    fireAll: () => {
+      for (const t of [...timers]) {
+        timers.delete(t);
+        t.fire();
+      }
+    },
+  };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 5));
+
+describe('a worker that fails mid-batch', () => {
+  it('is stopped when a task runs past the time limit, and the rest of its batch runs elsewhere', async () => {
+    const clock = manualClock();
+    const fakes: HangingFake[] = [];
+    const outcomes: Outcome[] = [];
+    const lostCalls: unknown[] = [];
+    const tasks: Faulty[] = Array.from({ length: 12 }, (_, n) => (n === 4 ? { n, fault: 'hang' } : { n }));
+    let done = false;
+    const run = runPool<Faulty, Outcome>(tasks, {
+      script: ECHO,
+      workerData: {},
+      jobs: 2,
+      taskTimeoutMs: 1000,
+      setTimer: clock.setTimer,
+      spawn: (_s, data) => {
+        const fake = new HangingFake(data);
+        fakes.push(fake);
+        return fake;
+      },
+      lost: (task, failure) => ({ task: task.n, error: failure.code, message: failure.message }),
+      onWorkerLost: (_data, checkpoint) => void lostCalls.push(checkpoint),
+      onResults: (results) => void outcomes.push(...results),
+    }).then(() => (done = true));
+    // Every task but the hanging one's batch is answered; the hanging task's timer is pending.
+    for (let i = 0; i < 20 && outcomes.length < 9; i++) await settle();
+    expect(done).toBe(false);
+    expect(clock.pending()).toBe(1);
+    clock.fireAll();
+    await run;
+    const byTask = new Map(outcomes.map((o) => [o.task, o]));
+    expect([...byTask.keys()].sort((a, b) => a - b)).toEqual(tasks.map((t) => t.n));
+    expect(outcomes).toHaveLength(12);
+    expect(byTask.get(4)).toEqual({ task: 4, error: 'timeout', message: 'parsing took longer than 1 s and was stopped' });
+    expect(outcomes.filter((o) => o.error)).toHaveLength(1);
+    // the hanging worker was replaced by a third, and all were stopped at the end
+    expect(fakes).toHaveLength(3);
+    expect(fakes.every((f) => f.terminated)).toBe(true);
+    expect(lostCalls).toHaveLength(1);
+  });
+
+  it('on real threads: a hang, a crash and an out-of-memory task each get their error, every other task its answer', { timeout: 60_000 }, async () => {
+    const faults: Record<number, Faulty['fault']> = { 5: 'hang', 12: 'crash', 17: 'oom' };
+    const tasks: Faulty[] = Array.from({ length: 24 }, (_, n) => ({ n, ...(faults[n] ? { fault: faults[n] } : {}) }));
+    const outcomes: Outcome[] = [];
+    const checkpoints: { worker: number; checkpoint: unknown }[] = [];
+    await runPool<Faulty, Outcome>(tasks, {
+      script: FAULTY,
+      workerData: {},
+      jobs: 2,
+      taskTimeoutMs: 1500,
+      heapMb: 24,
+      lost: (task, failure) => ({ task: task.n, error: failure.code }),
+      onWorkerLost: (data, checkpoint) => void checkpoints.push({ worker: Number(data.worker), checkpoint }),
+      onResults: (results) => void outcomes.push(...results),
+    });
+    expect(outcomes.map((o) => o.task).sort((a, b) => a - b)).toEqual(tasks.map((t) => t.n));
+    expect(Object.fromEntries(outcomes.filter((o) => o.error).map((o) => [o.task, o.error]))).toEqual({ 5: 'timeout', 12: 'internal', 17: 'too_large' });
+    // Each lost worker's checkpoint lists only tasks whose answers the pool took in.
+    expect(checkpoints).toHaveLength(3);
+    const answered = new Set(outcomes.filter((o) => !o.error).map((o) => o.task));
+    for (const { checkpoint } of checkpoints) for (const t of (checkpoint as number[] | undefined) ?? []) expect(answered.has(t)).toBe(true);
+    // replacements are new workers, never a reused number
+    const workers = new Set(outcomes.flatMap((o) => (o.worker === undefined ? [] : [o.worker])));
+    expect(Math.max(...workers)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('rejects without a `lost` handler, as a pool that cannot account for the task', async () => {
+    await expect(
+      runPool<Faulty, Outcome>([{ n: 0 }, { n: 1, fault: 'crash' }], { script: FAULTY, workerData: {}, jobs: 1, onResults: () => {} }),
+    ).rejects.toThrow('the parse worker exited with code 7');
   });
 });
