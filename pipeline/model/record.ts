@@ -58,6 +58,7 @@ export type WarningCode =
   | 'table_clipped'
   | 'values_unplaced'
   | 'manifest_override'
+  | 'decoding_replaced'
   // From agency normalization (pipeline/normalize/agencies.ts).
   | AgencyWarningCode;
 

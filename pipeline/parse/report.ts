@@ -47,7 +47,7 @@ export function parseDocumentModel(doc: DocumentModel, source: string, hash: str
   const preambleText = proseOf(preamble);
   const covered = findYear(title, preambleText, overview);
   const manifest = context.manifest ?? null;
-  const warnings: Warning[] = [...covered.warnings];
+  const warnings: Warning[] = [...(doc.warnings ?? []), ...covered.warnings];
   // The manifest wins over what the file says; a disagreement is worth a warning.
   const printedAgency = title ? agencyFromTitle(title) : null;
   const agency = manifest?.agency || printedAgency;

@@ -3,6 +3,7 @@
  * table given as a grid of cell texts (rowspan/colspan already expanded). Parsing works on
  * this model only, whatever the file format was.
  */
+import type { Warning } from '../model/record.ts';
 
 export interface Cell {
   text: string;
@@ -49,6 +50,8 @@ export interface DocumentModel {
   format: string;
   meta: DocumentMeta;
   blocks: Block[];
+  /** What reading the bytes found worth saying (text decoded with replacements); the record carries it. */
+  warnings?: Warning[];
 }
 
 /** Whitespace that real pages put in cells and prose: NBSP, ideographic space, zero-width marks. */

@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors.ts';
 import { DEFAULT_FILE_LIMITS, type FileLimits } from '../model/limits.ts';
-import { decode } from './decode.ts';
+import { decode, decodingWarnings } from './decode.ts';
 import type { DocumentModel } from './document.ts';
 import { readDocx } from './docx.ts';
 import { readHtmlBytes } from './html.ts';
@@ -18,7 +18,10 @@ type Reader<T> = (bytes: Uint8Array, format: Format, limits: FileLimits) => T;
 
 export const READERS: Partial<Record<Format, Reader<DocumentModel>>> = {
   html: (bytes, format, limits) => readHtmlBytes(bytes, format, limits.htmlDepth),
-  text: (bytes, format) => readText(decode(bytes).text, format),
+  text: (bytes, format) => {
+    const decoded = decode(bytes);
+    return { ...readText(decoded.text, format), warnings: decodingWarnings(decoded) };
+  },
   docx: (bytes, format, limits) => readDocx(bytes, format, limits.docxPartBytes),
 };
 

@@ -12,7 +12,7 @@
 import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 import { InputError } from '../errors.ts';
 import { DEFAULT_FILE_LIMITS } from '../model/limits.ts';
-import { decode } from './decode.ts';
+import { decode, decodingWarnings } from './decode.ts';
 import { cleanText, type Block, type Cell, type DocumentMeta, type DocumentModel } from './document.ts';
 
 interface El {
@@ -545,7 +545,8 @@ export function readHtml(html: string, format = 'html', maxDepth = DEFAULT_FILE_
 
 /** A page's bytes → document model. The markup is stripped once, before decoding (decode.ts). */
 export function readHtmlBytes(bytes: Uint8Array, format = 'html', maxDepth = DEFAULT_FILE_LIMITS.htmlDepth): DocumentModel {
-  return readStripped(decode(bytes, stripInlineMarkup).text, format, maxDepth);
+  const decoded = decode(bytes, stripInlineMarkup);
+  return { ...readStripped(decoded.text, format, maxDepth), warnings: decodingWarnings(decoded) };
 }
 
 function readStripped(html: string, format: string, maxDepth: number): DocumentModel {

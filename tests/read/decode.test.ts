@@ -1,5 +1,8 @@
 import iconv from 'iconv-lite';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { isError } from '../../pipeline/model/record.ts';
+import { parseReport } from '../../pipeline/parse/report.ts';
 import { decode } from '../../pipeline/read/decode.ts';
 
 const TEXT = '洛阳市涧西区人民政府办公室2023年政府信息公开工作年度报告';
@@ -38,4 +41,40 @@ describe('charset decision', () => {
     expect(decode(bytes).text).toContain(rare);
   });
   it('plain UTF-8', () => expect(decode(utf8(TEXT))).toEqual({ text: TEXT, charset: 'utf-8', by: 'utf-8 valid' }));
+});
+
+describe('UTF-8 with a few invalid bytes', () => {
+  const report = readFileSync('data/reports/real/jianxi-district-office-2023.txt');
+  /** The report with one byte of a character in its prose replaced by 0xFF (never valid UTF-8). */
+  const damaged = () => {
+    const bytes = Buffer.from(report);
+    const at = bytes.indexOf(Buffer.from('总体情况')) + 3; // the first byte of 体 (e4 bd 93): three bad bytes now
+    bytes[at] = 0xff;
+    return new Uint8Array(bytes);
+  };
+
+  it('stays UTF-8: the bad sequence becomes U+FFFD, the rest of the text is intact', () => {
+    const d = decode(damaged());
+    expect(d).toMatchObject({ charset: 'utf-8', by: 'utf-8 repaired', replaced: 3 });
+    expect(d.text).toContain('涧西区人民政府办公室');
+    expect(d.text).toContain('总\ufffd\ufffd\ufffd情况');
+  });
+
+  it('keeps the report, with a decoding_replaced warning', () => {
+    const original = parseReport(new Uint8Array(report), 'jianxi.txt');
+    const outcome = parseReport(damaged(), 'jianxi.txt');
+    expect(isError(outcome)).toBe(false);
+    if (isError(outcome) || isError(original)) return;
+    expect(outcome.tables).toEqual(original.tables);
+    expect(outcome.warnings).toContainEqual({ code: 'decoding_replaced', where: 'encoding', message: expect.stringMatching(/^3 invalid UTF-8 byte sequence/) });
+  });
+
+  it('GBK is still GBK, with or without a few invalid bytes of its own', () => {
+    const bytes = gbk(`${TEXT}\n${TEXT}`);
+    bytes[3] = 0xff;
+    const d = decode(bytes);
+    expect(d.charset).toBe('gb18030');
+    expect(d.text).toContain(TEXT.slice(4));
+    expect(decode(gbk(TEXT)).replaced).toBeUndefined();
+  });
 });
