@@ -23,7 +23,7 @@ import { writeQuality } from './quality.ts';
 import { createCellViews, createStaging, STAGED } from './staging.ts';
 import { loadStagingFiles } from './staging-files.ts';
 import { rowsOfUnfetched } from './tables.ts';
-import { cleanStaleWork, latestVersion, makeWorkDir, publish } from './versions.ts';
+import { cleanStaleWork, latestVersion, lockOut, makeWorkDir, publish } from './versions.ts';
 import { writeTables } from './write.ts';
 
 /**
@@ -133,7 +133,6 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
   const now = options.now ?? new Date();
   const jobs = options.jobs ?? defaultJobs();
   cleanStaleWork(options.out);
-  const previous = latestVersion(options.out);
   const work = makeWorkDir(options.out);
   const releaseDir = join(work, 'release');
   mkdirSync(releaseDir);
@@ -143,6 +142,7 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
   const duck = await openDuck(':memory:', { threads: jobs, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT, tempDirectory: join(work, 'tmp') });
   const con = duck.connection;
   let pruning: Promise<void> | undefined;
+  let unlock: (() => void) | undefined;
   try {
     // Memory DuckDB holds outside its limit, measured at 100,000 reports: the Parquet writer
     // buffers this many row groups per copy before writing them out (default 5: ~80 MB more at
@@ -167,6 +167,11 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
     await createCellViews(con);
     steps.load = Math.round(performance.now() - loading);
     phase('parse');
+
+    // From here to publishing, one build at a time per out folder: the previous release it
+    // compares with must still be latest when it publishes.
+    unlock = await lockOut(options.out);
+    const previous = latestVersion(options.out);
 
     await deriveRegions(con);
     await deriveAgencies(con);
@@ -209,6 +214,7 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
       steps,
     };
   } finally {
+    unlock?.();
     await pruning;
     try {
       duck.connection.closeSync();

@@ -3,9 +3,10 @@
  * (OUT/.build-<pid>-<random>), claims a version name with an atomic mkdir, moves its finished
  * release into place with one rename, and only then switches `latest` (a symlink replaced by
  * rename, which is atomic). A killed or failed build leaves `latest` and every published
- * release untouched; two concurrent builds claim different names.
+ * release untouched; two concurrent builds claim different names, and — holding the out
+ * folder's lock from choosing their previous release to publishing — never the same previous.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -48,6 +49,54 @@ function pidAlive(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return true;
+  }
+}
+
+const LOCK = '.lock';
+
+/** The pid a lock file names, or null when it is gone or unreadable. */
+function lockHolder(file: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Takes the out folder's lock (OUT/.lock, created exclusively, holding this process's pid),
+ * waiting while another build holds it; returns its release. A lock whose process is gone —
+ * a killed build — is stale: it is moved aside under a name of this build's own (a rename, so
+ * one build takes it over) and, should it turn out to be a live build's lock, put back.
+ */
+export async function lockOut(out: string, pollMs = 200): Promise<() => void> {
+  mkdirSync(out, { recursive: true });
+  const file = join(out, LOCK);
+  const mine = `${process.pid}-${randomBytes(4).toString('hex')}\n`;
+  for (;;) {
+    try {
+      writeFileSync(file, mine, { flag: 'wx' });
+      return () => {
+        if (readFileSync(file, 'utf8') === mine) rmSync(file, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = lockHolder(file);
+    if (holder !== null && !pidAlive(holder)) {
+      const aside = `${file}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+      try {
+        renameSync(file, aside);
+        const moved = lockHolder(aside);
+        if (moved !== null && moved !== holder && pidAlive(moved)) linkSync(aside, file);
+        rmSync(aside, { force: true });
+      } catch {
+        // another build got there first
+      }
+      continue;
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
 

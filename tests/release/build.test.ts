@@ -280,19 +280,34 @@ describe('publishing is atomic', () => {
     expect(readlinkSync(join(releases, 'latest'))).toBe(next.version);
   });
 
-  it('two concurrent builds publish two complete releases under different names', async () => {
+  it('two concurrent builds publish two complete releases under different names, one after the other', async () => {
     const releases = mkdtempSync(join(tmpdir(), 'gongkai-conc-'));
     const cli = () => run('npx', ['tsx', 'pipeline/cli.ts', 'build', 'data/reports/real', '--out', releases, '--no-cache'], { encoding: 'utf8' });
     const [a, b] = await Promise.all([cli(), cli()]);
     const versions = [a.stderr, b.stderr].map((s) => /release (\S+)/.exec(s)![1]).sort();
     expect(new Set(versions).size).toBe(2);
     expect(readlinkSync(join(releases, 'latest'))).toBe(versions[1]);
+    // The lineage does not fork: the second to publish compared itself with the first.
+    const previous = (v: string) => JSON.parse(readFileSync(join(releases, v, 'release.json'), 'utf8')).previous;
+    expect([previous(versions[0]), previous(versions[1])]).toEqual([null, versions[0]]);
+    expect(existsSync(join(releases, '.lock'))).toBe(false);
     for (const v of versions) {
       for (const line of readFileSync(join(releases, v, 'SHA256SUMS'), 'utf8').trim().split('\n')) {
         const [hash, path] = line.split(/ {2}/);
         expect(sha256File(join(releases, v, path))).toBe(hash);
       }
     }
+  });
+
+  it("a lock left by a killed build is taken over", async () => {
+    const releases = mkdtempSync(join(tmpdir(), 'gongkai-lock-'));
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => dead.on('exit', r));
+    writeFileSync(join(releases, '.lock'), `${dead.pid}-deadbeef\n`);
+    const s = await build({ inputs: ['data/reports/real/jianxi-district-office-2023.txt'], out: releases, cacheDir: null });
+    expect(readlinkSync(join(releases, 'latest'))).toBe(s.version);
+    expect(readdirSync(releases).filter((n) => n.startsWith('.lock'))).toEqual([]);
+    rmSync(releases, { recursive: true, force: true });
   });
 
   it('pruning keeps the newest releases and never the one latest points at', () => {
