@@ -12,6 +12,7 @@
 import { coerceInputValue, parseValue, valueFromASTUntyped, type GraphQLArgument, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { etagFor, etagMatches } from './caching.ts';
+import { csvCell } from './csv.ts';
 import type { ApiState } from './context.ts';
 import { createContext } from './context.ts';
 import { APPLICATION_DIMENSIONS, MEASURES, isOutcomeMeasure, type ComparisonRow, type Dimension } from './data/comparisons.ts';
@@ -20,12 +21,6 @@ import { applicantLabel, outcomeGroupLabel, rowLabel } from './schema/codes.ts';
 import { COMPARISON_FIELDS, resolveComparison } from './schema/comparisons.ts';
 
 const BOM = '\ufeff';
-
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** One argument from its URL text: GraphQL literal syntax, else JSON, else the bare text (an enum name). */
 function argumentValue(def: GraphQLArgument, text: string): unknown {

@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import type { Plugin } from 'graphql-yoga';
 import { VERSION } from '../../pipeline/release/versions.ts';
 import { etagMatches } from '../caching.ts';
+import { csvCell } from '../csv.ts';
 import type { ApiState } from '../context.ts';
 import { Database } from '../data/db.ts';
 import { RegionIndex } from '../data/regions.ts';
@@ -46,11 +47,6 @@ const CONTENT_TYPES: Record<string, string> = {
   csv: 'text/csv; charset=utf-8',
   page: 'text/html; charset=utf-8',
   snippet: 'text/plain; charset=utf-8',
-};
-
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
 export function chartsPlugin(state: ApiState): Plugin {

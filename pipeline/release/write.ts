@@ -3,6 +3,12 @@
  * (ZSTD) and CSV (UTF-8 with a BOM, so Excel shows Chinese correctly), in a fixed row order so
  * that two builds of the same inputs give byte-identical files. The long cell tables are also
  * written hive-partitioned by year for engines that query a release in place.
+ *
+ * In the CSV copies, a text cell that a spreadsheet would run as a formula — one that begins
+ * with =, +, -, @, a tab or a carriage return (a report titled =HYPERLINK(…)) — gets a leading
+ * apostrophe, which spreadsheets show as text. Number columns, text that is just a number (-3)
+ * and a lone character (the dash a report prints in a blank cell) are written as they are; the
+ * Parquet files keep every text as read.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
@@ -18,13 +24,30 @@ const BOM = '\ufeff';
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-/** The published columns; the first is aliased with a BOM for the CSV header. */
-function columnList(spec: TableSpec, bom: boolean): string {
-  return spec.columns.map((c, i) => (bom && i === 0 ? `${ident(c.name)} AS ${ident(BOM + c.name)}` : ident(c.name))).join(', ');
+/** The published columns. */
+function columnList(spec: TableSpec): string {
+  return spec.columns.map((c) => ident(c.name)).join(', ');
 }
 
-function selectOf(spec: TableSpec, bom: boolean): string {
-  return `SELECT ${columnList(spec, bom)} FROM ${ident(spec.name)} ORDER BY ${spec.order}`;
+/** A text cell as a CSV copy writes it: neutralised when a spreadsheet would take it for a formula. */
+export function csvText(column: string): string {
+  const c = ident(column);
+  return `CASE WHEN left(${c}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) AND length(${c}) > 1 AND NOT regexp_full_match(${c}, '[-+]?[0-9]+([.][0-9]+)?') THEN '''' || ${c} ELSE ${c} END`;
+}
+
+/**
+ * The SELECT a CSV copy is written from: every column of `from` (but `exclude`), text cells
+ * neutralised, the first column's header prefixed with a BOM (toolchain G7).
+ */
+async function csvSelect(con: DuckDBConnection, from: string, exclude: string[] = []): Promise<string> {
+  const rest = exclude.length ? ` EXCLUDE (${exclude.map(ident).join(', ')})` : '';
+  const columns = await query<{ column_name: string; column_type: string }>(con, `DESCRIBE SELECT *${rest} FROM ${from}`);
+  const list = columns.map(({ column_name: name, column_type: type }, i) => `${type === 'VARCHAR' ? csvText(name) : ident(name)} AS ${ident(i === 0 ? BOM + name : name)}`);
+  return `SELECT ${list.join(', ')} FROM ${from}`;
+}
+
+function selectOf(spec: TableSpec): string {
+  return `SELECT ${columnList(spec)} FROM ${ident(spec.name)} ORDER BY ${spec.order}`;
 }
 
 /**
@@ -37,7 +60,7 @@ async function materializeInOrder(con: DuckDBConnection, spec: TableSpec, target
   if (!spec.order.startsWith('rid,')) throw new Error(`${spec.name}: sliced by rid, so its order must start with rid (got ${spec.order})`);
   const [{ last }] = await query<{ last: number }>(con, 'SELECT coalesce(max(rid), 0) AS last FROM reports');
   const select = (from: number, to: number) =>
-    `SELECT ${columnList(spec, false)}, rid, row_ord, col_ord FROM ${ident(spec.name)} WHERE rid BETWEEN ${from} AND ${to} ORDER BY ${spec.order}`;
+    `SELECT ${columnList(spec)}, rid, row_ord, col_ord FROM ${ident(spec.name)} WHERE rid BETWEEN ${from} AND ${to} ORDER BY ${spec.order}`;
   await con.run(`CREATE TEMP TABLE ${target} AS ${select(1, SLICE_REPORTS)}`);
   for (let from = SLICE_REPORTS + 1; from <= last; from += SLICE_REPORTS) await con.run(`INSERT INTO ${target} ${select(from, from + SLICE_REPORTS - 1)}`);
 }
@@ -93,22 +116,21 @@ export async function writeTables(con: DuckDBConnection, dir: string, timings?: 
     // DuckDB at 100,000 reports, would be read back from its temporary files.
     const source = `${spec.name}_out`;
     if (spec.partitioned) await materializeInOrder(con, spec, source);
-    else await con.run(`CREATE TEMP TABLE ${source} AS ${selectOf(spec, false)}`);
+    else await con.run(`CREATE TEMP TABLE ${source} AS ${selectOf(spec)}`);
     [{ n: rows[spec.name] }] = await query<{ n: number }>(con, `SELECT count(*) AS n FROM ${source}`);
     step(`${spec.name}.sort`);
-    await con.run(`COPY (SELECT ${columnList(spec, false)} FROM ${source}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
+    await con.run(`COPY (SELECT ${columnList(spec)} FROM ${source}) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
     step(`${spec.name}.parquet`);
     if (spec.name === 'applications') {
       // applications_wide pivots the materialized, ordered applications (it needs their ordinals).
       await con.run(`CREATE TEMP TABLE wide_out AS ${wideSelect(source)}`);
       await con.run(`COPY (SELECT * EXCLUDE (rid, col_ord) FROM wide_out) TO ${sqlString(join(dir, `${WIDE_TABLE}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`);
-      await con.run(`COPY (SELECT report_id AS ${ident(`${BOM}report_id`)}, * EXCLUDE (report_id, rid, col_ord) FROM wide_out) TO ${sqlString(join(dir, `${WIDE_TABLE}.csv`))} (FORMAT csv, HEADER)`);
+      await con.run(`COPY (${await csvSelect(con, 'wide_out', ['rid', 'col_ord'])}) TO ${sqlString(join(dir, `${WIDE_TABLE}.csv`))} (FORMAT csv, HEADER)`);
       await con.run('DROP TABLE wide_out');
       step(WIDE_TABLE);
     }
     await con.run(`DROP TABLE ${source}`);
-    const written = (bom: boolean) => `SELECT ${columnList(spec, bom)} FROM read_parquet(${sqlString(parquet)})`;
-    await con.run(`COPY (${written(true)}) TO ${sqlString(csv)} (FORMAT csv, HEADER)`);
+    await con.run(`COPY (${await csvSelect(con, `read_parquet(${sqlString(parquet)})`)}) TO ${sqlString(csv)} (FORMAT csv, HEADER)`);
     step(`${spec.name}.csv`);
     if (spec.partitioned) {
       await writePartitions(con, spec, parquet, join(dir, 'partitioned', spec.name));

@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLES } from '../../pipeline/release/schema.ts';
+import { comparisonCsv } from '../../api/export.ts';
 import type { Api } from '../../api/server.ts';
 import { BASE, example, get, gql, startApi } from './helpers.ts';
 
@@ -172,6 +173,13 @@ describe('/export/comparison.csv', () => {
       'denied_admin_query',
     ]);
     expect(lines[1].split(',')[1]).toBe('（三）不予公开 1.属于国家秘密');
+  });
+
+  it('neutralises text a spreadsheet would run as a formula; numbers, a negative one too, stay numbers', () => {
+    const csv = comparisonCsv([{ region: '410305', reports: 2, new_received: -5 }], 'applications', ['region'], false, () => '=HYPERLINK("http://evil.example/","x")');
+    const [header, row] = csv.slice(1).trim().split('\r\n');
+    expect(header.split(',').slice(0, 4)).toEqual(['region_code', 'region_name', 'reports', 'new_received']);
+    expect(row.startsWith(`410305,"'=HYPERLINK(""http://evil.example/"",""x"")",2,-5,`)).toBe(true);
   });
 
   it('refuses unknown fields, unknown arguments and bad values with BAD_USER_INPUT', async () => {

@@ -2,15 +2,32 @@
  * Good reports mixed with hostile files build: every file is accounted for, each hostile one
  * with the error of the limit it broke, and the good ones parse although some shared a batch
  * (and a worker) with a file that had to be stopped. Low limits keep it quick; the full-size
- * figures (peak memory, time) are bench/hostile.ts's.
+ * figures (peak memory, time) are bench/hostile.ts's. Two good reports are hostile in other
+ * ways: one titled as a spreadsheet formula, one with a damaged UTF-8 byte.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildSummary } from '../../pipeline/release/build.ts';
+import { openDuck, query } from '../../pipeline/release/duck.ts';
+import { csvText } from '../../pipeline/release/write.ts';
 import type { QualityReport } from '../../pipeline/release/quality.ts';
 import { deepHtml, pageTreeBombPdf, slowHtml, zipBombDocx } from '../fixtures/hostile.ts';
+
+const FORMULA_TITLE = '=HYPERLINK("http://evil.example/","涧西区人民政府办公室")2023年政府信息公开工作年度报告';
+const FORMULA_FILE = 'formula-title.txt';
+const DAMAGED_FILE = 'damaged-utf8.txt';
+
+async function releaseSql<T>(text: string): Promise<T[]> {
+  const { instance, connection } = await openDuck(':memory:');
+  try {
+    return await query<T>(connection, text);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
 
 const GOOD = [
   'data/reports/real/city-2025-standard.html',
@@ -42,6 +59,11 @@ describe('a corpus of good reports and hostile files', () => {
     mkdirSync(inputs);
     // Interleaved by name, so that hostile files share batches with good ones.
     GOOD.forEach((file, i) => copyFileSync(file, join(inputs, `${i}-${basename(file)}`)));
+    const jianxi = readFileSync('data/reports/real/jianxi-district-office-2023.txt', 'utf8');
+    writeFileSync(join(inputs, `9-${FORMULA_FILE}`), jianxi.replace(/^\s*/, `${FORMULA_TITLE}\n`));
+    const damaged = Buffer.from(jianxi.replace('涧西区', '洛阳市涧西区'));
+    damaged[damaged.indexOf(Buffer.from('总体情况')) + 3] = 0xff;
+    writeFileSync(join(inputs, `9-${DAMAGED_FILE}`), damaged);
     sizes = {};
     HOSTILE.forEach((h, i) => {
       const bytes = h.bytes();
@@ -67,8 +89,8 @@ describe('a corpus of good reports and hostile files', () => {
   });
 
   it('accounts for every file: the good ones as reports, each hostile one with its error', () => {
-    expect(summary.inputs).toBe(GOOD.length + HOSTILE.length);
-    expect(summary.reports).toBe(GOOD.length);
+    expect(summary.inputs).toBe(GOOD.length + 2 + HOSTILE.length);
+    expect(summary.reports).toBe(GOOD.length + 2);
     expect(summary.errors).toBe(HOSTILE.length);
     const errors = new Map(quality.errors.flatMap((e) => e.files.map((f) => [basename(f.path).replace(/^\d+-/, ''), { code: e.error_code, message: f.message ?? '' }])));
     for (const h of HOSTILE) {
@@ -83,6 +105,27 @@ describe('a corpus of good reports and hostile files', () => {
     expect(md).toMatch(/### timeout: 1 files/);
   });
 
+  it('keeps a report with a damaged UTF-8 byte, with a decoding_replaced warning', async () => {
+    const rows = await releaseSql<{ title: string; code: string }>(
+      `SELECT r.title, w.code FROM read_parquet('${summary.dir}/reports.parquet') r JOIN read_parquet('${summary.dir}/warnings.parquet') w USING (report_id)
+       WHERE r.source_path LIKE '%${DAMAGED_FILE}' AND w.code = 'decoding_replaced'`,
+    );
+    expect(rows).toEqual([{ title: expect.stringContaining('涧西区人民政府办公室'), code: 'decoding_replaced' }]);
+  });
+
+  it('neutralises a title that is a spreadsheet formula in the CSV files, not in Parquet', async () => {
+    const csv = (table: string) => readFileSync(join(summary.dir, `${table}.csv`), 'utf8');
+    const cell = `"'${FORMULA_TITLE.replace(/"/g, '""')}"`;
+    expect(csv('reports')).toContain(cell);
+    expect(csv('agencies')).toContain(`"'=HYPERLINK(""`);
+    for (const table of ['reports', 'agencies', 'inputs', 'warnings', 'checks', 'applications_wide']) {
+      const cells = csv(table).split(/[\r\n]+/).flatMap((line) => line.split(','));
+      expect(cells.filter((c) => /^"?[=+@]/.test(c)), table).toEqual([]);
+    }
+    const [parquet] = await releaseSql<{ title: string; year: number }>(`SELECT title, year FROM read_parquet('${summary.dir}/reports.parquet') WHERE source_path LIKE '%${FORMULA_FILE}'`);
+    expect(parquet).toEqual({ title: FORMULA_TITLE, year: 2023 });
+  });
+
   it('stops a file that needs more memory than a worker may use, and parses the rest', { timeout: 120_000 }, async () => {
     // Alone with two good files and a long time limit, so that the heap limit is what stops it.
     const inputs = join(dir, 'memory');
@@ -93,5 +136,25 @@ describe('a corpus of good reports and hostile files', () => {
     const q: QualityReport = JSON.parse(readFileSync(join(s.dir, 'quality.json'), 'utf8'));
     expect(s.reports).toBe(2);
     expect(q.errors).toEqual([{ error_code: 'too_large', count: 1, files: [{ path: expect.stringMatching(/1-span-grid\.html$/), message: expect.stringMatching(/more than the 96 MB of memory/) }] }]);
+  });
+});
+
+describe('a CSV text cell', () => {
+  it('is neutralised when a spreadsheet would take it for a formula, and only then', async () => {
+    const cases: [string, string][] = [
+      ['=HYPERLINK("http://x")', `'=HYPERLINK("http://x")`],
+      ['+cmd|calc', `'+cmd|calc`],
+      ['-2+3', `'-2+3`],
+      ['@SUM(A1)', `'@SUM(A1)`],
+      ['\tx', `'\tx`],
+      ['\rx', `'\rx`],
+      ['-3', '-3'],
+      ['+4.5', '+4.5'],
+      ['-', '-'],
+      ['涧西区', '涧西区'],
+    ];
+    const values = cases.map(([v]) => `('${v.replace(/'/g, "''")}')`).join(', ');
+    const rows = await releaseSql<{ out: string }>(`SELECT ${csvText('v')} AS out FROM (VALUES ${values}) t(v)`);
+    expect(rows.map((r) => r.out)).toEqual(cases.map(([, out]) => out));
   });
 });
