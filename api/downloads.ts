@@ -3,11 +3,13 @@
  *
  *   /downloads/                       an HTML page listing the tables (description, sizes)
  *   /downloads/catalog.json           the same as JSON, with every file, its size and sha256
- *   /downloads/<version>/<path>       a file of the served release (immutable: cached for a year)
+ *   /downloads/<version>/<path>       a file of that release — the one served, or an older one
+ *                                     beside it (immutable: cached for a year)
  *   /downloads/latest/<path>          the same file under a name that moves with new releases
  *
- * Only the files listed at startup are served, so no path — `..`, encoded or not — reaches
- * anything else. Single byte ranges are honoured (Parquet readers fetch the footer first).
+ * Only the files a release lists (read when it is opened) are served, so no path — `..`,
+ * encoded or not — reaches anything else. Single byte ranges are honoured (Parquet readers fetch
+ * the footer first). Catalog links are made from the public URL, or relative: never from Host.
  */
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { Readable } from 'node:stream';
 import type { Plugin } from 'graphql-yoga';
 import { TABLES, WIDE_TABLE } from '../pipeline/release/schema.ts';
 import { etagMatches } from './caching.ts';
+import { baseUrlOf, requestState, type ServerState } from './context.ts';
 import { ApiError, errorBody } from './errors.ts';
 import type { Release, ReleaseFile } from './release.ts';
 
@@ -58,15 +61,16 @@ function readSums(release: Release): Map<string, string> {
   return sums;
 }
 
-const catalogs = new WeakMap<Release, Map<string, Catalog>>();
+const catalogs = new WeakMap<Release, { baseUrl: string; catalog: Catalog }>();
 
-/** The catalog of a release for a base URL (built once: a release never changes). */
+/**
+ * The catalog of a release (built once: a release never changes). The base URL is the server's
+ * own — its public URL or '' — so one catalog per release is all there ever is.
+ */
 export function buildCatalog(release: Release, baseUrl: string): Catalog {
-  let byBase = catalogs.get(release);
-  if (!byBase) catalogs.set(release, (byBase = new Map()));
-  let catalog = byBase.get(baseUrl);
-  if (!catalog) byBase.set(baseUrl, (catalog = makeCatalog(release, baseUrl)));
-  return catalog;
+  let built = catalogs.get(release);
+  if (built?.baseUrl !== baseUrl) catalogs.set(release, (built = { baseUrl, catalog: makeCatalog(release, baseUrl) }));
+  return built.catalog;
 }
 
 function makeCatalog(release: Release, baseUrl: string): Catalog {
@@ -172,26 +176,35 @@ function parseRange(header: string | null, size: number): { start: number; end: 
   return { start, end };
 }
 
-export function downloadsPlugin(release: Release, options: { maxAgeSeconds: number; publicUrl: string | null }): Plugin {
-  const files = new Map(release.files.map((f) => [f.path, f]));
+/** Each release's files by path, made once. */
+const filesOf = new WeakMap<Release, Map<string, ReleaseFile>>();
+function fileIndex(release: Release): Map<string, ReleaseFile> {
+  let files = filesOf.get(release);
+  if (!files) filesOf.set(release, (files = new Map(release.files.map((f) => [f.path, f]))));
+  return files;
+}
+
+export function downloadsPlugin(server: ServerState): Plugin {
+  const options = { maxAgeSeconds: server.limits.cacheMaxAgeSeconds };
   const fail = (err: ApiError, Response: typeof globalThis.Response) =>
     new Response(errorBody(err), { status: err.status, headers: { 'content-type': 'application/json; charset=utf-8' } });
   return {
-    onRequest({ request, url, endResponse, fetchAPI }) {
+    onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (url.pathname !== '/downloads' && !url.pathname.startsWith('/downloads/')) return;
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         endResponse(new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
         return;
       }
-      const base = (options.publicUrl ?? url.origin).replace(/\/+$/, '');
+      const current = requestState(serverContext, server).release;
+      const base = baseUrlOf(server);
       const head = request.method === 'HEAD';
       if (url.pathname === '/downloads' || url.pathname === '/downloads/') {
-        const html = catalogHtml(buildCatalog(release, base));
+        const html = catalogHtml(buildCatalog(current, base));
         endResponse(new fetchAPI.Response(head ? null : html, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': `public, max-age=${options.maxAgeSeconds}` } }));
         return;
       }
       if (url.pathname === '/downloads/catalog.json') {
-        const json = `${JSON.stringify(buildCatalog(release, base), null, 2)}\n`;
+        const json = `${JSON.stringify(buildCatalog(current, base), null, 2)}\n`;
         endResponse(new fetchAPI.Response(head ? null : json, { headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': `public, max-age=${options.maxAgeSeconds}` } }));
         return;
       }
@@ -200,11 +213,12 @@ export function downloadsPlugin(release: Release, options: { maxAgeSeconds: numb
         endResponse(fail(new ApiError('BAD_USER_INPUT', `Not a download path: ${url.pathname}. Files are at /downloads/<version>/<file> (see /downloads/catalog.json)`), fetchAPI.Response));
         return;
       }
-      if (parsed.version !== release.version && parsed.version !== 'latest') {
-        endResponse(fail(new ApiError('NOT_FOUND', `This server serves release ${release.version}: use /downloads/${release.version}/… or /downloads/latest/…`), fetchAPI.Response));
+      const release = parsed.version === 'latest' ? current : server.releases.info(parsed.version);
+      if (!release) {
+        endResponse(fail(new ApiError('NOT_FOUND', `No release ${parsed.version} on this server: it serves ${current.version} (also as /downloads/latest/…)`), fetchAPI.Response));
         return;
       }
-      const file = files.get(parsed.path);
+      const file = fileIndex(release).get(parsed.path);
       if (!file) {
         endResponse(fail(new ApiError('NOT_FOUND', `Release ${release.version} has no file ${parsed.path} (see /downloads/catalog.json)`), fetchAPI.Response));
         return;

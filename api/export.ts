@@ -13,10 +13,9 @@ import { coerceInputValue, parseValue, valueFromASTUntyped, type GraphQLArgument
 import type { Plugin } from 'graphql-yoga';
 import { etagFor, etagMatches } from './caching.ts';
 import { csvCell } from './csv.ts';
-import type { ApiState } from './context.ts';
-import { createContext } from './context.ts';
+import { createContext, requestState, type ServerState } from './context.ts';
 import { APPLICATION_DIMENSIONS, MEASURES, isOutcomeMeasure, type ComparisonRow, type Dimension } from './data/comparisons.ts';
-import { ApiError, errorBody } from './errors.ts';
+import { ApiError, errorResponse } from './errors.ts';
 import { applicantLabel, outcomeGroupLabel, rowLabel } from './schema/codes.ts';
 import { COMPARISON_FIELDS, resolveComparison } from './schema/comparisons.ts';
 
@@ -103,22 +102,22 @@ export function comparisonCsv(rows: ComparisonRow[], subject: keyof typeof MEASU
   return `${BOM}${lines.join('\r\n')}\r\n`;
 }
 
-export function exportPlugin(state: ApiState, schema: GraphQLSchema): Plugin {
+export function exportPlugin(server: ServerState, schema: GraphQLSchema): Plugin {
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (url.pathname !== '/export/comparison.csv') return;
-      const fail = (err: ApiError) =>
-        endResponse(new fetchAPI.Response(errorBody(err), { status: err.status, headers: { 'content-type': 'application/json; charset=utf-8' } }));
+      const fail = (err: ApiError) => endResponse(errorResponse(err));
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         endResponse(new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
         return;
       }
+      const state = requestState(serverContext, server);
       const etag = etagFor(state.release.version, url.search);
       if (etagMatches(request.headers.get('if-none-match'), etag)) {
         endResponse(new fetchAPI.Response(null, { status: 304, headers: { etag } }));
         return;
       }
-      const ctx = createContext(state, request);
+      const ctx = createContext(state);
       try {
         const { field, args, defs } = exportArguments(schema, url.searchParams);
         // The export returns every group: the field's `limit` applies to GraphQL pages only.

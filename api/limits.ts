@@ -32,6 +32,21 @@ export interface Limits {
   cacheMaxAgeSeconds: number;
   /** Answers kept in memory (the release never changes, so an answer stays right): entries, and bytes of JSON per answer. */
   responseCache: { entries: number; maxAnswerBytes: number };
+  /** Chart answers (SVG, spec, CSV, embed page) kept in memory, and the year spans charts default to. */
+  chartCache: number;
+  /** Database queries running at once for ordinary questions, and queued behind them (more: OVERLOADED). */
+  lightQueries: number;
+  lightQueue: number;
+  /** The same for heavy comparisons: those expected to return more than heavyRows groups. */
+  heavyQueries: number;
+  heavyQueue: number;
+  heavyRows: number;
+  /** Retry-After of a 503 (TIMEOUT, OVERLOADED). */
+  retryAfterSeconds: number;
+  /** Older releases kept open for pinned URLs while no request uses them (least recently used closed first). */
+  idleReleases: number;
+  /** How often the server looks whether `latest` points at a new release, ms (0: never). */
+  watchIntervalMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -50,6 +65,15 @@ export const DEFAULT_LIMITS: Limits = {
   rateLimit: { requests: 300, windowSeconds: 60 },
   cacheMaxAgeSeconds: 300,
   responseCache: { entries: 500, maxAnswerBytes: 256 * 1024 },
+  chartCache: 500,
+  lightQueries: 8,
+  lightQueue: 256,
+  heavyQueries: 1,
+  heavyQueue: 4,
+  heavyRows: 500,
+  retryAfterSeconds: 2,
+  idleReleases: 2,
+  watchIntervalMs: 5000,
 };
 
 export function resolveLimits(overrides: Partial<Limits> = {}): Limits {

@@ -3,7 +3,7 @@
  * cost, hidden field suggestions) with coded errors, and a per-client rate limit.
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import type { GraphQLError, ValidationContext } from 'graphql';
+import { GraphQLError, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { IncomingMessage } from 'node:http';
 import { ApiError, errorBody, errorResponse } from './errors.ts';
@@ -60,13 +60,36 @@ export function bodyLimitPlugin(limits: Limits): Plugin {
   };
 }
 
+/**
+ * A body that does not parse is answered 400 "POST body sent invalid JSON." — without the
+ * parser's own message, which quotes the body back (Node's JSON.parse: `Unexpected token 'S',
+ * "SECRET-…" is not valid JSON`).
+ */
+export function parseErrorsPlugin(): Plugin {
+  return {
+    onRequestParse({ requestParser, setRequestParser }) {
+      if (!requestParser) return;
+      setRequestParser(async (request) => {
+        try {
+          return await requestParser(request);
+        } catch (err) {
+          if (!(err instanceof GraphQLError) || !('originalError' in err.extensions)) throw err;
+          // A request that is not GraphQL over HTTP at all is a 400 whatever the media type.
+          const { originalError: _quoted, http: _http, ...extensions } = err.extensions;
+          throw new GraphQLError(err.message, { extensions: { ...extensions, http: { status: 400 } } });
+        }
+      });
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rate limit
 
 /**
  * A token bucket per client: `requests` tokens, refilled evenly over `windowSeconds`. A client
- * is its IP address: the socket's, or — only when the server sits behind a proxy it trusts —
- * the first address of X-Forwarded-For.
+ * is its IP address: the socket's, or — only when the server sits behind proxies it trusts —
+ * the address its nearest trusted proxy saw (clientKey).
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -101,10 +124,23 @@ export class RateLimiter {
   }
 }
 
-export function clientKey(request: Request, serverContext: unknown, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
+/** `trustProxy` as a number of hops: true is one proxy, false or absent none. */
+export function trustedHops(trust: number | boolean | undefined): number {
+  if (trust === true) return 1;
+  return typeof trust === 'number' && trust > 0 ? Math.floor(trust) : 0;
+}
+
+/**
+ * The client's address. Each proxy appends the address it got the request from to
+ * X-Forwarded-For, so whatever a client wrote there itself comes first and what the trusted
+ * proxies appended comes last: behind `hops` trusted proxies, the client is the entry `hops`
+ * from the right. The left-most entry is never trusted for what it is — anyone can write it.
+ * With fewer entries than hops, every entry was appended by a trusted proxy: the left-most.
+ */
+export function clientKey(request: Request, serverContext: unknown, hops: number): string {
+  if (hops > 0) {
+    const chain = (request.headers.get('x-forwarded-for') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+    if (chain.length) return chain[Math.max(0, chain.length - hops)];
   }
   const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
   return req?.socket?.remoteAddress ?? 'local';
@@ -113,13 +149,13 @@ export function clientKey(request: Request, serverContext: unknown, trustProxy: 
 /** Paths never rate-limited: the health check. */
 const EXEMPT = new Set(['/health']);
 
-export function rateLimitPlugin(limits: Limits, trustProxy: boolean): Plugin {
+export function rateLimitPlugin(limits: Limits, hops: number): Plugin {
   const limiter = new RateLimiter(limits.rateLimit.requests, limits.rateLimit.windowSeconds);
   const remaining = new WeakMap<Request, number>();
   return {
     onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (request.method === 'OPTIONS' || EXEMPT.has(url.pathname)) return;
-      const r = limiter.take(clientKey(request, serverContext, trustProxy));
+      const r = limiter.take(clientKey(request, serverContext, hops));
       if (r.ok) {
         remaining.set(request, r.remaining);
         return;

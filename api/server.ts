@@ -6,43 +6,53 @@
  */
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { CliError } from '../pipeline/errors.ts';
+import { Admission } from './admission.ts';
 import { answerCachePlugin, getCachePlugin } from './caching.ts';
-import { createContext, type ApiContext, type ApiState } from './context.ts';
-import { Database } from './data/db.ts';
-import { RegionIndex } from './data/regions.ts';
+import { createContext, requestState, stateOf, type ApiContext, type ApiState, type RequestContext, type ServerState } from './context.ts';
 import { chartsPlugin } from './charts/routes.ts';
 import { downloadsPlugin } from './downloads.ts';
 import { exportPlugin } from './export.ts';
 import { graphiqlOptions, loadExamples } from './graphiql.ts';
-import { resolveLimits, type Limits } from './limits.ts';
-import { armorPlugin, bodyLimitPlugin, rateLimitPlugin } from './protect.ts';
-import { loadRelease, NoReleaseError } from './release.ts';
+import { DEFAULT_LIMITS, resolveLimits, type Limits } from './limits.ts';
+import { armorPlugin, bodyLimitPlugin, parseErrorsPlugin, rateLimitPlugin, trustedHops } from './protect.ts';
+import { NoReleaseError } from './release.ts';
+import { Releases } from './releases.ts';
 import { schema } from './schema/index.ts';
 
 export const DEFAULT_RELEASE = 'data/releases/latest';
 const ENDPOINT = '/graphql';
 
 export interface ApiOptions {
-  /** A release folder (e.g. data/releases/latest). */
+  /** A release folder (e.g. data/releases/latest: followed when it moves to a new release). */
   release: string;
   limits?: Partial<Limits>;
-  /** Take the client address from X-Forwarded-For (only behind a proxy you trust). */
-  trustProxy?: boolean;
-  /** Base URL for links in responses (csvUrl, catalog); default: the request's origin. */
+  /**
+   * Proxies in front of the server to trust: the client address is the one this many hops from
+   * the right of X-Forwarded-For (0 or absent: the socket's address; true: 1).
+   */
+  trustProxy?: number | boolean;
+  /** Base URL for links in responses (csvUrl, catalog, embed snippets); default: relative links. */
   publicUrl?: string;
   /** DuckDB threads (default: every core). */
   threads?: number;
-  /** Log unexpected errors (default true). */
+  /** Log unexpected errors and release switches (default true). */
   logErrors?: boolean;
 }
 
 export interface Api {
-  yoga: YogaServerInstance<Record<string, unknown>, ApiContext>;
+  yoga: YogaServerInstance<RequestContext, ApiContext>;
+  /** Answers a request in process (tests), on the release current when it arrives. */
   fetch: (request: Request) => Promise<Response>;
-  state: ApiState;
+  /** The same as a Node request listener: createServer(api.handler). */
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The state of the current release (what a request arriving now is answered from). */
+  readonly state: ApiState;
+  server: ServerState;
+  /** Looks whether `latest` moved and switches to the new release (the server also does so every watchIntervalMs). */
+  refresh: () => Promise<string | null>;
   close: () => Promise<void>;
 }
 
@@ -52,15 +62,17 @@ const closeSessionPlugin: Plugin = {
 };
 
 export async function createApi(options: ApiOptions): Promise<Api> {
-  const release = loadRelease(options.release);
   const limits = resolveLimits(options.limits);
-  const db = await Database.open(release, { threads: options.threads });
-  const con = await db.instance.connect();
-  const regions = await RegionIndex.load(con);
-  con.closeSync();
-  const state: ApiState = { release, db, regions, limits, publicUrl: options.publicUrl ?? null };
+  const log = options.logErrors === false ? undefined : (line: string) => console.error(line);
+  const releases = await Releases.open(options.release, { threads: options.threads, maxIdle: limits.idleReleases, log });
+  const admission = new Admission(
+    { light: { concurrent: limits.lightQueries, queue: limits.lightQueue }, heavy: { concurrent: limits.heavyQueries, queue: limits.heavyQueue } },
+    limits.retryAfterSeconds,
+  );
+  const server: ServerState = { releases, limits, publicUrl: options.publicUrl ?? null, admission };
+  const examples = loadExamples();
 
-  const yoga = createYoga<Record<string, unknown>, ApiContext>({
+  const yoga = createYoga<RequestContext, ApiContext>({
     schema,
     graphqlEndpoint: ENDPOINT,
     landingPage: false,
@@ -68,7 +80,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     maxRequestBodySize: false,
     maskedErrors: true,
     logging: options.logErrors === false ? false : 'warn',
-    graphiql: graphiqlOptions(release.version, loadExamples()),
+    graphiql: (_request, ctx) => graphiqlOptions((ctx as RequestContext).lease.served.release.version, examples),
     renderGraphiQL,
     cors: {
       origin: '*',
@@ -78,30 +90,67 @@ export async function createApi(options: ApiOptions): Promise<Api> {
       exposedHeaders: ['etag', 'retry-after', 'content-length', 'content-range', 'ratelimit-limit', 'ratelimit-remaining', 'x-total-groups'],
       maxAge: 86400,
     },
-    context: ({ request }) => createContext(state, request),
+    context: (initial) => createContext(requestState(initial, server)),
     plugins: [
-      rateLimitPlugin(limits, options.trustProxy ?? false),
+      rateLimitPlugin(limits, trustedHops(options.trustProxy)),
       bodyLimitPlugin(limits),
-      { onRequest: ({ url, endResponse, fetchAPI }) => (url.pathname === '/' ? endResponse(fetchAPI.Response.redirect(new URL(ENDPOINT, url).toString(), 302)) : undefined) },
-      downloadsPlugin(release, { maxAgeSeconds: limits.cacheMaxAgeSeconds, publicUrl: state.publicUrl }),
-      exportPlugin(state, schema),
-      chartsPlugin(state),
-      getCachePlugin({ version: release.version, endpoint: ENDPOINT, maxAgeSeconds: limits.cacheMaxAgeSeconds }),
-      answerCachePlugin(limits, state.publicUrl),
+      parseErrorsPlugin(),
+      { onRequest: ({ url, endResponse, fetchAPI }) => (url.pathname === '/' ? endResponse(new fetchAPI.Response(null, { status: 302, headers: { location: ENDPOINT } })) : undefined) },
+      downloadsPlugin(server),
+      exportPlugin(server, schema),
+      chartsPlugin(server),
+      getCachePlugin({ endpoint: ENDPOINT, maxAgeSeconds: limits.cacheMaxAgeSeconds }),
+      answerCachePlugin(limits),
       armorPlugin(limits),
       closeSessionPlugin,
     ],
   });
 
+  // Every request leases the release current when it arrives, and gives it back when answered.
+  const fetch = async (request: Request) => {
+    const lease = releases.lease();
+    try {
+      return await yoga.fetch(request, { lease });
+    } finally {
+      lease.release();
+    }
+  };
+  // Yoga's Node listener passes extra arguments on as server context (its type does not say so).
+  const listen = yoga.requestListener as (req: IncomingMessage, res: ServerResponse, context: RequestContext) => unknown;
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const lease = releases.lease();
+    void Promise.resolve(listen(req, res, { lease })).finally(() => lease.release());
+  };
+  releases.watch(limits.watchIntervalMs);
+
   return {
     yoga,
-    state,
-    fetch: (request) => Promise.resolve(yoga.fetch(request)),
-    close: () => db.close(),
+    fetch,
+    handler,
+    server,
+    get state() {
+      return stateOf(releases.served, server);
+    },
+    refresh: () => releases.refresh(),
+    close: () => releases.close(),
   };
 }
 
-const SERVE_USAGE = 'usage: gongkai serve [--release DIR] [--port 4000] [--host 127.0.0.1] [--trust-proxy] [--public-url URL]';
+const SERVE_USAGE = `usage: gongkai serve [--release DIR] [--port 4000] [--host 127.0.0.1] [--trust-proxy N] [--public-url URL] [--watch-seconds 5]
+  --release DIR        the release to serve (default ${DEFAULT_RELEASE}); when DIR is the latest
+                       symlink, a release published there later is served from then on
+  --trust-proxy N      N proxies you control sit in front: the client address (for the rate limit)
+                       is the one N hops from the right of X-Forwarded-For (default 0: the socket's)
+  --public-url URL     base of the links answers carry (csvUrl, downloads catalog, embed
+                       snippets), e.g. https://data.example.org; default: links relative to the server
+  --watch-seconds S    how often to look whether latest moved (default 5; 0: never)`;
+
+/** A whole number from an option, in a range, or a usage error naming the option. */
+function wholeOption(name: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < min || n > max) throw new CliError(`--${name} must be a whole number from ${min} to ${max}, got ${text}\n${SERVE_USAGE}`);
+  return n;
+}
 
 /** `gongkai serve`: the API on a port until interrupted. */
 export async function runServe(argv: string[]): Promise<void> {
@@ -109,8 +158,9 @@ export async function runServe(argv: string[]): Promise<void> {
     release: { type: 'string', default: DEFAULT_RELEASE },
     port: { type: 'string', default: '4000' },
     host: { type: 'string', default: '127.0.0.1' },
-    'trust-proxy': { type: 'boolean', default: false },
+    'trust-proxy': { type: 'string', default: '0' },
     'public-url': { type: 'string' },
+    'watch-seconds': { type: 'string', default: String(DEFAULT_LIMITS.watchIntervalMs / 1000) },
     help: { type: 'boolean' },
   } as const;
   let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options }>>['values'];
@@ -123,17 +173,20 @@ export async function runServe(argv: string[]): Promise<void> {
     console.log(SERVE_USAGE);
     return;
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number (0-65535), got ${values.port}\n${SERVE_USAGE}`);
+  const port = wholeOption('port', values.port, 0, 65535);
+  const trustProxy = wholeOption('trust-proxy', values['trust-proxy'], 0, 16);
+  const watchSeconds = wholeOption('watch-seconds', values['watch-seconds'], 0, 3600);
+  const publicUrl = values['public-url'];
+  if (publicUrl !== undefined && !/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(publicUrl)) throw new CliError(`--public-url must be an http(s) URL without query, got ${publicUrl}\n${SERVE_USAGE}`);
   let api: Api;
   const started = performance.now();
   try {
-    api = await createApi({ release: values.release, trustProxy: values['trust-proxy'], publicUrl: values['public-url'] });
+    api = await createApi({ release: values.release, trustProxy, publicUrl, limits: { watchIntervalMs: watchSeconds * 1000 } });
   } catch (err) {
     if (err instanceof NoReleaseError) throw new CliError(err.message);
     throw err;
   }
-  const server = createServer(api.yoga);
+  const server = createServer(api.handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, values.host, () => resolve());

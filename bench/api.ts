@@ -184,7 +184,7 @@ async function serve(answerCacheEntries: number) {
     threads: values.threads ? Number(values.threads) : undefined,
   });
   const startupMs = performance.now() - t;
-  const server = createServer(api.yoga);
+  const server = createServer(api.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   const stop = async () => {

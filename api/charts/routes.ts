@@ -13,16 +13,14 @@
  * from that release's own files for as long as its folder is kept beside the current one.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Plugin } from 'graphql-yoga';
-import { VERSION } from '../../pipeline/release/versions.ts';
 import { etagMatches } from '../caching.ts';
+import { baseUrlOf, type RequestContext, type ServerState } from '../context.ts';
 import { csvCell } from '../csv.ts';
-import type { ApiState } from '../context.ts';
-import { Database } from '../data/db.ts';
-import { RegionIndex } from '../data/regions.ts';
-import { loadRelease, type Release } from '../release.ts';
+import type { RegionIndex } from '../data/regions.ts';
+import { ApiError } from '../errors.ts';
+import { Lru, PromiseCache } from '../lru.ts';
+import { ReleaseNotAvailable, type Lease, type Served } from '../releases.ts';
 import { chartData, type ChartRequest } from './data.ts';
 import { embedPage, embedSnippet, errorPage, errorSvg } from './embed.ts';
 import { canonicalQuery, chartKind, ChartError, parseChartRequest } from './params.ts';
@@ -30,16 +28,8 @@ import { renderSvg } from './render.ts';
 import { chartSpec } from './specs.ts';
 import { chartText, graphqlFor } from './text.ts';
 
-interface Served {
-  release: Release;
-  db: Database;
-  regions: RegionIndex;
-}
-
 const ROUTE = /^\/(?:v\/([^/]+)\/)?(charts|embed)\/([a-z]+)(?:\.(svg|vl\.json|csv)|\/(snippet))?$/;
 const PINNED_MAX_AGE = 'public, max-age=31536000, immutable';
-const RENDER_CACHE = 500;
-const OTHER_RELEASES = 2;
 
 const CONTENT_TYPES: Record<string, string> = {
   svg: 'image/svg+xml; charset=utf-8',
@@ -49,79 +39,72 @@ const CONTENT_TYPES: Record<string, string> = {
   snippet: 'text/plain; charset=utf-8',
 };
 
-export function chartsPlugin(state: ApiState): Plugin {
-  const rendered = new Map<string, string>();
-  const others = new Map<string, Promise<Served>>();
-  const yearSpans = new Map<string, Promise<{ min: number; max: number }>>();
-  const current: Served = { release: state.release, db: state.db, regions: state.regions };
+interface Answer {
+  body: string;
+  type: string;
+  pinned: boolean;
+  release: string;
+  /** Made from the request's own origin (a snippet without a public URL): never cached. */
+  private: boolean;
+}
 
-  /** A release by version: the served one, or a sibling folder of it (pinned URLs). */
-  async function releaseOf(version: string | null): Promise<Served> {
-    if (!version || version === state.release.version) return current;
-    if (!VERSION.test(version)) throw new ChartError(404, `no release "${version}" (versions look like 2026-11-26.1)`);
-    const dir = join(dirname(state.release.dir), version);
-    if (!existsSync(join(dir, 'release.json'))) throw new ChartError(404, `release ${version} is not available on this server`);
-    let served = others.get(version);
-    if (!served) {
-      served = (async () => {
-        const release = loadRelease(dir);
-        const db = await Database.open(release, { threads: 1 });
-        const con = await db.instance.connect();
-        const regions = await RegionIndex.load(con);
-        con.closeSync();
-        return { release, db, regions };
-      })();
-      others.set(version, served);
-      if (others.size > OTHER_RELEASES) {
-        const [oldest] = others.keys();
-        const evicted = others.get(oldest)!;
-        others.delete(oldest);
-        void evicted.then((s) => s.db.close());
-      }
-    }
-    return served;
-  }
+/** The region codes a chart URL names, when every one is a region of the release (else null). */
+function knownRegions(params: URLSearchParams, regions: RegionIndex): string[] | null {
+  const codes = params.getAll('region').flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+  if (codes.length === 0 || codes.length > 8 || !codes.every((c) => /^\d{6}$/.test(c) && regions.get(c))) return null;
+  return codes;
+}
+
+export function chartsPlugin(server: ServerState): Plugin {
+  const { limits } = server;
+  // Keys are made of checked values only (a release version, a canonical query); failures are never kept.
+  const rendered = new Lru<string, string>(limits.chartCache);
+  const yearSpans = new PromiseCache<string, { min: number; max: number }>(limits.chartCache);
 
   /** The years a region has reports for, to default year= and years= sensibly. */
   function yearsOf(served: Served, codes: string[]): Promise<{ min: number; max: number }> {
-    const key = `${served.release.version}|${codes.join(',')}`;
-    let span = yearSpans.get(key);
-    if (!span) {
-      const session = served.db.session(state.limits.queryTimeoutMs);
-      span = session
-        .query<{ lo: number | null; hi: number | null }>(
+    const key = `${served.release.version}|${[...codes].sort().join(',')}`;
+    return yearSpans.get(key, async () => {
+      const session = served.db.session(limits.queryTimeoutMs, server.admission);
+      try {
+        const [r] = await session.query<{ lo: number | null; hi: number | null }>(
           `SELECT min(r.year) AS lo, max(r.year) AS hi FROM reports r JOIN regions g ON g.code = r.region_code
            WHERE r.year IS NOT NULL AND (list_contains(string_split($codes, ','), r.region_code)
               OR list_contains(string_split($codes, ','), g.province) OR list_contains(string_split($codes, ','), g.city))`,
           { codes: codes.join(',') },
-        )
-        .then(([r]) => ({ min: r?.lo ?? 2019, max: r?.hi ?? 2019 }))
-        .finally(() => session.close());
-      yearSpans.set(key, span);
-    }
-    return span;
+        );
+        return { min: r?.lo ?? 2019, max: r?.hi ?? 2019 };
+      } finally {
+        await session.close();
+      }
+    });
   }
 
-  async function answer(url: URL, version: string | null, area: string, kindText: string, format: string): Promise<{ body: string; type: string; pinned: boolean; release: string }> {
-    const served = await releaseOf(version ?? url.searchParams.get('release'));
-    const pinned = Boolean(version ?? url.searchParams.get('release'));
+  async function answer(served: Served, pinned: boolean, url: URL, area: string, kindText: string, format: string): Promise<Answer> {
     const kind = chartKind(kindText);
     const params = new URLSearchParams(url.searchParams);
     params.delete('release');
-    const codes = params.getAll('region').flatMap((r) => r.split(','));
-    const req = parseChartRequest(kind, params, served.regions, await yearsOf(served, codes));
-    const key = `${served.release.version}|${area}|${kind}|${format}|${canonicalQuery(req)}`;
+    const codes = knownRegions(params, served.regions);
+    // Unknown regions are refused by parseChartRequest before the years would matter.
+    const req = parseChartRequest(kind, params, served.regions, codes ? await yearsOf(served, codes) : { min: 2019, max: 2019 });
+    const type = CONTENT_TYPES[area === 'embed' ? (format === 'snippet' ? 'snippet' : 'page') : format];
+    const release = served.release.version;
+    // A snippet is pasted into other sites: it needs an absolute URL, from the public URL, or
+    // else from this request's origin — an answer then made for this request alone.
+    if (area === 'embed' && format === 'snippet' && !server.publicUrl) {
+      return { body: await produce(served, req, area, format, url.origin, pinned), type, pinned, release, private: true };
+    }
+    const key = `${release}|${area}|${kind}|${format}|${canonicalQuery(req)}`;
     let body = rendered.get(key);
     if (body === undefined) {
-      body = await produce(served, req, area, format, url, pinned);
-      if (rendered.size >= RENDER_CACHE) rendered.delete(rendered.keys().next().value!);
+      body = await produce(served, req, area, format, baseUrlOf(server), pinned);
       rendered.set(key, body);
     }
-    return { body, type: CONTENT_TYPES[area === 'embed' ? (format === 'snippet' ? 'snippet' : 'page') : format], pinned, release: served.release.version };
+    return { body, type, pinned, release, private: false };
   }
 
-  async function produce(served: Served, req: ChartRequest, area: string, format: string, url: URL, pinned: boolean): Promise<string> {
-    const session = served.db.session(state.limits.queryTimeoutMs);
+  async function produce(served: Served, req: ChartRequest, area: string, format: string, base: string, pinned: boolean): Promise<string> {
+    const session = served.db.session(limits.queryTimeoutMs, server.admission);
     let chart;
     try {
       chart = await chartData(session, served.regions, req);
@@ -132,7 +115,6 @@ export function chartsPlugin(state: ApiState): Plugin {
       throw new ChartError(404, req.lang === 'zh' ? '所选地区和年份没有可用的报告数据' : 'no reports with figures for this region and year');
     }
     const text = chartText(req, chart, served.release.version);
-    const base = state.publicUrl ?? url.origin;
     const prefix = pinned ? `${base}/v/${served.release.version}` : base;
     const query = canonicalQuery(req);
     if (area === 'embed') {
@@ -160,7 +142,7 @@ export function chartsPlugin(state: ApiState): Plugin {
   }
 
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       const m = ROUTE.exec(url.pathname);
       if (!m) return;
       const [, version, area, kindText, ext, snippet] = m;
@@ -171,12 +153,22 @@ export function chartsPlugin(state: ApiState): Plugin {
         return;
       }
       const lang = url.searchParams.get('lang') === 'en' ? 'en' : 'zh';
+      const wanted = version ?? url.searchParams.get('release');
+      let lease: Lease | null = null;
       try {
-        const result = await answer(url, version ?? null, area, kindText, format ?? 'page');
+        const current = (serverContext as unknown as RequestContext).lease.served;
+        if (wanted && wanted !== current.release.version) {
+          try {
+            lease = await server.releases.pinned(wanted);
+          } catch (err) {
+            throw err instanceof ReleaseNotAvailable ? new ChartError(404, err.message) : err;
+          }
+        }
+        const result = await answer(lease?.served ?? current, Boolean(wanted), url, area, kindText, format ?? 'page');
         const etag = `W/"${result.release}-${createHash('sha256').update(url.pathname + url.search).digest('base64url').slice(0, 22)}"`;
         const headers = {
           'content-type': result.type,
-          'cache-control': result.pinned ? PINNED_MAX_AGE : `public, max-age=${state.limits.cacheMaxAgeSeconds}`,
+          'cache-control': result.private ? 'no-store' : result.pinned ? PINNED_MAX_AGE : `public, max-age=${limits.cacheMaxAgeSeconds}`,
           etag,
           'access-control-allow-origin': '*',
           'x-gongkai-release': result.release,
@@ -187,12 +179,20 @@ export function chartsPlugin(state: ApiState): Plugin {
         }
         endResponse(new fetchAPI.Response(request.method === 'HEAD' ? null : result.body, { status: 200, headers: { ...headers, 'content-length': String(Buffer.byteLength(result.body)) } }));
       } catch (err) {
-        const status = err instanceof ChartError ? err.status : 500;
-        const message = err instanceof ChartError ? err.message : lang === 'zh' ? '生成图表时出错' : 'the chart could not be made';
-        if (!(err instanceof ChartError)) console.error('chart failed:', err);
+        // A chart that could not be made now (timeout, server busy) is worth asking again: 503.
+        const status = err instanceof ChartError ? err.status : err instanceof ApiError && err.status === 503 ? 503 : 500;
+        const message = err instanceof ChartError || status === 503 ? (err as Error).message : lang === 'zh' ? '生成图表时出错' : 'the chart could not be made';
+        if (status === 500) console.error('chart failed:', err);
         const body = format === 'svg' ? errorSvg(message) : format === 'page' ? errorPage(message, lang) : format === 'vl.json' ? `${JSON.stringify({ error: { status, message } })}\n` : `${message}\n`;
         const type = format === 'svg' ? CONTENT_TYPES.svg : format === 'page' ? CONTENT_TYPES.page : format === 'vl.json' ? CONTENT_TYPES['vl.json'] : 'text/plain; charset=utf-8';
-        endResponse(new fetchAPI.Response(body, { status, headers: { 'content-type': type, 'cache-control': 'no-store', 'access-control-allow-origin': '*' } }));
+        endResponse(
+          new fetchAPI.Response(body, {
+            status,
+            headers: { 'content-type': type, 'cache-control': 'no-store', 'access-control-allow-origin': '*', ...(err instanceof ApiError ? err.headers : {}) },
+          }),
+        );
+      } finally {
+        lease?.release();
       }
     },
   };

@@ -13,6 +13,7 @@
  */
 import { APPLICANT_TYPES, APPLICATIONS_2019, APPLICATIONS_2021, OUTCOME_GROUPS, REVIEW_COLUMNS, type OutcomeGroup } from '../../pipeline/model/codes.ts';
 import type { Session } from './db.ts';
+import type { RegionIndex } from './regions.ts';
 import { APPLICATION_ROWS, CHECK_CODES, PROACTIVE_FIGURES, REVIEW_CELLS } from './facts.ts';
 
 export type Subject = 'applications' | 'review' | 'proactive' | 'checks';
@@ -63,6 +64,8 @@ export interface ComparisonQuery {
   breakdown?: boolean;
   /** Also return the previous period's measures (prev_<measure>), joined in the same statement. */
   withPrevious?: boolean;
+  /** Expected to return many groups: runs in the database's heavy lane (api/admission.ts). */
+  heavy?: boolean;
 }
 
 export interface MeasureDef {
@@ -426,14 +429,57 @@ export interface ComparisonResult {
   totalGroups: () => Promise<number>;
 }
 
+/** How many values each dimension can take (region and year depend on the release and the filter). */
+const FIXED_CARDINALITY: Partial<Record<Dimension, number>> = {
+  agency_kind: 5,
+  agency_level: 4,
+  layout: 2,
+  applicant_type: 6,
+  outcome_group: OUTCOME_BUCKETS.length,
+  outcome: OUTCOME_ROWS.length,
+};
+
+/** What a group estimate needs of a comparison: the dimensions, the place and years, the limit and rank. */
+export interface GroupShape {
+  groupBy: readonly Dimension[];
+  regionLevel: RegionLevel;
+  region?: string | null;
+  year?: number | null;
+  yearFrom?: number | null;
+  yearTo?: number | null;
+  limit: number;
+  rank?: { top: number; within: readonly Dimension[] } | null;
+}
+
+/**
+ * The most groups a comparison can return: `limit`, or fewer when its dimensions have fewer
+ * values together (a region's counties, the years of the filter, the six applicant types…), or
+ * a ranking keeps fewer. What a comparison costs (its complexity, its lane) is counted from it.
+ */
+export function estimatedGroups(q: GroupShape, release: { regions: RegionIndex; years: number }): number {
+  const years = Math.max(1, release.years);
+  const cardinality = (d: Dimension): number => {
+    if (d === 'region') return release.regions.countAt(q.regionLevel, q.region);
+    if (d === 'year') {
+      if (q.year != null) return 1;
+      if (q.yearFrom != null && q.yearTo != null) return Math.max(1, Math.min(years, q.yearTo - q.yearFrom + 1));
+      return years;
+    }
+    return FIXED_CARDINALITY[d] ?? 1;
+  };
+  let groups = q.groupBy.reduce((n, d) => n * cardinality(d), 1);
+  if (q.rank) groups = Math.min(groups, q.rank.top * q.rank.within.reduce((n, d) => n * cardinality(d), 1));
+  return Math.max(1, Math.min(q.limit, groups));
+}
+
 export async function runComparison(session: Session, q: ComparisonQuery): Promise<ComparisonResult> {
   const { sql, params, countSql, countParams, rankedInOrder } = comparisonSql(q);
-  const rows = await session.query<ComparisonRow>(sql, params);
+  const rows = await session.query<ComparisonRow>(sql, params, q.heavy ? 'heavy' : 'light');
   const truncated = rows.length > q.limit;
   if (truncated) rows.length = q.limit;
   if (rankedInOrder) rows.forEach((row, i) => (row.rank = i + 1));
   let counted: Promise<number> | null = null;
-  const totalGroups = () => (counted ??= truncated ? session.query<{ n: number }>(countSql, countParams).then((r) => r[0].n) : Promise.resolve(rows.length));
+  const totalGroups = () => (counted ??= truncated ? session.query<{ n: number }>(countSql, countParams, q.heavy ? 'heavy' : 'light').then((r) => r[0].n) : Promise.resolve(rows.length));
   return { rows, truncated, totalGroups };
 }
 

@@ -12,6 +12,7 @@ import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBPreparedSt
 import { join } from 'node:path';
 import { numberFriendly } from '../../pipeline/release/duck.ts';
 import { TABLES, WIDE_TABLE } from '../../pipeline/release/schema.ts';
+import type { Admission, Lane } from '../admission.ts';
 import { ApiError } from '../errors.ts';
 import type { Release } from '../release.ts';
 import { createFactTables } from './facts.ts';
@@ -121,8 +122,11 @@ export class Database {
   private readonly idle: PooledConnection[] = [];
   private closing = false;
 
-  /** Database access for one request (connections taken as its queries need them); close it when the request ends. */
-  session(timeoutMs: number): Session {
+  /**
+   * Database access for one request (connections taken as its queries need them, each query
+   * admitted by `admission` first); close it when the request ends.
+   */
+  session(timeoutMs: number, admission: Admission | null = null): Session {
     // A session joins `open` once it takes a connection, and leaves it when it gives them back.
     const s: Session = new Session(
       async () => {
@@ -138,6 +142,7 @@ export class Database {
       },
       Date.now() + timeoutMs,
       timeoutMs,
+      admission,
     );
     return s;
   }
@@ -176,6 +181,7 @@ export class Session {
     private readonly giveBack: (cons: PooledConnection[], reusable: boolean) => void,
     readonly deadline: number,
     private readonly timeoutMs: number,
+    private readonly admission: Admission | null = null,
   ) {}
 
   private acquire(): Promise<PooledConnection> {
@@ -199,15 +205,25 @@ export class Session {
   private timeoutError(): ApiError {
     return new ApiError('TIMEOUT', `The query took longer than ${this.timeoutMs} ms and was stopped. Narrow the filter (years, region) or ask for fewer rows.`, {
       timeoutMs: this.timeoutMs,
+      retryAfterSeconds: this.admission?.retryAfterSeconds ?? 1,
     });
   }
 
-  async query<T = Record<string, unknown>>(sql: string, params: Params = {}): Promise<T[]> {
+  /** Runs one statement, once its lane (admission.ts) lets it; `heavy` for large comparisons. */
+  async query<T = Record<string, unknown>>(sql: string, params: Params = {}, lane: Lane = 'light'): Promise<T[]> {
     if (this.deadline <= Date.now()) throw this.timeoutError();
-    const con = await this.acquire();
+    const leave = this.admission ? await this.admission.enter(lane, this.deadline, () => this.timeoutError()) : () => {};
+    let con: PooledConnection;
+    try {
+      con = await this.acquire();
+    } catch (err) {
+      leave();
+      throw err;
+    }
     const left = this.deadline - Date.now();
     if (left <= 0) {
       this.release(con);
+      leave();
       throw this.timeoutError();
     }
     let timer: NodeJS.Timeout | undefined;
@@ -219,10 +235,11 @@ export class Session {
       }, left);
     });
     this.running++;
-    // The connection is free again only when its query has ended, even after a timeout.
+    // The connection and the lane's slot are free again only when the query has ended, even after a timeout.
     const run = con.query<T>(sql, params).finally(() => {
       this.running--;
       this.release(con);
+      leave();
     });
     try {
       return await Promise.race([run, timeout]);

@@ -57,6 +57,23 @@ export class RegionIndex {
     return out;
   }
 
+  private readonly counts = new Map<string, number>();
+
+  /**
+   * How many regions of `level` there are under `root` (all of them without one, or when `root`
+   * is not a region of the release). Counted once per level and region: the keys are regions.
+   */
+  countAt(level: RegionRow['level'], root: string | null | undefined): number {
+    const known = root && this.byCode.has(root) ? root : '';
+    const key = `${level}|${known}`;
+    let n = this.counts.get(key);
+    if (n === undefined) {
+      n = this.all.filter((r) => r.level === level && (!known || this.within(r.code, known))).length;
+      this.counts.set(key, n);
+    }
+    return n;
+  }
+
   /** Is `code` the region `root` or inside it? */
   within(code: string, root: string): boolean {
     const r = this.byCode.get(code);

@@ -13,6 +13,7 @@ import type { ApiContext } from '../context.ts';
 import {
   APPLICATION_DIMENSIONS,
   CASE_COLUMNS,
+  estimatedGroups,
   CASE_ROWS,
   COMMON_DIMENSIONS,
   MEASURES,
@@ -158,10 +159,14 @@ export function toComparisonQuery(subject: Subject, args: RawArgs, ctx: ApiConte
   if (groupBy.includes('applicant_type') && applicant !== 'total') throw badInput('"applicant" must stay TOTAL when grouping by APPLICANT_TYPE', 'applicant');
   if (args.outcomeGroups && !byOutcome) throw badInput('"outcomeGroups" applies only when groupBy has OUTCOME or OUTCOME_GROUP', 'outcomeGroups');
   if (args.outcomeGroups) checkDistinct(args.outcomeGroups, 'outcomeGroups');
+  const place = regionFilter(f.region, ctx.state.regions, 'filter.region');
+  const limit = checkRange(args.limit, 1, limits.maxComparisonRows, 'limit');
+  const groups = estimatedGroups({ groupBy, regionLevel: args.regionLevel as RegionLevel, region: place.region, yearFrom: years.from, yearTo: years.to, limit, rank }, ctx.state);
   return {
     subject,
+    heavy: groups > limits.heavyRows,
     filter: {
-      ...regionFilter(f.region, ctx.state.regions, 'filter.region'),
+      ...place,
       yearFrom: years.from,
       yearTo: years.to,
       agencyKinds: f.agencyKinds ?? null,
@@ -176,8 +181,34 @@ export function toComparisonQuery(subject: Subject, args: RawArgs, ctx: ApiConte
     outcomeGroups: args.outcomeGroups ?? null,
     check: args.check ?? 'identity',
     rank,
-    limit: checkRange(args.limit, 1, limits.maxComparisonRows, 'limit'),
+    limit,
   };
+}
+
+/** Groups that count as one unit of a comparison's complexity. */
+const GROUPS_PER_COST = 10;
+
+/**
+ * A comparison's complexity: 10, plus its selection (groups and all) times the groups it can
+ * return in tens (estimatedGroups: its limit, or fewer when groupBy and the filter allow fewer).
+ * Fifteen aliases of a 5,000-group comparison cost as much as they would send.
+ */
+function comparisonComplexity(args: RawArgs, ctx: ApiContext): { field: number; multiplier: number } {
+  const f = args.filter ?? {};
+  const groups = estimatedGroups(
+    {
+      groupBy: (args.groupBy ?? []) as Dimension[],
+      regionLevel: (args.regionLevel ?? 'county') as RegionLevel,
+      region: f.region,
+      year: f.year,
+      yearFrom: f.yearFrom,
+      yearTo: f.yearTo,
+      limit: Math.max(1, Math.min(args.limit ?? ctx.state.limits.defaultComparisonRows, ctx.state.limits.maxComparisonRows)),
+      rank: args.rank ? { top: Math.max(1, args.rank.top), within: (args.rank.within ?? []) as Dimension[] } : null,
+    },
+    ctx.state,
+  );
+  return { field: 10, multiplier: Math.ceil(groups / GROUPS_PER_COST) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -462,7 +493,8 @@ function comparisonType(name: string, groupRef: ReturnType<typeof groupType>, di
       regionLevel: t.field({ type: RegionLevelEnum, resolve: (c) => c.query.regionLevel }),
       totalGroups: t.int({ description: 'Groups before `limit` (after ranking)', resolve: (c) => c.totalGroups() }),
       truncated: t.boolean({ description: 'True when `limit` cut groups off', resolve: (c) => c.truncated }),
-      groups: t.field({ type: [groupRef], resolve: (c) => c.rows.map((row) => ({ row, comparison: c })) }),
+      // Priced by the comparison field (comparisonComplexity), not by a default list multiplier.
+      groups: t.field({ type: [groupRef], complexity: { field: 1, multiplier: 1 }, resolve: (c) => c.rows.map((row) => ({ row, comparison: c })) }),
       csvUrl: t.string({ description: 'The same comparison as CSV (UTF-8 with BOM), every group and measure', resolve: (c) => csvUrl(c) }),
     }),
   });
@@ -560,7 +592,7 @@ builder.queryFields((t) => {
       type,
       description,
       args: args as never,
-      complexity: 10,
+      complexity: (a, ctx) => comparisonComplexity(a as unknown as RawArgs, ctx),
       resolve: (_, a, ctx, info) => resolveComparison(name, a as Record<string, unknown>, info.parentType.getFields()[info.fieldName].args, ctx, info),
     });
   return {

@@ -101,7 +101,7 @@ describe('/downloads', () => {
       expect(entry.files.map((f: { format: string }) => f.format)).toEqual(['parquet', 'csv']);
       for (const f of entry.files) {
         expect(f.bytes).toBe(statSync(join(dir, f.path)).size);
-        expect(f.url).toBe(`${BASE}/downloads/${version}/${f.path}`);
+        expect(f.url).toBe(`/downloads/${version}/${f.path}`);
       }
     }
     const sums = readFileSync(join(dir, 'SHA256SUMS'), 'utf8');
@@ -116,8 +116,23 @@ describe('/downloads', () => {
   it('offers the same URLs through GraphQL', async () => {
     const r = await gql(api, '{ release { version downloadsUrl tables { name parquet { url bytes } } } }');
     const reports = r.body.data!.release.tables.find((t: { name: string }) => t.name === 'reports');
-    expect(reports.parquet.url).toBe(`${BASE}/downloads/${version}/reports.parquet`);
-    expect((await get(api, new URL(reports.parquet.url).pathname)).status).toBe(200);
+    expect(reports.parquet.url).toBe(`/downloads/${version}/reports.parquet`);
+    expect((await get(api, reports.parquet.url)).status).toBe(200);
+  });
+
+  it('never takes a link from the Host header: relative links, or the public URL', async () => {
+    const catalogFor = (origin: string, a: Api = api) => a.fetch(new Request(`${origin}/downloads/catalog.json`)).then((r) => r.text());
+    const [a, b] = await Promise.all([catalogFor('http://a.example'), catalogFor('http://evil.example:8080')]);
+    expect(a).toBe(b);
+    expect(a).not.toMatch(/example/);
+    const pub = await startApi({ publicUrl: 'https://data.example.org/' });
+    try {
+      const catalog = JSON.parse(await catalogFor('http://evil.example', pub));
+      expect(catalog.tables[0].files[0].url).toBe(`https://data.example.org/downloads/${version}/${catalog.tables[0].files[0].path}`);
+      expect(JSON.stringify(catalog)).not.toContain('evil');
+    } finally {
+      await pub.close();
+    }
   });
 });
 
@@ -125,7 +140,7 @@ describe('/export/comparison.csv', () => {
   it('follows csvUrl to the same groups as CSV with a BOM', async () => {
     const r = await gql(api, example('1-luoyang-counties-2023.graphql'));
     const { csvUrl, groups } = r.body.data!.applicationComparison;
-    const url = new URL(csvUrl);
+    const url = new URL(csvUrl, BASE);
     expect(url.searchParams.get('field')).toBe('applicationComparison');
     expect(url.searchParams.get('filter')).toBe('{region: "410300", year: 2023}');
     expect(url.searchParams.get('groupBy')).toBe('[REGION]');

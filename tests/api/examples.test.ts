@@ -48,7 +48,7 @@ describe('docs/queries', () => {
       expect(close12(g.notHeldShare, e.not_held_share)).toBe(true);
     });
     expect(groups.find((g: any) => g.region.code === '410305').region.name).toBe('涧西区');
-    expect(data.applicationComparison.csvUrl).toMatch(/^http:\/\/api\.test\/export\/comparison\.csv\?field=applicationComparison&/);
+    expect(data.applicationComparison.csvUrl).toMatch(/^\/export\/comparison\.csv\?field=applicationComparison&/);
   });
 
   it('2: 涧西区 2019–2024 — new applications, outcome groups and the top denial reasons per year', async () => {

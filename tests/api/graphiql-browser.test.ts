@@ -27,7 +27,7 @@ describe.skipIf(missing)('GraphiQL in headless Chromium', () => {
 
   beforeAll(async () => {
     api = await startApi();
-    server = createServer(api.yoga);
+    server = createServer(api.handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     profile = mkdtempSync(join(tmpdir(), 'gongkai-chromium-'));

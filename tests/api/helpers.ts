@@ -3,7 +3,8 @@
  * with masking on, so a test sees what a user sees. Expected numbers come from plain SQL over the
  * same Parquet files in a separate DuckDB instance (`expectedSql`), never from the API's code.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { openDuck, query } from '../../pipeline/release/duck.ts';
@@ -81,5 +82,38 @@ export function useApi(): { api: () => Api; db: () => Sql; data: (query: string,
       expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined();
       return r.body.data!;
     },
+  };
+}
+
+/**
+ * A releases folder of several versions of the demo release: each folder's files are symlinks
+ * to the demo release's (only release.json differs, by its version), so versions cost nothing
+ * to make. `latest` points at the last; publish() adds a version and moves `latest` to it the
+ * way a build does (a new symlink renamed over the old). cleanup() removes the folder.
+ */
+export function releaseVersions(versions: string[]) {
+  const source = realpathSync(inject('demoRelease'));
+  const dir = mkdtempSync(join(tmpdir(), 'gongkai-versions-'));
+  const meta = JSON.parse(readFileSync(join(source, 'release.json'), 'utf8'));
+  const make = (version: string) => {
+    mkdirSync(join(dir, version));
+    for (const name of readdirSync(source)) if (name !== 'release.json') symlinkSync(join(source, name), join(dir, version, name));
+    writeFileSync(join(dir, version, 'release.json'), JSON.stringify({ ...meta, version }));
+  };
+  const point = (version: string) => {
+    const tmp = join(dir, `.latest-${version}`);
+    symlinkSync(version, tmp);
+    renameSync(tmp, join(dir, 'latest'));
+  };
+  versions.forEach(make);
+  point(versions.at(-1)!);
+  return {
+    dir,
+    latest: join(dir, 'latest'),
+    publish: (version: string) => {
+      make(version);
+      point(version);
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

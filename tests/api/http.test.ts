@@ -51,6 +51,21 @@ describe('GET queries and caching', () => {
     expect(post.headers.get('etag')).toBeNull();
   });
 
+  it('does not answer If-None-Match: * with 304: it names no ETag of the answer', async () => {
+    const q = '{ release { version } }';
+    expect((await getQuery(q, { 'if-none-match': '*' })).status).toBe(200);
+    expect((await get(api, `/downloads/latest/release.json`, { 'if-none-match': '*' })).status).toBe(200);
+    expect((await get(api, '/charts/trend.vl.json?region=410305', { 'if-none-match': '*' })).status).toBe(200);
+  });
+
+  it('answers a body that is not JSON with 400, without quoting the body back', async () => {
+    const res = await api.fetch(new Request(`${BASE}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'SECRET-TOKEN-4711 {' }));
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text).not.toContain('SECRET');
+    expect(JSON.parse(text).errors).toEqual([{ message: 'POST body sent invalid JSON.', extensions: { code: 'BAD_REQUEST' } }]);
+  });
+
   it('refuses mutations over GET', async () => {
     const res = await getQuery('mutation { x }');
     expect(res.status).toBe(405);
@@ -87,13 +102,20 @@ describe('the answer cache', () => {
     expect(viaGet.result).toEqual(first.result.body);
   });
 
-  it('keys answers by origin when links are made from the request', async () => {
-    const ask = (origin: string) =>
-      api.fetch(new Request(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q, variables: { year: 2019 } }) })).then((r) => r.json());
-    const a = await ask('http://a.example');
-    const b = await ask('http://b.example');
-    expect(a.data.applicationComparison.csvUrl).toMatch(/^http:\/\/a\.example\/export\//);
-    expect(b.data.applicationComparison.csvUrl).toMatch(/^http:\/\/b\.example\/export\//);
+  it('never keys or writes answers by the Host header: links are relative, or from the public URL', async () => {
+    const ask = (origin: string, a: Api = api) =>
+      a.fetch(new Request(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q, variables: { year: 2019 } }) })).then((r) => r.json());
+    const first = await sqlDuring(() => ask('http://a.example'));
+    const second = await sqlDuring(() => ask('http://evil.example'));
+    expect(first.result.data.applicationComparison.csvUrl).toMatch(/^\/export\//);
+    expect(second.result).toEqual(first.result);
+    expect(second.queries).toBe(0); // one cache entry, whatever the Host
+    const pub = await startApi({ publicUrl: 'https://data.example.org' });
+    try {
+      expect((await ask('http://evil.example', pub)).data.applicationComparison.csvUrl).toMatch(/^https:\/\/data\.example\.org\/export\//);
+    } finally {
+      await pub.close();
+    }
   });
 
   it('does not keep answers with errors, or answers over the size bound', async () => {
@@ -139,9 +161,9 @@ describe('CORS', () => {
 
 describe('rate limit', () => {
   it('answers 429 with Retry-After past the limit, per client', async () => {
-    const limited = await startApi({ limits: { rateLimit: { requests: 3, windowSeconds: 60 } }, trustProxy: true });
+    const limited = await startApi({ limits: { rateLimit: { requests: 3, windowSeconds: 60 } }, trustProxy: 1 });
     try {
-      const ask = (ip: string) => gql(limited, '{ release { version } }', {}, { 'x-forwarded-for': `${ip}, 10.0.0.1` });
+      const ask = (ip: string) => gql(limited, '{ release { version } }', {}, { 'x-forwarded-for': ip });
       for (let i = 0; i < 3; i++) {
         const ok = await ask('203.0.113.7');
         expect(ok.status).toBe(200);
@@ -160,6 +182,26 @@ describe('rate limit', () => {
       expect(dl.status).toBe(429);
     } finally {
       await limited.close();
+    }
+  });
+
+  it('behind N trusted proxies, takes the address N hops from the right: what the client writes on the left does not count', async () => {
+    const one = await startApi({ limits: { rateLimit: { requests: 2, windowSeconds: 60 } }, trustProxy: 1 });
+    const two = await startApi({ limits: { rateLimit: { requests: 2, windowSeconds: 60 } }, trustProxy: 2 });
+    try {
+      const statuses = async (a: Api, chains: string[]) => {
+        const out = [];
+        for (const chain of chains) out.push((await gql(a, '{ release { version } }', {}, { 'x-forwarded-for': chain })).status);
+        return out;
+      };
+      // One proxy: it appended the client's address last; the forged entries before it change nothing.
+      expect(await statuses(one, ['1.1.1.1, 203.0.113.7', '2.2.2.2, 203.0.113.7', '3.3.3.3,203.0.113.7'])).toEqual([200, 200, 429]);
+      // Two proxies: the client is second from the right.
+      expect(await statuses(two, ['9.9.9.9, 198.51.100.9, 10.0.0.1', '8.8.8.8, 198.51.100.9, 10.0.0.2', '198.51.100.9, 10.0.0.1'])).toEqual([200, 200, 429]);
+      expect(await statuses(two, ['198.51.100.10, 10.0.0.1'])).toEqual([200]);
+    } finally {
+      await one.close();
+      await two.close();
     }
   });
 
@@ -192,7 +234,7 @@ describe('GraphiQL and routes', () => {
   it('redirects / to GraphiQL and answers /health', async () => {
     const root = await get(api, '/');
     expect(root.status).toBe(302);
-    expect(root.headers.get('location')).toBe(`${BASE}/graphql`);
+    expect(root.headers.get('location')).toBe('/graphql');
     expect((await get(api, '/health')).status).toBe(200);
   });
 });

@@ -87,6 +87,19 @@ describe('query limits', () => {
     expect(r.body.errors![0].message).toBe('Cannot query field "versio" on type "Release". [Suggestion hidden]');
   });
 
+  it("counts a comparison's groups in its cost: fifteen aliases of a 5,000-group comparison are refused, one is not", async () => {
+    const comparison = (i: number) => `c${i}: applicationComparison(groupBy: [REGION, YEAR, APPLICANT_TYPE], limit: 5000) { groups { region { code } year newReceived grantedShare } }`;
+    const many = await gql(api, `{ ${Array.from({ length: 15 }, (_, i) => comparison(i)).join(' ')} }`);
+    expect(codeOf(many)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(many.body.errors![0].extensions!.limit).toBe('complexity');
+    const one = await gql(api, `{ ${comparison(0)} }`);
+    expect(one.body.errors).toBeUndefined();
+    expect(one.body.data!.c0.groups).toHaveLength(5000);
+    // The same comparison narrowed by its filter costs what it can return: one county, one year.
+    const narrow = await gql(api, `{ ${Array.from({ length: 15 }, (_, i) => comparison(i).replace('limit: 5000', `limit: 5000, filter: { region: "410305", year: ${2019 + (i % 5)} }`)).join(' ')} }`);
+    expect(narrow.body.errors).toBeUndefined();
+  });
+
   it('lets every example through the limits', async () => {
     for (const f of ['1-luoyang-counties-2023.graphql', '2-jianxi-2019-2024.graphql', '3-henan-most-reviews-2022.graphql', '4-normative-documents-by-district.graphql', '5-identity-failures.graphql']) {
       const r = await gql(api, example(f));
@@ -174,6 +187,9 @@ describe('query timeout', () => {
     try {
       const r = await gql(slow, '{ applicationComparison(groupBy: [REGION, YEAR, APPLICANT_TYPE, OUTCOME], regionLevel: COUNTY) { totalGroups } }');
       expect(codeOf(r)).toEqual(['TIMEOUT']);
+      // worth asking again: 503 with Retry-After, not a 500
+      expect(r.status).toBe(503);
+      expect(r.headers.get('retry-after')).toBe(String(DEFAULT_LIMITS.retryAfterSeconds));
       expect(r.body.errors![0].message).toBe('The query took longer than 1 ms and was stopped. Narrow the filter (years, region) or ask for fewer rows.');
       const again = await gql(slow, '{ release { version } }');
       expect(again.body.data!.release.version).toMatch(/^\d{4}-\d{2}-\d{2}\.\d+$/);
@@ -186,7 +202,7 @@ describe('query timeout', () => {
 describe('request body', () => {
   /** A raw HTTP request to a real server: status and JSON body. */
   async function post(headers: Record<string, string>, body: string | string[]): Promise<{ status: number; body: any }> {
-    const server = createServer(api.yoga);
+    const server = createServer(api.handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       return await new Promise((resolve, reject) => {

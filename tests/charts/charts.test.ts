@@ -130,7 +130,7 @@ describe('spec, data and embedding', () => {
     expect(html).toMatch(/href="[^"]*\/charts\/outcomes\.csv\?region=410300&amp;year=2023/);
     const graphiql = /href="([^"]*\/graphql\?query=[^"]*)"/.exec(html)![1].replace(/&amp;/g, '&');
     // The linked query runs and gives the chart's numbers.
-    const query = decodeURIComponent(new URL(graphiql).searchParams.get('query')!);
+    const query = decodeURIComponent(new URL(graphiql, 'http://charts.test').searchParams.get('query')!);
     const r = await gql<{ applicationComparison: { groups: { region: { code: string }; granted: number }[] } }>(api, query);
     expect(r.body.errors).toBeUndefined();
     const jianxi = r.body.data!.applicationComparison.groups.find((g) => g.region.code === '410305')!;

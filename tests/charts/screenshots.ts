@@ -25,7 +25,7 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic',
 /** Serves `release` on a local port and opens headless Chromium; `use` gets the base URL and the browser. */
 export async function withApiInBrowser<T>(release: string, use: (base: string, browser: Browser) => Promise<T>): Promise<T> {
   const api = await createApi({ release, logErrors: true, threads: 1 });
-  const server = createServer(api.yoga);
+  const server = createServer(api.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
