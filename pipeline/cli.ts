@@ -43,9 +43,11 @@ commands:
                     quality report); --jobs N, --no-cache | --cache DIR, --memory-limit 512MB
                     per-file limits (a file over one is an error row, the build goes on):
 ${FILE_LIMIT_FLAGS.map((f) => `                    --${f.flag} N`.padEnd(42) + `${f.help}, default ${inFlagUnit(f.key)}`).join('\n')}
-  serve [--release DIR] [--port 4000] [--host 127.0.0.1]
+  serve [--release DIR] [--port 4000] [--host 127.0.0.1] [--trust-proxy N]
+        [--public-url URL] [--watch-seconds 5]
                     the GraphQL API, downloads and charts over a release
-                    (default data/releases/latest)
+                    (default data/releases/latest, followed as new releases are
+                    published); serve --help explains each option
   start             build the bundled demo release when missing or stale, then serve it
   synth --out DIR   generate a realistic corpus of reports for real regions, with
                     manifest.csv and a ground-truth record per report
