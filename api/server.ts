@@ -16,6 +16,7 @@ import { chartsPlugin } from './charts/routes.ts';
 import { downloadsPlugin } from './downloads.ts';
 import { exportPlugin } from './export.ts';
 import { graphiqlOptions, loadExamples } from './graphiql.ts';
+import { securityHeadersPlugin } from './headers.ts';
 import { DEFAULT_LIMITS, resolveLimits, type Limits } from './limits.ts';
 import { armorPlugin, bodyLimitPlugin, parseErrorsPlugin, rateLimitPlugin, trustedHops } from './protect.ts';
 import { NoReleaseError } from './release.ts';
@@ -92,6 +93,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     },
     context: (initial) => createContext(requestState(initial, server)),
     plugins: [
+      securityHeadersPlugin(),
       rateLimitPlugin(limits, trustedHops(options.trustProxy)),
       bodyLimitPlugin(limits),
       parseErrorsPlugin(),

@@ -1,7 +1,8 @@
 /**
  * GraphiQL in a real browser: headless Chromium loads /graphql from a local server with every
- * request outside 127.0.0.1 blocked (the page must not need a CDN), opens the examples as
- * tabs and runs the first one. Skips, saying why, where /usr/bin/chromium is not installed
+ * request outside 127.0.0.1 blocked (the page must not need a CDN), under its
+ * Content-Security-Policy (no violation may be reported), opens the examples as tabs and runs
+ * the first one. Skips, saying why, where /usr/bin/chromium is not installed
  * (CI installs it: apt-get install -y chromium fonts-noto-cjk).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -53,6 +54,10 @@ describe.skipIf(missing)('GraphiQL in headless Chromium', () => {
       const page = context.pages()[0] ?? (await context.newPage());
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
+      // The page's Content-Security-Policy must allow everything GraphiQL does.
+      page.on('console', (m) => {
+        if (/Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text());
+      });
       await page.goto(`${base}/graphql`, { waitUntil: 'load' });
       await page.locator('.graphiql-container').first().waitFor({ timeout: 60_000 });
       await expect.poll(() => page.title()).toContain('Gongkai');

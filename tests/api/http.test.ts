@@ -217,6 +217,35 @@ describe('rate limit', () => {
   });
 });
 
+describe('hardening headers', () => {
+  const csp = (r: Response) => r.headers.get('content-security-policy') ?? '';
+  it('every answer: nosniff and a referrer policy', async () => {
+    for (const r of [await gql(api, '{ release { version } }'), { headers: (await get(api, '/downloads/latest/release.json')).headers }]) {
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+  });
+
+  it('charts and embed pages carry a CSP and may be framed by any site', async () => {
+    for (const path of ['/charts/trend.svg?region=410305', '/embed/trend?region=410305', '/embed/trend?region=999999', '/v/2001-01-01.1/charts/trend.svg?region=410305']) {
+      const r = await get(api, path);
+      expect(csp(r), path).toMatch(/^default-src 'none'; style-src 'unsafe-inline'; .*frame-ancestors \*/);
+      expect(r.headers.get('x-frame-options'), path).toBeNull();
+      expect(r.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+  });
+
+  it('GraphiQL and the downloads page carry a CSP and may not be framed', async () => {
+    const graphiql = await get(api, '/graphql', { accept: 'text/html' });
+    expect(csp(graphiql)).toContain("frame-ancestors 'none'");
+    expect(csp(graphiql)).toContain("connect-src 'self'");
+    expect(graphiql.headers.get('x-frame-options')).toBe('DENY');
+    const page = await get(api, '/downloads/');
+    expect(csp(page)).toMatch(/^default-src 'none'; .*frame-ancestors 'none'/);
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+  });
+});
+
 describe('GraphiQL and routes', () => {
   it('serves GraphiQL to browsers, self-contained, with the examples as tabs', async () => {
     const res = await get(api, '/graphql', { accept: 'text/html' });
