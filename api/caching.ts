@@ -5,16 +5,17 @@
  *   answered from and the query string, a matching If-None-Match gets 304 without running
  *   anything, and an answer without errors may be cached for `cacheMaxAgeSeconds`. Answers with
  *   errors, and POSTs, are not cached;
- * - in the server, for GET and POST alike: answers without errors are kept in memory
- *   (@graphql-yoga/plugin-response-cache, an LRU of `responseCache.entries`, keyed by the
- *   release version, the operation and its variables), so a question asked again — a story's
- *   chart data, a popular example — does not reach DuckDB again.
+ * - in the server, for GET and POST alike: answers without errors are kept in memory (an LRU
+ *   of `responseCache.entries`, keyed by the release version, the operation and its
+ *   variables), so a question asked again — a story's chart data, a popular example — does not
+ *   reach DuckDB again.
  * No request header is part of a key: links in answers come from the configured public URL
  * (or are relative), never from Host.
  */
-import { createInMemoryCache, useResponseCache } from '@graphql-yoga/plugin-response-cache';
+import type { ExecutionResult } from 'graphql';
 import { createHash } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import { Lru } from './lru.ts';
 import type { RequestContext } from './context.ts';
 import type { Limits } from './limits.ts';
 
@@ -55,13 +56,7 @@ export function getCachePlugin(options: { endpoint: string; maxAgeSeconds: numbe
     },
     onResponse({ request, response }) {
       const etag = tags.get(request);
-      if (!etag) {
-        // The answer cache labels what it stores; only GET answers are HTTP-cacheable here.
-        if (new URL(request.url).pathname === options.endpoint) for (const h of ['etag', 'last-modified']) response.headers.delete(h);
-        return;
-      }
-      if (response.status === 304) return;
-      response.headers.delete('last-modified');
+      if (!etag || response.status === 304) return;
       if (response.status === 200 && !failed.has(request)) {
         response.headers.set('etag', etag);
         response.headers.set('cache-control', cacheControl);
@@ -74,16 +69,58 @@ export function getCachePlugin(options: { endpoint: string; maxAgeSeconds: numbe
 }
 
 /**
- * The in-memory answer cache, keyed by the release version (the response cache's "session"),
- * the operation and its variables. Answers with errors (timeouts and refusals included) and
- * answers larger than `maxAnswerBytes` of JSON are not kept.
+ * Whether a value's JSON would take at most `budget` characters: walked until the budget runs
+ * out, so a large answer costs a fraction of its serialisation to rule out.
+ */
+export function jsonWithin(value: unknown, budget: number): boolean {
+  let left = budget;
+  const walk = (v: unknown): boolean => {
+    if (v === null || v === undefined || typeof v === 'boolean') left -= 5;
+    else if (typeof v === 'number') left -= 12;
+    else if (typeof v === 'string') left -= v.length + 2;
+    else if (Array.isArray(v)) {
+      left -= 2;
+      for (const item of v) if (!walk(item) || left < 0) return false;
+    } else if (typeof v === 'object') {
+      left -= 2;
+      for (const [k, item] of Object.entries(v)) {
+        left -= k.length + 4;
+        if (!walk(item) || left < 0) return false;
+      }
+    }
+    return left >= 0;
+  };
+  return walk(value);
+}
+
+/**
+ * The in-memory answer cache: an LRU of `responseCache.entries` answers, keyed by a hash of the
+ * version of the release the request is answered from, the operation and its variables. Only
+ * answers without errors and of at most `maxAnswerBytes` of JSON are kept; a hit is answered
+ * before anything is parsed or run. (A release never changes, so nothing is ever invalidated:
+ * answers of another release have other keys.)
  */
 export function answerCachePlugin(limits: Limits): Plugin {
   const { entries, maxAnswerBytes } = limits.responseCache;
   if (entries <= 0) return {}; // switched off
-  return useResponseCache({
-    session: (_request, serverContext) => versionOf(serverContext),
-    cache: createInMemoryCache({ max: entries }),
-    shouldCacheResult: ({ result }) => !result.errors?.length && JSON.stringify(result.data ?? null).length <= maxAnswerBytes,
-  }) as Plugin;
+  const cache = new Lru<string, ExecutionResult>(entries);
+  const keys = new WeakMap<Request, string>();
+  return {
+    onParams({ request, params, context, setResult }) {
+      if (!params.query) return;
+      const key = createHash('sha256')
+        .update(JSON.stringify([versionOf(context), params.operationName ?? null, params.query, params.variables ?? null]))
+        .digest('base64url');
+      const hit = cache.get(key);
+      if (hit) setResult(hit);
+      else keys.set(request, key);
+    },
+    onResultProcess({ request, result }) {
+      const key = keys.get(request);
+      if (!key || Array.isArray(result) || !result || typeof result !== 'object' || !('data' in result)) return;
+      const answer = result as ExecutionResult;
+      if (answer.errors?.length || !answer.data || !jsonWithin(answer.data, maxAnswerBytes)) return;
+      cache.set(key, { data: answer.data });
+    },
+  };
 }

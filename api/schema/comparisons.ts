@@ -470,6 +470,28 @@ function printedDefault(def: GraphQLArgument): string {
   return text;
 }
 
+/** Groups whose fields are resolved in one turn of the event loop. */
+const GROUPS_PER_TURN = 200;
+
+/**
+ * A comparison's groups, resolved a few hundred per turn of the event loop: resolving and
+ * serialising 5,000 groups at once would hold the server's one JavaScript thread for a good part
+ * of a second, and every other request — cached answers too — would wait behind it. Items of a
+ * list that are promises are completed by graphql-js when they resolve, so each chunk's fields are
+ * resolved in a turn of its own, with other requests' I/O handled in between.
+ */
+function inTurns<T>(items: readonly T[]): (T | Promise<T>)[] {
+  if (items.length <= GROUPS_PER_TURN) return [...items];
+  const out: (T | Promise<T>)[] = items.slice(0, GROUPS_PER_TURN);
+  let turn: Promise<void> = Promise.resolve();
+  for (let i = GROUPS_PER_TURN; i < items.length; i += GROUPS_PER_TURN) {
+    turn = turn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    const chunk = turn;
+    for (const item of items.slice(i, i + GROUPS_PER_TURN)) out.push(chunk.then(() => item));
+  }
+  return out;
+}
+
 /** The export URL of a comparison: each argument written as in GraphQL. */
 function csvUrl(c: Comparison): string {
   const params = new URLSearchParams({ field: c.field.name });
@@ -494,7 +516,7 @@ function comparisonType(name: string, groupRef: ReturnType<typeof groupType>, di
       totalGroups: t.int({ description: 'Groups before `limit` (after ranking)', resolve: (c) => c.totalGroups() }),
       truncated: t.boolean({ description: 'True when `limit` cut groups off', resolve: (c) => c.truncated }),
       // Priced by the comparison field (comparisonComplexity), not by a default list multiplier.
-      groups: t.field({ type: [groupRef], complexity: { field: 1, multiplier: 1 }, resolve: (c) => c.rows.map((row) => ({ row, comparison: c })) }),
+      groups: t.field({ type: [groupRef], complexity: { field: 1, multiplier: 1 }, resolve: (c) => inTurns(c.rows.map((row) => ({ row, comparison: c }))) }),
       csvUrl: t.string({ description: 'The same comparison as CSV (UTF-8 with BOM), every group and measure', resolve: (c) => csvUrl(c) }),
     }),
   });
