@@ -41,6 +41,8 @@ export interface Limits {
   heavyQueries: number;
   heavyQueue: number;
   heavyRows: number;
+  /** Heavy work starts only while the event loop is busy at most this share of the time (0: always). */
+  heavyMaxLoad: number;
   /** Retry-After of a 503 (TIMEOUT, OVERLOADED). */
   retryAfterSeconds: number;
   /** Older releases kept open for pinned URLs while no request uses them (least recently used closed first). */
@@ -71,6 +73,7 @@ export const DEFAULT_LIMITS: Limits = {
   heavyQueries: 1,
   heavyQueue: 4,
   heavyRows: 500,
+  heavyMaxLoad: 0.5,
   retryAfterSeconds: 2,
   idleReleases: 2,
   watchIntervalMs: 5000,

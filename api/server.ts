@@ -7,6 +7,7 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CliError } from '../pipeline/errors.ts';
 import { Admission } from './admission.ts';
@@ -37,7 +38,11 @@ export interface ApiOptions {
   trustProxy?: number | boolean;
   /** Base URL for links in responses (csvUrl, catalog, embed snippets); default: relative links. */
   publicUrl?: string;
-  /** DuckDB threads (default: every core). */
+  /**
+   * DuckDB threads (default: every core but one, which is left to the server's one JavaScript
+   * thread: it answers every request, cached ones too, and must not wait for a core while a large
+   * query runs).
+   */
   threads?: number;
   /** Log unexpected errors and release switches (default true). */
   logErrors?: boolean;
@@ -65,10 +70,11 @@ const closeSessionPlugin: Plugin = {
 export async function createApi(options: ApiOptions): Promise<Api> {
   const limits = resolveLimits(options.limits);
   const log = options.logErrors === false ? undefined : (line: string) => console.error(line);
-  const releases = await Releases.open(options.release, { threads: options.threads, maxIdle: limits.idleReleases, log });
+  const threads = options.threads ?? Math.max(1, availableParallelism() - 1);
+  const releases = await Releases.open(options.release, { threads, maxIdle: limits.idleReleases, log });
   const admission = new Admission(
     { light: { concurrent: limits.lightQueries, queue: limits.lightQueue }, heavy: { concurrent: limits.heavyQueries, queue: limits.heavyQueue } },
-    limits.retryAfterSeconds,
+    { retryAfterSeconds: limits.retryAfterSeconds, heavyMaxLoad: limits.heavyMaxLoad, measureLoad: true },
   );
   const server: ServerState = { releases, limits, publicUrl: options.publicUrl ?? null, admission };
   const examples = loadExamples();
@@ -134,7 +140,10 @@ export async function createApi(options: ApiOptions): Promise<Api> {
       return stateOf(releases.served, server);
     },
     refresh: () => releases.refresh(),
-    close: () => releases.close(),
+    close: async () => {
+      admission.close();
+      await releases.close();
+    },
   };
 }
 

@@ -209,10 +209,27 @@ export class Session {
     });
   }
 
+  /** The heavy lane's slot, once a heavy query of this session took it; held until the session closes. */
+  private heavySlot: Promise<() => void> | null = null;
+
+  /**
+   * A slot in `lane` for one query; resolves to what gives it back. A light query holds its slot
+   * while it runs. A heavy one takes the session's heavy slot and leaves it to the session: the
+   * request's answer — resolving and serialising thousands of groups on the server's one
+   * JavaScript thread — is heavy work too, and its other heavy queries share the slot.
+   */
+  private admit(lane: Lane): Promise<() => void> {
+    const admission = this.admission;
+    if (!admission) return Promise.resolve(() => {});
+    if (lane === 'light') return admission.enter('light', this.deadline, () => this.timeoutError());
+    this.heavySlot ??= admission.enter('heavy', this.deadline, () => this.timeoutError());
+    return this.heavySlot.then(() => () => {});
+  }
+
   /** Runs one statement, once its lane (admission.ts) lets it; `heavy` for large comparisons. */
   async query<T = Record<string, unknown>>(sql: string, params: Params = {}, lane: Lane = 'light'): Promise<T[]> {
     if (this.deadline <= Date.now()) throw this.timeoutError();
-    const leave = this.admission ? await this.admission.enter(lane, this.deadline, () => this.timeoutError()) : () => {};
+    const leave = await this.admit(lane);
     let con: PooledConnection;
     try {
       con = await this.acquire();
@@ -255,6 +272,10 @@ export class Session {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    void this.heavySlot?.then(
+      (leave) => leave(),
+      () => {},
+    );
     for (const w of this.waiting.splice(0)) w.reject(new Error('session closed'));
     const taken = this.taken.splice(0);
     if (!taken.length) return;

@@ -5,6 +5,7 @@
  * symlinks (helpers.ts: releaseVersions).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Admission } from '../../api/admission.ts';
 import { Session } from '../../api/data/db.ts';
 import type { Api } from '../../api/server.ts';
 import { get, gql, releaseVersions, startApi } from './helpers.ts';
@@ -140,7 +141,8 @@ describe('charts under failure and odd parameters', () => {
 
 describe('heavy comparisons and light questions', () => {
   it('heavy ones wait behind each other and past a short queue get 503 OVERLOADED; light ones are answered meanwhile', async () => {
-    const api = await startApi({ limits: { heavyQueries: 1, heavyQueue: 1, responseCache: { entries: 0, maxAnswerBytes: 0 } } });
+    // The event loop's load does not hold heavy work back here (heavyMaxLoad 0): the slot does.
+    const api = await startApi({ limits: { heavyQueries: 1, heavyQueue: 1, heavyMaxLoad: 0, responseCache: { entries: 0, maxAnswerBytes: 0 } } });
     const { admission } = api.server;
     try {
       // A heavy comparison already running holds the only heavy slot.
@@ -164,5 +166,26 @@ describe('heavy comparisons and light questions', () => {
     } finally {
       await api.close();
     }
+  });
+
+  it('heavy work waits while the event loop is busier than heavyMaxLoad; light work does not', async () => {
+    const admission = new Admission({ light: { concurrent: 1, queue: 1 }, heavy: { concurrent: 1, queue: 2 } }, { retryAfterSeconds: 2, heavyMaxLoad: 0.5, measureLoad: false });
+    const later = () => Date.now() + 60_000;
+    const never = () => new Error('not expected');
+    admission.setLoad(0.9);
+    let admitted = false;
+    const heavy = admission.enter('heavy', later(), never).then((leave) => {
+      admitted = true;
+      return leave;
+    });
+    (await admission.enter('light', later(), never))();
+    await new Promise((r) => setImmediate(r));
+    expect(admitted).toBe(false);
+    expect(admission.load('heavy')).toEqual({ running: 0, waiting: 1 });
+    admission.setLoad(0.3);
+    (await heavy)();
+    expect(admitted).toBe(true);
+    expect(admission.load('heavy')).toEqual({ running: 0, waiting: 0 });
+    admission.close();
   });
 });

@@ -316,7 +316,7 @@ describe('a worker that fails mid-batch', () => {
       script: FAULTY,
       workerData: {},
       jobs: 2,
-      taskTimeoutMs: 1500,
+      taskTimeoutMs: 3000,
       heapMb: 24,
       lost: (task, failure) => ({ task: task.n, error: failure.code }),
       onWorkerLost: (data, checkpoint) => void checkpoints.push({ worker: Number(data.worker), checkpoint }),
