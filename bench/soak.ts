@@ -96,10 +96,15 @@ function send(n) {
   return new Promise((resolve) => {
     const req = http.request(base + fill(t.path, n), { method: t.method, agent, headers: Object.assign({ 'x-forwarded-for': address, accept: 'application/json' }, body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) }, (res) => {
       let bytes = 0;
-      res.on('data', (c) => (bytes += c.length));
-      res.on('end', () => resolve([res.statusCode, performance.now() - started, bytes, Date.now()]));
+      let head = '';
+      res.on('data', (c) => {
+        bytes += c.length;
+        if (res.statusCode >= 400 && head.length < 400) head += c.toString('utf8', 0, 400);
+      });
+      // A refusal's code (TIMEOUT, OVERLOADED…), from its body or, for a chart, its words.
+      res.on('end', () => resolve([res.statusCode, performance.now() - started, bytes, Date.now(), res.statusCode >= 400 ? ((/"code":"(\\w+)"/.exec(head) || [])[1] || (/took longer/.test(head) ? 'TIMEOUT' : /is busy/.test(head) ? 'OVERLOADED' : head.slice(0, 60))) : '']));
     });
-    req.on('error', () => resolve([0, performance.now() - started, 0, Date.now()]));
+    req.on('error', (e) => resolve([0, performance.now() - started, 0, Date.now(), String(e.code || e.message)]));
     req.end(body);
   });
 }
@@ -112,6 +117,9 @@ Promise.all(Array.from({ length: clients }, async (_, c) => {
   }
 })).then(() => parentPort.postMessage(answers));
 `;
+
+/** What a client saw of one request: status, ms, bytes, when it ended, and a refusal's code. */
+type Answer = [number, number, number, number, string];
 
 interface Template {
   method: 'GET' | 'POST';
@@ -173,7 +181,7 @@ const END = mixedFrom + DURATION_MS;
 const running = () => Date.now() < END;
 const workers = CLASSES.map(
   (k) =>
-    new Promise<{ name: string; answers: [number, number, number, number][] }>((resolve, reject) => {
+    new Promise<{ name: string; answers: Answer[] }>((resolve, reject) => {
       const w = new Worker(CLIENT, {
         eval: true,
         workerData: { base: base.origin, templates: k.templates, vars: k.vars ?? {}, clients: k.clients, pauseMs: k.pauseMs, from: k.name === 'cached GET' ? started : mixedFrom, until: END },
@@ -269,7 +277,7 @@ console.log(`# soak: ${values.minutes} min of mixed load after a baseline minute
 console.log('| class | requests | 2xx | 4xx | 5xx | p50 ms | p95 ms | p99 ms | max ms | MB answered |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 const statuses = new Map<number, number>();
-const row = (name: string, answers: [number, number, number, number][]) => {
+const row = (name: string, answers: Answer[]) => {
   const ms = answers.map(([, t]) => t);
   const n = (lo: number, hi: number) => answers.filter(([status]) => status >= lo && status < hi).length;
   const mb = answers.reduce((sum, [, , bytes]) => sum + bytes, 0) / 1e6;
@@ -285,6 +293,9 @@ for (const k of results) {
 console.log(`\nstatus counts: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s === 0 ? 'connection error' : s}: ${n}`).join(', ')}`);
 const fivexx = [...statuses].filter(([s]) => s >= 500);
 console.log(`5xx by status: ${fivexx.length ? fivexx.map(([s, n]) => `${s}: ${n}`).join(', ') : 'none'}`);
+const refusals = new Map<string, number>();
+for (const k of results) for (const [status, , , , why] of k.answers) if (status >= 400 || status === 0) refusals.set(`${k.name} ${status} ${why}`, (refusals.get(`${k.name} ${status} ${why}`) ?? 0) + 1);
+if (refusals.size) console.log(`not answered 2xx, by class, status and code: ${[...refusals].map(([k, n]) => `${k}: ${n}`).join('; ')}`);
 
 const minutes = Math.ceil((END - started) / 60_000);
 const byMinute = (pick: (r: Sample) => number, of: (xs: number[]) => number) =>

@@ -6,7 +6,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject, vi } from 'vitest';
+import { Session } from '../../api/data/db.ts';
 import { openDuck, query } from '../../pipeline/release/duck.ts';
 import { createApi, type Api, type ApiOptions } from '../../api/server.ts';
 
@@ -51,6 +52,17 @@ export async function expectedSql(): Promise<{ sql: <T = Record<string, any>>(te
       instance.closeSync();
     },
   };
+}
+
+/** Runs `ask` and counts the SQL queries it sent to DuckDB (the real ones: the spy passes through). */
+export async function sqlDuring<T>(ask: () => Promise<T>): Promise<{ result: T; queries: number }> {
+  const spy = vi.spyOn(Session.prototype, 'query');
+  try {
+    const result = await ask();
+    return { result, queries: spy.mock.calls.length };
+  } finally {
+    spy.mockRestore();
+  }
 }
 
 /** Floats from two computations agree to 12 digits. */

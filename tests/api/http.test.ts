@@ -2,10 +2,9 @@
  * HTTP behaviour of the public API: GET queries with ETag and 304, CORS, the per-client rate
  * limit, GraphiQL served without a CDN, and the small routes.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Session } from '../../api/data/db.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from '../../api/server.ts';
-import { BASE, example, get, gql, startApi } from './helpers.ts';
+import { BASE, example, get, gql, sqlDuring, startApi } from './helpers.ts';
 
 let api: Api;
 beforeAll(async () => {
@@ -74,16 +73,6 @@ describe('GET queries and caching', () => {
 
 describe('the answer cache', () => {
   const q = example('1-luoyang-counties-2023.graphql');
-  /** Runs `ask` and counts the SQL queries it sent to DuckDB (the real ones: the spy passes through). */
-  async function sqlDuring<T>(ask: () => Promise<T>): Promise<{ result: T; queries: number }> {
-    const spy = vi.spyOn(Session.prototype, 'query');
-    try {
-      const result = await ask();
-      return { result, queries: spy.mock.calls.length };
-    } finally {
-      spy.mockRestore();
-    }
-  }
 
   it('answers the same operation with the same variables again without DuckDB, GET and POST alike', async () => {
     const first = await sqlDuring(() => gql(api, q, { year: 2021 }));

@@ -4,22 +4,10 @@
  * comparisons next to light questions. Releases are versions of the demo release made of
  * symlinks (helpers.ts: releaseVersions).
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Admission } from '../../api/admission.ts';
-import { Session } from '../../api/data/db.ts';
 import type { Api } from '../../api/server.ts';
-import { get, gql, releaseVersions, startApi } from './helpers.ts';
-
-/** Runs `ask` and counts the SQL queries it sent to DuckDB (the spy passes through). */
-async function sqlDuring<T>(ask: () => Promise<T>): Promise<{ result: T; queries: number }> {
-  const spy = vi.spyOn(Session.prototype, 'query');
-  try {
-    const result = await ask();
-    return { result, queries: spy.mock.calls.length };
-  } finally {
-    spy.mockRestore();
-  }
-}
+import { get, gql, releaseVersions, sqlDuring, startApi } from './helpers.ts';
 
 describe('pinned charts of several older releases at once', () => {
   // More than two older releases in use at once is what once closed a release under its requests.
