@@ -297,17 +297,21 @@ describe('publishing is atomic', () => {
         expect(sha256File(join(releases, v, path))).toBe(hash);
       }
     }
+    rmSync(releases, { recursive: true, force: true });
   });
 
-  it("a lock left by a killed build is taken over", async () => {
+  it('a lock left by a killed build is taken over', async () => {
     const releases = mkdtempSync(join(tmpdir(), 'gongkai-lock-'));
-    const dead = spawn(process.execPath, ['-e', '0']);
-    await new Promise((r) => dead.on('exit', r));
-    writeFileSync(join(releases, '.lock'), `${dead.pid}-deadbeef\n`);
-    const s = await build({ inputs: ['data/reports/real/jianxi-district-office-2023.txt'], out: releases, cacheDir: null });
-    expect(readlinkSync(join(releases, 'latest'))).toBe(s.version);
-    expect(readdirSync(releases).filter((n) => n.startsWith('.lock'))).toEqual([]);
-    rmSync(releases, { recursive: true, force: true });
+    try {
+      const dead = spawn(process.execPath, ['-e', '0']);
+      await new Promise((r) => dead.on('exit', r));
+      writeFileSync(join(releases, '.lock'), `${dead.pid}-deadbeef\n`);
+      const s = await build({ inputs: ['data/reports/real/jianxi-district-office-2023.txt'], out: releases, cacheDir: null });
+      expect(readlinkSync(join(releases, 'latest'))).toBe(s.version);
+      expect(readdirSync(releases).filter((n) => n.startsWith('.lock'))).toEqual([]);
+    } finally {
+      rmSync(releases, { recursive: true, force: true });
+    }
   });
 
   it('pruning keeps the newest releases and never the one latest points at', () => {
