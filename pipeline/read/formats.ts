@@ -9,10 +9,11 @@ import { decode, decodingWarnings } from './decode.ts';
 import type { DocumentModel } from './document.ts';
 import { readDocx } from './docx.ts';
 import { readHtmlBytes } from './html.ts';
+import { readJson } from './json.ts';
 import { readPdf } from './pdf.ts';
 import { readText } from './text.ts';
 
-export type Format = 'html' | 'text' | 'pdf' | 'docx' | 'doc' | 'wps';
+export type Format = 'html' | 'text' | 'json' | 'pdf' | 'docx' | 'doc' | 'wps';
 
 type Reader<T> = (bytes: Uint8Array, format: Format, limits: FileLimits) => T;
 
@@ -23,6 +24,7 @@ export const READERS: Partial<Record<Format, Reader<DocumentModel>>> = {
     return { ...readText(decoded.text, format), warnings: decodingWarnings(decoded) };
   },
   docx: (bytes, format, limits) => readDocx(bytes, format, limits.docxPartBytes),
+  json: (bytes, format) => readJson(bytes, format),
 };
 
 const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => bytes[i] === b);
@@ -33,6 +35,7 @@ export function sniffFormat(bytes: Uint8Array, name: string): Format {
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return 'docx'; // zip container
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0])) return /\.wps$/i.test(name) ? 'wps' : 'doc'; // OLE2
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 4096)).toString('latin1');
+  if (/\.json$/i.test(name) || /^(?:\xef\xbb\xbf)?\s*[{[]\s*"/.test(head)) return 'json';
   if (/\.x?html?$/i.test(name) || MARKUP.test(head)) return 'html';
   return 'text';
 }
@@ -68,7 +71,7 @@ export function readDocument(bytes: Uint8Array, name: string, limits: FileLimits
   const format = sniffFormat(bytes, name);
   const reader = READERS[format];
   if (!reader) throw unsupported(format);
-  if ((format === 'html' || format === 'text') && looksBinary(bytes)) throw new InputError('binary_file', 'binary content: not a text or HTML report');
+  if ((format === 'html' || format === 'text' || format === 'json') && looksBinary(bytes)) throw new InputError('binary_file', 'binary content: not a text or HTML report');
   return reader(bytes, format, limits);
 }
 

@@ -16,13 +16,13 @@ import { writeChanges, type ChangesSummary } from './changes.ts';
 import { applyReleaseChecks, carryOverChecks, deriveAgencies, deriveChanges, deriveCoverage, deriveRegions, rollupChecks } from './derive.ts';
 import { openDuck, TypedAppender } from './duck.ts';
 import { collectGarbage } from './heap.ts';
-import { findInputs, type UnfetchedInput } from './inputs.ts';
+import { findInputs, type SetAside, type UnfetchedInput } from './inputs.ts';
 import { writeMetadata, type ReleaseInfo } from './metadata.ts';
 import { defaultJobs, parseAll, type ParseResult } from './pool.ts';
 import { writeQuality } from './quality.ts';
 import { createCellViews, createStaging, STAGED } from './staging.ts';
 import { loadStagingFiles } from './staging-files.ts';
-import { rowsOfUnfetched } from './tables.ts';
+import { rowOfSetAside, rowsOfUnfetched } from './tables.ts';
 import { cleanStaleWork, latestVersion, lockOut, makeWorkDir, publish } from './versions.ts';
 import { writeTables } from './write.ts';
 
@@ -62,6 +62,7 @@ export interface BuildSummary {
   warnings: number;
   failed: number;
   cached: number;
+  /** Files and folders under the inputs set aside, not reports (rows of inputs with outcome ignored). */
   ignored: number;
   ms: number;
   /** Milliseconds per phase: parse (and load), derive, write, quality, metadata. */
@@ -87,8 +88,8 @@ function previousParser(dir: string): string | null {
 async function parseInputs(
   options: Pick<BuildOptions, 'inputs' | 'onProgress'>,
   pool: { jobs: number; cacheDir: string | null; stagingDir: string; limits: FileLimits },
-): Promise<{ inputs: number; ignored: number; unfetched: UnfetchedInput[]; counts: { reports: number; errors: number; cached: number } }> {
-  const { files, ignored, unfetched } = findInputs(options.inputs);
+): Promise<{ inputs: number; setAside: SetAside[]; unfetched: UnfetchedInput[]; counts: { reports: number; errors: number; cached: number } }> {
+  const { files, setAside, unfetched } = findInputs(options.inputs);
   const counts = { reports: 0, errors: 0, cached: 0 };
   let done = 0;
   const onResults = (results: ParseResult[]) => {
@@ -105,16 +106,20 @@ async function parseInputs(
     files.map((f, i) => ({ abs: f.abs, path: f.path, bytes: f.bytes, manifest: f.manifest, rid: i + 1 })),
     { ...pool, onResults },
   );
-  return { inputs: files.length, ignored, unfetched, counts };
+  return { inputs: files.length, setAside, unfetched, counts };
 }
 
-/** The reports the fetch could not get, as rows of inputs and of the coverage's staging table. */
-async function loadUnfetched(con: DuckDBConnection, unfetched: UnfetchedInput[]): Promise<void> {
+/**
+ * The inputs that were not parsed, as rows: the reports the fetch could not get (inputs and the
+ * coverage's staging table), and the files and folders set aside with their reason (inputs).
+ */
+async function loadUnparsed(con: DuckDBConnection, unfetched: UnfetchedInput[], setAside: SetAside[]): Promise<void> {
   const rows = unfetched.map((u) => rowsOfUnfetched(u.path, u.manifest));
   for (const table of ['inputs', 'inputs_without_report'] as const) {
     const columns = STAGED.find((t) => t.name === table)!.columns.map((c) => c.type);
     const appender = new TypedAppender(await con.createAppender(table), columns);
     appender.append(rows.flatMap((r) => (table === 'inputs' ? r.inputs : r.without_report)));
+    if (table === 'inputs') appender.append(setAside.map(rowOfSetAside));
     appender.close();
   }
 }
@@ -158,12 +163,12 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
     const stagingDir = join(work, 'staging');
     mkdirSync(stagingDir);
     const limits = resolveFileLimits(options.limits);
-    const { inputs, ignored, unfetched, counts } = await parseInputs(options, { jobs, cacheDir: cache?.root ?? null, stagingDir, limits });
+    const { inputs, setAside, unfetched, counts } = await parseInputs(options, { jobs, cacheDir: cache?.root ?? null, stagingDir, limits });
     collectGarbage();
     const loading = performance.now();
     steps.workers = Math.round(loading - mark);
     await loadStagingFiles(con, stagingDir, STAGED.map((t) => t.name));
-    await loadUnfetched(con, unfetched);
+    await loadUnparsed(con, unfetched, setAside);
     await createCellViews(con);
     steps.load = Math.round(performance.now() - loading);
     phase('parse');
@@ -208,7 +213,7 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
       warnings: summary.reports_with_warnings,
       failed: summary.reports_failed,
       cached: counts.cached,
-      ignored,
+      ignored: setAside.length,
       ms: Math.round(performance.now() - started),
       phases,
       steps,

@@ -105,6 +105,8 @@ export interface QualityReport {
     errors: number;
     /** Reports a manifest lists as not fetched: no file. */
     not_fetched: number;
+    /** Files and folders under the inputs set aside as not reports, each with its reason. */
+    ignored: number;
     reports_ok: number;
     reports_with_warnings: number;
     reports_failed: number;
@@ -133,6 +135,8 @@ export interface QualityReport {
   errors: ErrorGroup[];
   /** Reports the listings promised that could not be fetched, by fetch outcome; `message` says why, with the URL. */
   not_fetched: ErrorGroup[];
+  /** Files and folders set aside, by reason code. */
+  ignored: ErrorGroup[];
   warnings_by_code: { code: string; warnings: number; reports: number }[];
   coverage: { total: CoverageCounts; by_year: (CoverageCounts & { year: number })[] };
 }
@@ -248,10 +252,11 @@ async function collectRegions(con: DuckDBConnection): Promise<QualityReport['che
 export async function collectQuality(con: DuckDBConnection, published: Record<string, number>): Promise<QualityReport> {
   const [summary] = await query<QualityReport['summary']>(
     con,
-    `SELECT (SELECT count(*) FROM inputs WHERE outcome <> 'not_fetched') AS inputs,
+    `SELECT (SELECT count(*) FROM inputs WHERE outcome NOT IN ('not_fetched', 'ignored')) AS inputs,
             (SELECT count(*) FROM reports) AS reports,
             (SELECT count(*) FROM inputs WHERE outcome = 'error') AS errors,
             (SELECT count(*) FROM inputs WHERE outcome = 'not_fetched') AS not_fetched,
+            (SELECT count(*) FROM inputs WHERE outcome = 'ignored') AS ignored,
             (SELECT count(*) FROM reports WHERE status = 'ok') AS reports_ok,
             (SELECT count(*) FROM reports WHERE status = 'warnings') AS reports_with_warnings,
             (SELECT count(*) FROM reports WHERE status = 'failed') AS reports_failed`,
@@ -272,7 +277,7 @@ export async function collectQuality(con: DuckDBConnection, published: Record<st
     con,
     `SELECT r.format, count(*) AS files, coalesce(sum(i.bytes), 0) AS bytes
      FROM inputs i LEFT JOIN reports r ON r.report_id = i.report_id
-     WHERE i.outcome <> 'not_fetched'
+     WHERE i.outcome NOT IN ('not_fetched', 'ignored')
      GROUP BY ALL ORDER BY r.format NULLS LAST`,
   );
 
@@ -394,6 +399,7 @@ export async function collectQuality(con: DuckDBConnection, published: Record<st
     })),
     errors: await errorGroups('error'),
     not_fetched: await errorGroups('not_fetched'),
+    ignored: await errorGroups('ignored'),
     warnings_by_code: warningsByCode,
     coverage: { total: coverageTotal, by_year: coverageByYear },
   };
@@ -459,6 +465,7 @@ export function qualityMarkdown(q: QualityReport): string {
         ['reports', fmt(s.reports)],
         ['errors (files without a report)', fmt(s.errors)],
         ['reports not fetched (listed, no file)', fmt(s.not_fetched)],
+        ['files set aside (not reports)', fmt(s.ignored)],
         ['reports ok', fmt(s.reports_ok)],
         ['reports with warnings', fmt(s.reports_with_warnings)],
         ['reports failing a check', fmt(s.reports_failed)],
@@ -553,6 +560,13 @@ export function qualityMarkdown(q: QualityReport): string {
   else {
     out.push('Reports a listing page promised that `gongkai fetch` could not get, by fetch outcome: the manifest lists them with `fetch_error` and no file. They count in coverage as `unfetched`.');
     errorSections(out, q.not_fetched, 'reports', ['file it would have been', 'why, and the URL']);
+  }
+
+  out.push('## Set aside');
+  if (q.ignored.length === 0) out.push('Every file under the inputs was read as a report.');
+  else {
+    out.push('Files and folders under the inputs that were not read as reports, by reason: each is a row of `inputs` with outcome `ignored`.');
+    errorSections(out, q.ignored, 'files', ['file or folder', 'why']);
   }
 
   out.push('## Warnings by code');

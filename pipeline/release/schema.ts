@@ -220,15 +220,15 @@ export const TABLES: TableSpec[] = [
     title: 'inputs',
     zh: '输入文件',
     description:
-      'Every input file with its checksum and outcome, and every report a manifest lists as not fetched. Nothing is lost: rows = reports + errors + not fetched.',
+      'Every file under the input folders with its outcome: read (ok, warnings), failed (error), set aside with the reason (ignored: manifests, documentation, formats reports do not come in, a generated corpus\'s truth/ folder as one row), and every report a manifest lists as not fetched. Nothing is lost: rows = reports + errors + ignored + not fetched.',
     columns: [
       c('path', 'VARCHAR', 'The input file, relative to the build\'s working directory (not_fetched: the file the fetch would have written)', '文件', { required: true }),
       c('sha256', 'VARCHAR', 'SHA-256 of the bytes', '校验值'),
       c('bytes', 'BIGINT', 'Size in bytes', '字节数'),
-      c('outcome', 'VARCHAR', 'ok, warnings (a report with warnings or failed checks), error, or not_fetched (a report the manifest lists with a fetch_error: no file)', '结果', {
-        enum: ['ok', 'warnings', 'error', 'not_fetched'],
+      c('outcome', 'VARCHAR', 'ok, warnings (a report with warnings or failed checks), error, ignored (not read as a report: see error_code and message), or not_fetched (a report the manifest lists with a fetch_error: no file)', '结果', {
+        enum: ['ok', 'warnings', 'error', 'ignored', 'not_fetched'],
       }),
-      c('error_code', 'VARCHAR', 'Why the file gave no report (not_fetched: the fetch outcome, pipeline/fetch/outcomes.ts)', '错误代码'),
+      c('error_code', 'VARCHAR', 'Why the file gave no report (ignored: manifest, fetch_files, documentation, hidden, not_a_report_format, folder; not_fetched: the fetch outcome, pipeline/fetch/outcomes.ts)', '错误代码'),
       c('message', 'VARCHAR', 'The error message, naming the file and the place', '错误信息'),
       reportKey,
       c('cached', 'BOOLEAN', 'True when the parse came from the cache (same bytes, same manifest row, same parser)', '缓存'),

@@ -9,6 +9,7 @@ import type { ErrorRecord, ReportRecord } from '../model/record.ts';
 import { describeFailure } from '../fetch/outcomes.ts';
 import { normalizeAgency } from '../normalize/agencies.ts';
 import type { ManifestRow } from '../normalize/manifest.ts';
+import type { SetAside } from './inputs.ts';
 
 export type Value = string | number | boolean | null;
 export type Row = Value[];
@@ -133,6 +134,11 @@ export function coverageOf(manifest: ManifestRow | null): { agency_id: string; r
 }
 
 /** A report a manifest lists as not fetched: its inputs row and its coverage row. */
+/** A file or folder under the inputs that is not read as a report: a row of inputs with its reason. */
+export function rowOfSetAside(a: SetAside): Row {
+  return [a.path, null, a.bytes, 'ignored', a.code, a.reason, null, false, null, null];
+}
+
 export function rowsOfUnfetched(path: string, manifest: ManifestRow): { inputs: Row[]; without_report: Row[] } {
   const reason = `${describeFailure(manifest.fetch_error!, manifest.http_status)}: ${manifest.source_url ?? path}`;
   const who = coverageOf(manifest);

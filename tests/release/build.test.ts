@@ -29,6 +29,9 @@ function makeInputs(): string {
   writeFileSync(join(dir, 'broken', 'cut.pdf'), Buffer.from('%PDF-1.4\n%\xe2\xe3\n1 0 obj\n'));
   cpSync('tests/fixtures/office/scan.pdf', join(dir, 'broken', 'scan.pdf'));
   writeFileSync(join(dir, 'broken', 'notice.html'), '<html><body><p>关于开展植树活动的通知</p></body></html>');
+  // Files that are no reports: set aside, each with its reason.
+  writeFileSync(join(dir, 'broken', 'figures.xls'), Buffer.from([0xd0, 0xcf, 0x11, 0xe0]));
+  writeFileSync(join(dir, 'broken', '.DS_Store'), 'x');
   return dir;
 }
 
@@ -57,11 +60,23 @@ beforeAll(async () => {
 });
 
 describe('a release', () => {
-  it('accounts for every input: inputs = reports + errors', async () => {
-    expect(first.inputs).toBe(5 + 60 + 4);
+  it('accounts for every input: inputs = reports + errors, and every other file set aside with its reason', async () => {
+    // The six real reports (one saved as markdown), 60 generated ones, four broken files.
+    expect(first.inputs).toBe(6 + 60 + 4);
     expect(first.reports + first.errors).toBe(first.inputs);
     const rows = await sql<{ outcome: string; n: number }>(`SELECT outcome, count(*) AS n FROM read_parquet('${rel}/inputs.parquet') GROUP BY ALL ORDER BY ALL`);
-    expect(rows.reduce((a, r) => a + r.n, 0)).toBe(first.inputs);
+    expect(rows.reduce((a, r) => a + r.n, 0)).toBe(first.inputs + first.ignored);
+    const aside = await sql<{ path: string; error_code: string; message: string }>(
+      `SELECT path, error_code, message FROM read_parquet('${rel}/inputs.parquet') WHERE outcome = 'ignored' ORDER BY path`,
+    );
+    expect(aside.map((a) => [a.path.replace(/\/$/, '').split('/').slice(-2).join('/'), a.error_code])).toEqual([
+      ['broken/.DS_Store', 'hidden'],
+      ['broken/figures.xls', 'not_a_report_format'],
+      ['real/README.md', 'documentation'],
+      ['synth/manifest.csv', 'manifest'],
+      ['synth/truth', 'folder'],
+    ]);
+    expect(aside.find((a) => a.error_code === 'folder')!.message).toMatch(/ground truth of a generated corpus: 60 files not read/);
     const errors = await sql<{ path: string; error_code: string; message: string }>(
       `SELECT path, error_code, message FROM read_parquet('${rel}/inputs.parquet') WHERE outcome = 'error' ORDER BY path`,
     );
@@ -243,9 +258,9 @@ describe('versions', () => {
     const cache = mkdtempSync(join(tmpdir(), 'gongkai-cache-dir-'));
     const cold = await build({ inputs: ['data/reports/real'], out: releases, cacheDir: cache });
     const warm = await build({ inputs: ['data/reports/real'], out: releases, cacheDir: cache });
-    expect([cold.cached, warm.cached]).toEqual([0, 5]);
+    expect([cold.cached, warm.cached]).toEqual([0, 6]);
     const [{ n }] = await sql<{ n: number }>(`SELECT count(*) FILTER (WHERE cached) AS n FROM read_parquet('${warm.dir}/inputs.parquet')`);
-    expect(n).toBe(5);
+    expect(n).toBe(6);
   });
 
   it('entries of another parser version are removed by the build, the current ones kept', async () => {

@@ -233,7 +233,7 @@ describe('release.json and CITATION.cff', () => {
       inputs: ['data/reports/real', join(tmp, 'synth'), join(tmp, 'bad')],
     });
     expect(release.counts).toMatchObject({ ...quality.summary, agencies: quality.counts.agencies, regions: quality.counts.regions, warnings: quality.counts.warnings });
-    expect(release.counts).toMatchObject({ inputs: 5 + 150 + 1, reports: a.reports, errors: 1 });
+    expect(release.counts).toMatchObject({ inputs: 6 + 150 + 1, reports: a.reports, errors: 1 });
     expect(release.counts.cells).toEqual(quality.counts.cells);
     expect(release.counts.checks.pass + release.counts.checks.fail + release.counts.checks.not_assessable).toBe(release.counts.checks.total);
     const inputBytes = listFiles('data/reports/real').filter((f) => f.path !== 'README.md').reduce((s, f) => s + f.bytes, 0);

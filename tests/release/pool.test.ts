@@ -194,7 +194,7 @@ describe('a small corpus', () => {
     const inputs = mkdtempSync(join(tmpdir(), 'gongkai-pool-'));
     const out = mkdtempSync(join(tmpdir(), 'gongkai-pool-out-'));
     dirs.push(inputs, out);
-    await runSynth({ out: join(inputs, 'synth'), provinces: ['41'], years: [2023, 2023], seed: 4, limit: 12, styles: ['text-tab'] });
+    await runSynth({ out: join(inputs, 'synth'), provinces: ['41'], years: [2023, 2023], seed: 4, limit: 11, styles: ['text-tab'] });
     cpSync('data/reports/real', join(inputs, 'real'), { recursive: true });
     const summary = await build({ inputs: [inputs], out, jobs: 2, cacheDir: null, now: new Date('2026-01-31T08:00:00Z') });
     expect(summary.inputs).toBe(17);

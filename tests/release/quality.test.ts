@@ -75,14 +75,16 @@ const source = (name: string) => join(planted, name);
 describe('quality.json', () => {
   it('summarises inputs and reports as the tables count them, and as build() reported', async () => {
     const [s] = await sql<QualityReport['summary']>(`
-      SELECT (SELECT count(*) FROM inputs WHERE outcome <> 'not_fetched') AS inputs, (SELECT count(*) FROM reports) AS reports,
+      SELECT (SELECT count(*) FROM inputs WHERE outcome NOT IN ('not_fetched', 'ignored')) AS inputs, (SELECT count(*) FROM reports) AS reports,
              (SELECT count(*) FROM inputs WHERE outcome = 'error') AS errors,
              (SELECT count(*) FROM inputs WHERE outcome = 'not_fetched') AS not_fetched,
+             (SELECT count(*) FROM inputs WHERE outcome = 'ignored') AS ignored,
              (SELECT count(*) FROM reports WHERE status = 'ok') AS reports_ok,
              (SELECT count(*) FROM reports WHERE status = 'warnings') AS reports_with_warnings,
              (SELECT count(*) FROM reports WHERE status = 'failed') AS reports_failed`);
     expect(q.summary).toEqual(s);
-    expect(q.summary.inputs).toBe(5 + 150 + 4);
+    expect(q.summary.inputs).toBe(6 + 150 + 4);
+    expect(q.summary.ignored).toBe(summary.ignored);
     expect(q.summary.errors).toBe(2);
     expect(summary.failed).toBe(q.summary.reports_failed);
     expect(summary.warnings).toBe(q.summary.reports_with_warnings);
@@ -92,7 +94,7 @@ describe('quality.json', () => {
              (SELECT count(*) FROM checks) AS checks`);
     expect(q.counts).toMatchObject({ agencies: c.agencies, regions: c.regions, warnings: c.warnings, checks: { total: c.checks } });
     expect(q.counts.cells.applications).toBe(c.applications);
-    const [bytes] = await sql<{ n: number }>(`SELECT sum(bytes) AS n FROM inputs`);
+    const [bytes] = await sql<{ n: number }>(`SELECT sum(bytes) AS n FROM inputs WHERE outcome NOT IN ('not_fetched', 'ignored')`);
     expect(q.sources.bytes).toBe(bytes.n);
     expect(q.sources.by_format.find((f) => f.format === null)).toMatchObject({ files: 2 });
     expect(q.sources.by_format.reduce((a, f) => a + f.files, 0)).toBe(q.summary.inputs);
