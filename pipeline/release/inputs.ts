@@ -18,7 +18,7 @@ export const REPORT_EXTENSIONS = ['.html', '.htm', '.shtml', '.xhtml', '.txt', '
 /** Files known by name that hold no report, whatever their extension: one row per kind. */
 const SET_ASIDE_FILES: [RegExp, string, string][] = [
   [/^manifest\.csv$/i, 'manifest', "the folder's manifest: read for the files it lists"],
-  [/^fetch-(?:state\.json|log\.jsonl|journal.*)$/i, 'fetch_files', 'the state and log of gongkai fetch'],
+  [/^fetch-(?:state\.json|state\.journal|log\.jsonl)$/i, 'fetch_files', 'the state and log of gongkai fetch'],
   [/^(?:readme|licen[cs]e|changelog|copying)(?:\.(?:md|markdown|txt|rst))?$/i, 'documentation', 'documentation, not a report'],
 ];
 

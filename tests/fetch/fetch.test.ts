@@ -177,7 +177,15 @@ describe('build on what fetch collected', () => {
     expect(coverage[0].reason).toContain(`${site.elsewhere}/a/2016.html`);
 
     const inputs = await sql<{ outcome: string; n: number }>(`SELECT outcome, count(*)::INTEGER AS n FROM read_parquet('${release1.dir}/inputs.parquet') GROUP BY ALL ORDER BY ALL`);
-    expect(inputs).toEqual([{ outcome: 'not_fetched', n: 8 }, { outcome: 'warnings', n: 4 }]);
+    expect(inputs).toEqual([{ outcome: 'ignored', n: 4 }, { outcome: 'not_fetched', n: 8 }, { outcome: 'warnings', n: 4 }]);
+    // The fetch's own files are inputs too, each set aside with its reason.
+    const aside = await sql<{ path: string; code: string }>(`SELECT path, error_code AS code FROM read_parquet('${release1.dir}/inputs.parquet') WHERE outcome = 'ignored' ORDER BY path`);
+    expect(aside.map((r) => [r.path.split('/').pop(), r.code])).toEqual([
+      ['fetch-log.jsonl', 'fetch_files'],
+      ['fetch-state.journal', 'fetch_files'],
+      ['fetch-state.json', 'fetch_files'],
+      ['manifest.csv', 'manifest'],
+    ]);
     const quality = JSON.parse(readFileSync(join(release1.dir, 'quality.json'), 'utf8'));
     expect(quality.summary).toMatchObject({ inputs: 4, reports: 4, errors: 0, not_fetched: 8 });
     expect(quality.coverage.total).toMatchObject({ unfetched: 8, passing: 3, parsed: 1 });
