@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 
 const require = createRequire(import.meta.url);
 
@@ -11,6 +12,10 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // Vitest's default is one fork fewer than the cores: a single fork on a 2-core machine. Most
+    // test files wait on child processes, a browser or DuckDB rather than compute, so two forks
+    // keep both cores busy.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 60_000,
     // The demo release the API and chart tests read, built once per run.
     globalSetup: ['tests/global-setup.ts'],
