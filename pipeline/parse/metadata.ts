@@ -16,6 +16,8 @@ const TITLE_TAIL = /\s*(?:（?\s*20\d{2}\s*年度?\s*）?)?\s*(?:的)?(?:政府)
 const PERIOD = /统计期限[^。；]{0,16}?(20\d{2})\s*年\s*0?1\s*月\s*0?1\s*日/;
 /** Sentences that mention an annual report without being its title: 根据…编制, 关于印发…的通知. */
 const NOT_TITLE = /根据|编制|本报告|印发|通知|〈|《/;
+/** A full stop or semicolon: a title has none. */
+const SENTENCE_END = /[。；;]/;
 const OPENING = /^\s*(20\d{2})\s*年(?:度)?[，,]/;
 
 function clean(text: string): string {
@@ -127,7 +129,8 @@ export function findTitle(preamble: Item[], meta: DocumentMeta): string | null {
       if (!TITLE.test(text + lines[j]) && j === i + 2) break;
       text += lines[j];
     }
-    if (text.length > 80 || !TITLE.test(text) || NOT_TITLE.test(text)) continue;
+    // A sentence that mentions the report (…需要报告的事项。本年度报告中所列数据…) is not its title.
+    if (text.length > 80 || !TITLE.test(text) || NOT_TITLE.test(text) || SENTENCE_END.test(text)) continue;
     const above = i > 0 && titleFragment(lines[i - 1]) && !TITLE.test(lines[i - 1]) ? lines[i - 1] : '';
     const agency = agencyFromTitle(text);
     if (above && !agency && /^(20\d{2})\s*年/.test(text)) return `${above} ${text}`;

@@ -35,7 +35,8 @@ export interface PageText {
   pieces: Piece[];
 }
 
-export type TextLayer = { pages: PageText[] } | { fallback: string };
+/** The pages' words and the document's own title (its Info dictionary's /Title), when it has one. */
+export type TextLayer = { pages: PageText[]; title?: string } | { fallback: string };
 
 class Unsupported extends Error {}
 function unsupported(why: string): never {
@@ -895,6 +896,25 @@ function skipInlineImage(lx: Lexer): void {
 }
 
 /**
+ * The /Title of the document information dictionary: what a browser or an office suite
+ * writes from the page's <title> or the document's properties. A text string is UTF-16BE
+ * behind a byte-order mark, or (nearly) Latin-1 without one.
+ */
+function infoTitle(file: PdfFile): string | undefined {
+  const info = file.get(file.trailer, 'Info');
+  const title = isDict(info) ? file.get(info, 'Title') : undefined;
+  if (!(title instanceof Str)) return undefined;
+  const raw = title.bytes;
+  const bytes = Uint8Array.from(raw, (c) => c.charCodeAt(0));
+  const text = raw.startsWith('\xfe\xff')
+    ? new TextDecoder('utf-16be').decode(bytes.subarray(2))
+    : raw.startsWith('\xef\xbb\xbf')
+      ? new TextDecoder('utf-8').decode(bytes.subarray(3))
+      : raw;
+  return text.replace(/\0/g, '').trim() || undefined;
+}
+
+/**
  * The words of every page, or why the file is left to pdfjs. Throws only for a file over the
  * limits: any other file this reader cannot follow is pdfjs's to read or to refuse.
  */
@@ -908,7 +928,7 @@ export function readTextLayer(bytes: Uint8Array, limits: PdfLimits = DEFAULT_FIL
       const [x0, y0, x1, y1] = page.view;
       return { height: page.rotate % 180 ? x1 - x0 : y1 - y0, pieces: reader.pieces };
     });
-    return { pages };
+    return { pages, title: infoTitle(file) };
   } catch (err) {
     if (err instanceof InputError) throw err;
     return { fallback: err instanceof Unsupported ? err.message : String(err) };

@@ -30,6 +30,14 @@ interface Line {
 
 /** Characters closer than this (× font size) belong to one cell. */
 const CELL_GAP = 0.3;
+/**
+ * Digits closer than this belong to one number. The digits of a number sit next to each other
+ * (their pieces touch); a gap as wide as a space between two runs of digits is two numbers in
+ * neighbouring cells, and joining them would print a number nobody wrote.
+ */
+const DIGIT_GAP = 0.12;
+const ENDS_IN_DIGIT = /[0-9０-９]$/;
+const STARTS_WITH_DIGIT = /^[0-9０-９]/;
 /** Baselines closer than this (× font size) are one line (numbers often sit a point lower). */
 const LINE_TOLERANCE = 0.45;
 /** Fewer characters than this in the whole file: no text layer. */
@@ -77,7 +85,9 @@ function linesOf(pieces: Piece[], page: number): Line[] {
       const last = cells.at(-1);
       // A unit printed apart from its number (251000 元) still belongs to it.
       const unitOfLast = last && UNIT.test(p.text) && isNumeric(last) && p.x0 - last.x1 < 1.5 * p.size;
-      if (last && (p.x0 - last.x1 < CELL_GAP * p.size || unitOfLast)) {
+      const gap = last ? p.x0 - last.x1 : Infinity;
+      const digits = last !== undefined && ENDS_IN_DIGIT.test(last.text) && STARTS_WITH_DIGIT.test(p.text);
+      if (last && (gap < (digits ? DIGIT_GAP : CELL_GAP) * p.size || unitOfLast)) {
         last.text += p.text;
         last.x1 = Math.max(last.x1, p.x1);
       } else cells.push({ ...p });
@@ -100,7 +110,12 @@ function isPageFurniture(line: Line, height: number): boolean {
 }
 
 /** A browser's print header and footer, as rows: the time printed, the address, the page count. */
-const PRINT_FURNITURE = [/^\d{4}\/\d{1,2}\/\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s|$)/, /^(?:file|https?):\/\/\S+(?:\s+\d+\s*\/\s*\d+)?$/];
+const PRINT_FURNITURE = [
+  // The date and time, in the forms browsers print them by locale: 2023/8/4 18:16,
+  // 12/7/26, 2:49 PM, 2023-08-04 18:16, 04.08.23, 18:16, 2023年8月4日 下午6:16.
+  /^(?:\d{4}[/-]\d{1,2}[/-]\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}年\d{1,2}月\d{1,2}日)[,，]?\s*(?:上午|下午)?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s|$)/,
+  /^(?:file|https?):\/\/\S+(?:\s+\d+\s*\/\s*\d+)?$/,
+];
 
 const toCell = (c: Piece): Cell => ({ text: cleanText(c.text), origin: true, box: { x0: c.x0, x1: c.x1, size: c.size } });
 
@@ -173,6 +188,7 @@ interface PdfJs {
 interface PdfDocument {
   numPages: number;
   getPage(n: number): Promise<{ getViewport(o: { scale: number }): { height: number }; getTextContent(): Promise<{ items: unknown[] }>; cleanup(): void }>;
+  getMetadata(): Promise<{ info?: unknown }>;
   destroy(): Promise<void>;
 }
 
@@ -205,7 +221,7 @@ let pdfjs: Promise<PdfJs> | undefined;
 const loadPdfJs = () => (pdfjs ??= importKeepingBuiltins());
 
 /** The words of every page, through pdfjs (files pdf-text.ts leaves to it). */
-async function readWithPdfJs(bytes: Uint8Array, limits: PdfLimits): Promise<PageText[]> {
+async function readWithPdfJs(bytes: Uint8Array, limits: PdfLimits): Promise<{ pages: PageText[]; title?: string }> {
   const { getDocument } = await loadPdfJs();
   let doc: PdfDocument;
   try {
@@ -234,7 +250,8 @@ async function readWithPdfJs(bytes: Uint8Array, limits: PdfLimits): Promise<Page
       pages.push({ height, pieces: (content.items as TextItem[]).filter((i) => typeof i.str === 'string' && i.str.trim()).flatMap(piecesOf) });
       page.cleanup();
     }
-    return pages;
+    const info = (await doc.getMetadata().catch(() => null))?.info as { Title?: unknown } | undefined;
+    return { pages, title: typeof info?.Title === 'string' && info.Title.trim() ? info.Title.trim() : undefined };
   } finally {
     await doc.destroy();
   }
@@ -246,7 +263,7 @@ async function readWithPdfJs(bytes: Uint8Array, limits: PdfLimits): Promise<Page
  */
 export async function readPdf(bytes: Uint8Array, format = 'pdf', engine: 'auto' | 'pdfjs' = 'auto', limits: PdfLimits = DEFAULT_FILE_LIMITS): Promise<DocumentModel> {
   const layer = engine === 'auto' ? readTextLayer(bytes, limits) : null;
-  const pages = layer && 'pages' in layer ? layer.pages : await readWithPdfJs(bytes, limits);
+  const { pages, title } = layer && 'pages' in layer ? layer : await readWithPdfJs(bytes, limits);
   const lines: Line[] = [];
   let chars = 0;
   pages.forEach((page, i) => {
@@ -256,5 +273,5 @@ export async function readPdf(bytes: Uint8Array, format = 'pdf', engine: 'auto' 
   if (chars < MIN_TEXT) {
     throw new InputError('no_text_layer', `the PDF has ${pages.length} page(s) but no text layer (a scan or images): it needs OCR, which is not done yet`);
   }
-  return { format, meta: {}, blocks: blocksOf(lines) };
+  return { format, meta: title ? { title } : {}, blocks: blocksOf(lines) };
 }
