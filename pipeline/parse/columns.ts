@@ -150,11 +150,22 @@ function headerWords(text: string, box: Box, words: readonly (readonly string[])
     for (const list of words) {
       for (const w of list) if (text.startsWith(w, i) && (!best || w.length > best.word.length)) best = { word: w, group: list.join('|') };
     }
-    // The first line of a wrapped cell: the rest of the text begins one group's words only.
-    if (!best && text.length - i >= 2) {
-      const rest = text.slice(i);
-      const groups = new Set(words.filter((list) => list.some((w) => w.length > rest.length && w.startsWith(rest))).map((list) => list.join('|')));
-      if (groups.size === 1) best = { word: rest, group: [...groups][0] };
+    // The first line of a wrapped cell (社会公益组 over 织), alone or run together with the next
+    // cell's (社会公益组法律服务机): the longest start of a word, if it is one group's only.
+    if (!best) {
+      let longest = 1;
+      const groups = new Set<string>();
+      for (const list of words) {
+        for (const w of list) {
+          let k = 0;
+          while (k < w.length - 1 && i + k < text.length && text[i + k] === w[k]) k++;
+          if (k < longest) continue;
+          if (k > longest) groups.clear();
+          longest = k;
+          groups.add(list.join('|'));
+        }
+      }
+      if (longest >= 2 && groups.size === 1) best = { word: text.slice(i, i + longest), group: [...groups][0] };
     }
     if (!best) return null;
     found.push({ group: best.group, x: box.x0 + perChar * (i + best.word.length / 2) });

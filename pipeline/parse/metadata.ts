@@ -16,6 +16,8 @@ const TITLE_TAIL = /\s*(?:（?\s*20\d{2}\s*年度?\s*）?)?\s*(?:的)?(?:政府)
 const PERIOD = /统计期限[^。；]{0,16}?(20\d{2})\s*年\s*0?1\s*月\s*0?1\s*日/;
 /** Sentences that mention an annual report without being its title: 根据…编制, 关于印发…的通知. */
 const NOT_TITLE = /根据|编制|本报告|印发|通知|〈|《/;
+/** A crawler's field name before the title (标题: …), printed as a line when its dump is converted. */
+const FIELD_LABEL = /^(?:文章标题|标题|题目|title)\s*[:：]\s*/i;
 /** A full stop or semicolon: a title has none. */
 const SENTENCE_END = /[。；;]/;
 const OPENING = /^\s*(20\d{2})\s*年(?:度)?[，,]/;
@@ -103,7 +105,7 @@ export function findTitle(preamble: Item[], meta: DocumentMeta): string | null {
       if (!crumb && namesAgency(last)) crumb = last;
       continue;
     }
-    const line = joinWrapped(compactSpaced(clean(item.kind === 'text' ? item.text : item.cells.filter((c) => c.origin).map((c) => c.text).join(''))));
+    const line = joinWrapped(compactSpaced(clean(item.kind === 'text' ? item.text : item.cells.filter((c) => c.origin).map((c) => c.text).join('')))).replace(FIELD_LABEL, '');
     if (line) lines.push(line);
   }
   let fallback: string | null = null;

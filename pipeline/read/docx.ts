@@ -14,6 +14,12 @@ import { DEFAULT_FILE_LIMITS } from '../model/limits.ts';
 import { cleanText, type Block, type Cell, type DocumentModel, type TableBlock } from './document.ts';
 
 const DOCUMENT = 'word/document.xml';
+const CORE = 'docProps/core.xml';
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const decodeXml = (text: string) =>
+  text.replace(/&(?:#x([0-9a-f]+)|#(\d+)|(\w+));/gi, (all, hex, dec, name) =>
+    hex ? String.fromCodePoint(parseInt(hex, 16)) : dec ? String.fromCodePoint(Number(dec)) : (XML_ENTITIES[name] ?? all),
+  );
 
 interface CellDraft {
   parts: string[];
@@ -36,14 +42,14 @@ interface TableDraft {
  * inflates into a buffer of exactly that size, so the size is checked before a byte is
  * inflated: a zip bomb costs nothing.
  */
-function unzipDocument(bytes: Uint8Array, maxPartBytes: number): string {
+function unzipDocument(bytes: Uint8Array, maxPartBytes: number): { xml: string; title?: string } {
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(bytes, {
       filter: (f) => {
-        if (f.name !== DOCUMENT) return false;
+        if (f.name !== DOCUMENT && f.name !== CORE) return false;
         if (f.originalSize > maxPartBytes) {
-          throw new InputError('too_large', `${DOCUMENT} inflates to ${f.originalSize} bytes, more than the limit of ${maxPartBytes} (--max-docx-xml)`);
+          throw new InputError('too_large', `${f.name} inflates to ${f.originalSize} bytes, more than the limit of ${maxPartBytes} (--max-docx-xml)`);
         }
         return true;
       },
@@ -57,7 +63,15 @@ function unzipDocument(bytes: Uint8Array, maxPartBytes: number): string {
   // Formatting is most of a document's XML and holds no text: drop it before decoding and
   // parsing (ASCII patterns, run on a latin1 view of the UTF-8 bytes).
   const view = Buffer.from(xml.buffer, xml.byteOffset, xml.length);
-  return Buffer.from(view.toString('latin1').replace(FORMATTING, ''), 'latin1').toString('utf8');
+  return { xml: Buffer.from(view.toString('latin1').replace(FORMATTING, ''), 'latin1').toString('utf8'), title: coreTitle(files[CORE]) };
+}
+
+/** The document's title in its properties (docProps/core.xml's dc:title): an office suite writes the page's <title> there. */
+function coreTitle(core: Uint8Array | undefined): string | undefined {
+  if (!core) return undefined;
+  const m = /<dc:title>([^<]*)<\/dc:title>/.exec(Buffer.from(core.buffer, core.byteOffset, core.length).toString('utf8'));
+  const title = m ? decodeXml(m[1]).trim() : '';
+  return title || undefined;
 }
 
 /** Run, paragraph and table formatting, borders, drawings: nothing the parser reads. */
@@ -96,7 +110,7 @@ function gridOf(table: TableDraft): Cell[][] {
 }
 
 export function readDocx(bytes: Uint8Array, format = 'docx', maxPartBytes = DEFAULT_FILE_LIMITS.docxPartBytes): DocumentModel {
-  const xml = unzipDocument(bytes, maxPartBytes);
+  const { xml, title } = unzipDocument(bytes, maxPartBytes);
   const blocks: Block[] = [];
   const tables: TableDraft[] = [];
   let paragraph: string[] | null = null;
@@ -210,5 +224,5 @@ export function readDocx(bytes: Uint8Array, format = 'docx', maxPartBytes = DEFA
   parser.end(xml);
   endParagraph();
   flushTabRows();
-  return { format, meta: {}, blocks };
+  return { format, meta: title ? { title } : {}, blocks };
 }

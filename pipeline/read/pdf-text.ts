@@ -27,6 +27,8 @@ export interface Piece {
   x1: number;
   y: number;
   size: number;
+  /** The word runs on past the page's right edge: what the file holds of it is cut short. */
+  cut?: boolean;
 }
 
 export interface PageText {
@@ -864,9 +866,13 @@ class PageReader {
 
   private glyph(text: string, x: number, y: number, width: number, size: number): void {
     const v = this.view;
-    // Like pdfjs, text off the page is not read.
-    if (x + width < v[0] || x > v[2] || y < v[1] || y > v[3]) return;
     const w = this.word;
+    // Like pdfjs, text off the page is not read. A word that runs on past the right edge is
+    // marked: its visible part (140 of 14069) is not what the report printed.
+    if (x + width < v[0] || x > v[2] || y < v[1] || y > v[3]) {
+      if (w && x > v[2] && w.y === y && w.size === size && Math.abs(x - w.x1) <= TOUCHING * size) w.cut = true;
+      return;
+    }
     if (w && w.y === y && w.size === size && Math.abs(x - w.x1) <= TOUCHING * size) {
       w.text += text;
       w.x1 = Math.max(w.x1, x + width);

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { DEFAULT_FILE_LIMITS } from '../model/limits.ts';
+import type { Warning } from '../model/record.ts';
 import { cleanText, unifyRadicals, type Block, type Cell, type DocumentModel } from './document.ts';
 import { readTextLayer, type PageText, type PdfLimits, type Piece } from './pdf-text.ts';
 import { PAGE_FOOTER } from './text.ts';
@@ -90,6 +91,7 @@ function linesOf(pieces: Piece[], page: number): Line[] {
       if (last && (gap < (digits ? DIGIT_GAP : CELL_GAP) * p.size || unitOfLast)) {
         last.text += p.text;
         last.x1 = Math.max(last.x1, p.x1);
+        if (p.cut) last.cut = true;
       } else cells.push({ ...p });
     }
     return { y: line.y, size: line.size, cells, at: `page ${page} line ${i + 1}` };
@@ -116,6 +118,23 @@ const PRINT_FURNITURE = [
   /^(?:\d{4}[/-]\d{1,2}[/-]\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}年\d{1,2}月\d{1,2}日)[,，]?\s*(?:上午|下午)?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s|$)/,
   /^(?:file|https?):\/\/\S+(?:\s+\d+\s*\/\s*\d+)?$/,
 ];
+
+/**
+ * Numbers that run on past the page's right edge (a table wider than its page): the file holds
+ * only their first digits. Each becomes an unreadable value (？), so that its cell is null and
+ * the numbers left of it keep their columns, and is named in a warning.
+ */
+function markCutNumbers(lines: Line[]): Warning[] {
+  const warnings: Warning[] = [];
+  for (const line of lines) {
+    for (const cell of line.cells) {
+      if (!cell.cut || !/[0-9０-９]/.test(cell.text)) continue;
+      warnings.push({ code: 'table_clipped', where: line.at, message: `a number runs past the page's right edge and is cut off (the file holds "${cell.text}"): its cell is null` });
+      cell.text = '？';
+    }
+  }
+  return warnings;
+}
 
 const toCell = (c: Piece): Cell => ({ text: cleanText(c.text), origin: true, box: { x0: c.x0, x1: c.x1, size: c.size } });
 
@@ -273,5 +292,6 @@ export async function readPdf(bytes: Uint8Array, format = 'pdf', engine: 'auto' 
   if (chars < MIN_TEXT) {
     throw new InputError('no_text_layer', `the PDF has ${pages.length} page(s) but no text layer (a scan or images): it needs OCR, which is not done yet`);
   }
-  return { format, meta: title ? { title } : {}, blocks: blocksOf(lines) };
+  const warnings = markCutNumbers(lines);
+  return { format, meta: title ? { title } : {}, blocks: blocksOf(lines), ...(warnings.length ? { warnings } : {}) };
 }
