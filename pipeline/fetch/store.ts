@@ -325,7 +325,7 @@ export class FetchStore {
       }
     }
     rows.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const text = [MANIFEST_COLUMNS.join(','), ...rows.map((r) => MANIFEST_COLUMNS.map((c) => csvField(r[c])).join(','))].join('\n');
+    const text = [FETCHED_COLUMNS.join(','), ...rows.map((r) => FETCHED_COLUMNS.map((c) => csvField(r[c])).join(','))].join('\n');
     writeAtomic(join(this.dir, MANIFEST_FILE), `\ufeff${text}\n`, this.tmp());
     return { files: rows.length - failed, failed };
   }
@@ -335,7 +335,9 @@ export class FetchStore {
   }
 }
 
-type ManifestLine = Record<ManifestColumn, string | number | null> & { path: string };
+/** The manifest columns a fetch writes: every one but `generated` (what it fetched was published). */
+const FETCHED_COLUMNS = MANIFEST_COLUMNS.filter((c): c is Exclude<ManifestColumn, 'generated'> => c !== 'generated');
+type ManifestLine = Record<(typeof FETCHED_COLUMNS)[number], string | number | null> & { path: string };
 
 function csvField(v: string | number | null): string {
   if (v === null) return '';

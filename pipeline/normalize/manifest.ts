@@ -8,6 +8,8 @@
  * `gongkai fetch` writes five more columns: fetched_at, sha256 and http_status of the download,
  * the link's title, and fetch_error for a report the listing promised but that could not be
  * fetched (its path names the file the fetch would have written; there is no file).
+ * `gongkai synth` writes `generated` (true): the report was made by the generator, not published
+ * by an agency; a release holding such reports is labelled generated sample data.
  * Reading is a pure function of the CSV text and the folder it lies in; the caller reads the file.
  */
 import { posix } from 'node:path';
@@ -36,13 +38,15 @@ export interface ManifestRow {
   fetch_error?: string;
   /** The link's title on the listing page. */
   title?: string;
+  /** The report was made by `gongkai synth`, not published by an agency. */
+  generated?: boolean;
   /** The manifest line the row starts on, for messages about it later. */
   line?: number;
 }
 
 export const MANIFEST_FILE = 'manifest.csv';
 
-export const MANIFEST_COLUMNS = ['path', 'agency', 'region_code', 'year', 'source_url', 'published_at', 'fetched_at', 'sha256', 'http_status', 'fetch_error', 'title'] as const;
+export const MANIFEST_COLUMNS = ['path', 'agency', 'region_code', 'year', 'source_url', 'published_at', 'fetched_at', 'sha256', 'http_status', 'fetch_error', 'title', 'generated'] as const;
 export type ManifestColumn = (typeof MANIFEST_COLUMNS)[number];
 const COLUMNS = MANIFEST_COLUMNS;
 type Column = ManifestColumn;
@@ -90,7 +94,7 @@ export function manifestKey(filePath: string, folder: string): string {
 }
 
 /** One value checked and converted: a string for the row, or a problem message. */
-export type Cell = { value?: string | number; problem?: string };
+export type Cell = { value?: string | number | boolean; problem?: string };
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
@@ -140,6 +144,7 @@ export const MANIFEST_CHECKS: Record<Exclude<Column, 'path'>, (raw: string) => C
   },
   fetch_error: (raw) => (isFetchOutcome(raw) && raw !== 'ok' && raw !== 'not_modified' ? { value: raw } : { problem: `fetch_error "${raw}" is not a fetch failure (see pipeline/fetch/outcomes.ts)` }),
   title: (raw) => ({ value: raw }),
+  generated: (raw) => (raw === 'true' || raw === 'false' ? { value: raw === 'true' } : { problem: `generated "${raw}" is not true or false` }),
 };
 
 /**

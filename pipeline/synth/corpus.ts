@@ -85,6 +85,8 @@ export interface ManifestRow {
   year: number;
   source_url: string;
   published_at: string;
+  /** Always true: the manifest marks every generated report, and a build labels its release by it. */
+  generated: true;
 }
 
 export interface SynthReport {
@@ -347,7 +349,7 @@ function renderReport(config: SynthConfig, spec: ReportSpec, facts: YearFacts): 
     bytes: rendered.bytes,
     text: rendered.text,
     truth,
-    manifest: { path, agency: name, region_code: agency.regionCode, year, source_url: url, published_at: when.date },
+    manifest: { path, agency: name, region_code: agency.regionCode, year, source_url: url, published_at: when.date, generated: true },
   };
 }
 
@@ -405,15 +407,18 @@ export function truthJson(truth: SynthTruth): string {
   return render(truth, '') + '\n';
 }
 
-/** manifest.csv: one row per report, sorted by path. */
+/**
+ * manifest.csv: one row per report, sorted by path. The `generated` column marks every row as
+ * generated: a build of the corpus labels its release as generated sample data by it.
+ */
 export function manifestCsv(rows: readonly ManifestRow[]): string {
-  const esc = (v: string | number) => {
+  const esc = (v: string | number | boolean) => {
     const s = String(v);
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const header = 'path,agency,region_code,year,source_url,published_at';
+  const header = 'path,agency,region_code,year,source_url,published_at,generated';
   const sorted = [...rows].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return [header, ...sorted.map((r) => [r.path, r.agency, r.region_code, r.year, r.source_url, r.published_at].map(esc).join(','))].join('\n') + '\n';
+  return [header, ...sorted.map((r) => [r.path, r.agency, r.region_code, r.year, r.source_url, r.published_at, r.generated].map(esc).join(','))].join('\n') + '\n';
 }
 
 export type { RuleCode };

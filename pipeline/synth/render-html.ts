@@ -8,6 +8,7 @@ import type { Chrome } from './damage.ts';
 import type { Block } from './prose.ts';
 import type { Cell, Grid } from './grid.ts';
 import type { TableCode } from '../model/codes.ts';
+import { SYNTH_DOMAIN } from './urls.ts';
 
 export interface PageInfo {
   siteName: string;
@@ -154,7 +155,7 @@ ${prevNext ? `<div class="prev-next">${prevNext}</div>` : ''}
 </div>
 <div class="footer">
 <p>主办单位：${escapeHtml(p.publisher)}　　网站标识码：${p.siteCode}</p>
-<p><a href="https://beian.miit.gov.cn/">${escapeHtml(p.icp)}</a>　　联系我们　　网站地图</p>
+<p><a href="https://beian.${SYNTH_DOMAIN}/">${escapeHtml(p.icp)}</a>　　联系我们　　网站地图</p>
 </div>
 </body>
 </html>

@@ -1,8 +1,12 @@
 /**
- * Where a report was published: a real-looking government host for each region (pinyin of the
- * name, or its initials: www.luoyang.gov.cn, www.ly.gov.cn, www.lyjx.gov.cn), department
- * subdomains or paths, CMS-style article paths, a publication date early in the next year,
- * and the page furniture (site name, ICP number, site code, phone).
+ * Where a report was published: a host for each region shaped the way government portals name
+ * themselves (pinyin of the name, or its initials), department subdomains or paths, CMS-style
+ * article paths, a publication date early in the next year, and the page furniture (site name,
+ * ICP number, site code, phone).
+ *
+ * Every host lies under the reserved domain example.gov.invalid (www.luoyang.example.gov.invalid,
+ * www.ly.example.gov.invalid): generated reports never carry a real government URL, and no link
+ * in them can reach one.
  */
 import { pinyin } from 'pinyin-pro';
 import type { Agency } from './agencies.ts';
@@ -15,6 +19,9 @@ const ICP_PREFIX: Record<string, string> = {
 };
 
 const SUFFIX = /(壮族|回族|维吾尔|蒙古族|满族|土家族|苗族|彝族|藏族|侗族|瑶族|白族|哈尼族|傣族|黎族|畲族|羌族|朝鲜族|锡伯族)*(自治区|自治州|自治县|特别行政区|省|市|区|县|盟|旗|林区)$/;
+
+/** The reserved domain (RFC 2606: .invalid never resolves) every generated host lies under. */
+export const SYNTH_DOMAIN = 'example.gov.invalid';
 
 const pinyinCache = new Map<string, { full: string; initials: string }>();
 
@@ -49,17 +56,17 @@ export interface Site {
 export function regionHost(seed: number, regionCode: string, regionName: string, tier: Agency['tier'], cityName: string | null): string {
   const rng = new Rng(seed, 'host', regionCode);
   const own = romanise(regionName);
-  if (tier === 'province') return `www.${own.full}.gov.cn`;
-  if (tier === 'city') return rng.chance(0.5) ? `www.${own.full}.gov.cn` : `www.${own.initials}.gov.cn`;
+  if (tier === 'province') return `www.${own.full}.${SYNTH_DOMAIN}`;
+  if (tier === 'city') return rng.chance(0.5) ? `www.${own.full}.${SYNTH_DOMAIN}` : `www.${own.initials}.${SYNTH_DOMAIN}`;
   const city = cityName ? romanise(cityName) : null;
   const form = rng.weighted<number>([
     [0, 40],
     [1, city ? 30 : 0],
     [2, city ? 30 : 0],
   ]);
-  if (form === 1) return `www.${city!.initials}${own.initials}.gov.cn`;
-  if (form === 2) return `${own.full}.${city!.full}.gov.cn`;
-  return `www.${own.full}.gov.cn`;
+  if (form === 1) return `www.${city!.initials}${own.initials}.${SYNTH_DOMAIN}`;
+  if (form === 2) return `${own.full}.${city!.full}.${SYNTH_DOMAIN}`;
+  return `www.${own.full}.${SYNTH_DOMAIN}`;
 }
 
 export function siteOf(seed: number, agency: Agency): Site {
