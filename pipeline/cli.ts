@@ -172,6 +172,7 @@ async function buildCommand(argv: string[]): Promise<void> {
         `  files ${s.inputs}: ${s.reports} reports (${s.reports - s.warnings - s.failed} ok, ${s.warnings} with warnings, ${s.failed} failing a check), ${s.errors} errors` +
         `${s.ignored ? `; ${s.ignored} other files ignored` : ''}\n` +
         (s.notFetched ? `  ${s.notFetched} reports listed but not fetched (coverage: unfetched; QUALITY.md says why)\n` : '') +
+        (s.generated ? `  ${s.generated} reports are generated sample data (gongkai synth): the release is labelled so\n` : '') +
         `  ${s.cached} from cache, ${(s.ms / 1000).toFixed(1)} s` +
         (s.previous
           ? `\n  since ${s.previous}: ${s.changes.reports_added} reports added, ${s.changes.reports_removed} removed, ${s.changes.cells_changed} cells changed (CHANGES.md)`

@@ -16,6 +16,7 @@ import { writeChanges, type ChangesSummary } from './changes.ts';
 import { applyReleaseChecks, carryOverChecks, deriveAgencies, deriveChanges, deriveCoverage, deriveRegions, rollupChecks } from './derive.ts';
 import { openDuck, TypedAppender } from './duck.ts';
 import { collectGarbage } from './heap.ts';
+import { checkGeneratedApart } from './generated.ts';
 import { findInputs, type SetAside, type UnfetchedInput } from './inputs.ts';
 import { writeMetadata, type ReleaseInfo } from './metadata.ts';
 import { defaultJobs, parseAll, type ParseResult } from './pool.ts';
@@ -61,6 +62,8 @@ export interface BuildSummary {
   notFetched: number;
   warnings: number;
   failed: number;
+  /** Reports made by gongkai synth: the release is labelled generated sample data when any are. */
+  generated: number;
   cached: number;
   /** Files and folders under the inputs set aside, not reports (rows of inputs with outcome ignored). */
   ignored: number;
@@ -170,6 +173,7 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
     await loadStagingFiles(con, stagingDir, STAGED.map((t) => t.name));
     await loadUnparsed(con, unfetched, setAside);
     await createCellViews(con);
+    await checkGeneratedApart(con);
     steps.load = Math.round(performance.now() - loading);
     phase('parse');
 
@@ -212,6 +216,7 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
       notFetched: unfetched.length,
       warnings: summary.reports_with_warnings,
       failed: summary.reports_failed,
+      generated: summary.generated_reports,
       cached: counts.cached,
       ignored: setAside.length,
       ms: Math.round(performance.now() - started),

@@ -3,6 +3,7 @@
  * (Citation File Format 1.2.0). Pure: version, date and counts come in as arguments.
  */
 import { DATASET } from './datapackage.ts';
+import { GENERATED_BOTH } from './generated.ts';
 
 export interface CitationInfo {
   version: string;
@@ -12,6 +13,8 @@ export interface CitationInfo {
   agencies: number;
   /** Input files the release was built from. */
   files: number;
+  /** Set when the release holds generated reports (generated.ts): said first, in the title too. */
+  notice: string | null;
 }
 
 const TITLE = '政府信息公开工作年度报告 dataset';
@@ -19,11 +22,15 @@ const TITLE = '政府信息公开工作年度报告 dataset';
 /** "Gongkai contributors. Gongkai 政府信息公开工作年度报告 dataset, release 2026-11-26.1 (2026-11-26). 805 reports …" */
 export function citationText(c: CitationInfo): string {
   return (
-    `${DATASET.authors}. Gongkai ${TITLE}, release ${c.version} (${c.date}). ` +
+    `${DATASET.authors}. Gongkai ${titleOf(c)}, release ${c.version} (${c.date}). ` +
+    (c.notice ? `${c.notice} ` : '') +
     `${c.reports} reports of ${c.agencies} agencies from ${c.files} source files; Parquet and CSV tables with datapackage.json. ` +
     `License: ${DATASET.license.name}.`
   );
 }
+
+/** The title, naming generated sample data first when the release holds it. */
+const titleOf = (c: CitationInfo) => (c.notice ? `${TITLE} (${GENERATED_BOTH})` : TITLE);
 
 /** YAML double-quoted scalar (JSON string syntax is valid YAML). */
 const q = (s: string) => JSON.stringify(s);
@@ -33,8 +40,8 @@ export function citationCff(c: CitationInfo): string {
     'cff-version: 1.2.0',
     `message: ${q('If you use this dataset, please cite it as below.')}`,
     'type: dataset',
-    `title: ${q(`Gongkai: ${TITLE}`)}`,
-    `abstract: ${q(DATASET.description)}`,
+    `title: ${q(`Gongkai: ${titleOf(c)}`)}`,
+    `abstract: ${q(c.notice ? `${c.notice} ${DATASET.description}` : DATASET.description)}`,
     `version: ${q(c.version)}`,
     `date-released: ${q(c.date)}`,
     'authors:',

@@ -5,6 +5,7 @@
  * keys and constraints come from schema.ts. Pure: the caller passes the files and their hashes.
  */
 import { tableDef } from '../model/codes.ts';
+import { GENERATED_BOTH } from './generated.ts';
 import { tableSpec, TABLES, WIDE_TABLE, type ColumnSpec, type DuckType, type TableSpec } from './schema.ts';
 
 export const DATASET = {
@@ -111,6 +112,8 @@ export interface PackageInfo {
   created: string;
   /** Every file of the release so far (data files at least), with size and hash. */
   files: FileFacts[];
+  /** Set when the release holds generated reports (generated.ts). */
+  notice?: string | null;
 }
 
 interface Field {
@@ -224,11 +227,14 @@ export function dataPackage(info: PackageInfo) {
       });
     }
   }
+  const notice = info.notice ?? null;
   return {
     profile: 'data-package',
     name: DATASET.name,
-    title: DATASET.title,
-    description: DATASET.description,
+    title: notice ? `${GENERATED_BOTH} — ${DATASET.title}` : DATASET.title,
+    description: notice ? `${notice} ${DATASET.description}` : DATASET.description,
+    /** Not a Frictionless property: true when the release holds generated sample data. */
+    generated: notice !== null,
     version: info.version,
     created: info.created,
     keywords: DATASET.keywords,

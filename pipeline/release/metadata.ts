@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parserFingerprint } from './cache.ts';
 import { citationCff, citationText, type CitationInfo } from './citation.ts';
 import { dataPackage, DATASET, type FileFacts } from './datapackage.ts';
+import { generatedNotice } from './generated.ts';
 import { dataDictionary } from './dictionary.ts';
 import type { ChangesSummary } from './changes.ts';
 import type { QualityReport } from './quality.ts';
@@ -50,9 +51,13 @@ function softwareVersion(): string {
 /** release.json: everything about this release a program needs without opening a table. */
 export function releaseJson(info: ReleaseInfo, citation: string) {
   const q = info.quality;
+  const notice = generatedNotice(q.summary.generated_reports, q.summary.reports);
   return {
     name: DATASET.name,
     version: info.version,
+    /** True when any report was made by gongkai synth: the release is generated sample data. */
+    generated: notice !== null,
+    ...(notice ? { notice } : {}),
     built_at: info.builtAt,
     previous: info.previous,
     software: { name: DATASET.name, version: softwareVersion(), parser: parserFingerprint() },
@@ -78,7 +83,8 @@ export function writeMetadata(dir: string, info: ReleaseInfo): void {
     return { path: f.path, bytes: f.bytes, sha256: hashes.get(f.path)! };
   };
 
-  const pkg = dataPackage({ version: info.version, created: info.builtAt, files: info.files.map(facts) });
+  const notice = generatedNotice(info.quality.summary.generated_reports, info.quality.summary.reports);
+  const pkg = dataPackage({ version: info.version, created: info.builtAt, files: info.files.map(facts), notice });
   writeFileSync(join(dir, 'datapackage.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   writeFileSync(join(dir, 'DATA_DICTIONARY.md'), dataDictionary());
 
@@ -88,6 +94,7 @@ export function writeMetadata(dir: string, info: ReleaseInfo): void {
     reports: info.quality.summary.reports,
     agencies: info.quality.counts.agencies,
     files: info.quality.summary.inputs,
+    notice,
   };
   writeFileSync(join(dir, 'CITATION.cff'), citationCff(cite));
   writeFileSync(join(dir, 'release.json'), `${JSON.stringify(releaseJson(info, citationText(cite)), null, 2)}\n`);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { CHECKS, TABLE_CODES, type TableCode } from '../model/codes.ts';
 import { loadRegions } from '../normalize/regions.ts';
 import { query } from './duck.ts';
+import { generatedNotice } from './generated.ts';
 import { code, cut, fmt, mdTable, pct } from './markdown.ts';
 
 /** Checks that compare reports with each other, run once every report is loaded (derive.ts). */
@@ -110,6 +111,8 @@ export interface QualityReport {
     reports_ok: number;
     reports_with_warnings: number;
     reports_failed: number;
+    /** Reports made by gongkai synth (reports.generated). */
+    generated_reports: number;
   };
   counts: {
     agencies: number;
@@ -259,7 +262,8 @@ export async function collectQuality(con: DuckDBConnection, published: Record<st
             (SELECT count(*) FROM inputs WHERE outcome = 'ignored') AS ignored,
             (SELECT count(*) FROM reports WHERE status = 'ok') AS reports_ok,
             (SELECT count(*) FROM reports WHERE status = 'warnings') AS reports_with_warnings,
-            (SELECT count(*) FROM reports WHERE status = 'failed') AS reports_failed`,
+            (SELECT count(*) FROM reports WHERE status = 'failed') AS reports_failed,
+            (SELECT count(*) FROM reports WHERE generated) AS generated_reports`,
   );
 
   const [counts] = await query<{ agencies: number; regions: number; warnings: number } & StatusCounts & { total: number }>(
@@ -447,6 +451,8 @@ export function qualityMarkdown(q: QualityReport): string {
   const s = q.summary;
   const out: string[] = [];
   out.push('# Quality report');
+  const notice = generatedNotice(s.generated_reports, s.reports);
+  if (notice) out.push(`**${notice}**`);
   out.push(
     `${fmt(s.inputs)} input files gave ${fmt(s.reports)} reports and ${fmt(s.errors)} errors` +
       (s.not_fetched ? `; ${fmt(s.not_fetched)} reports the listings promised could not be fetched. ` : '. ') +

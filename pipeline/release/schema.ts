@@ -108,6 +108,7 @@ export const TABLES: TableSpec[] = [
       c('checks_failed', 'INTEGER', 'Number of failed checks (per report and release-level)', '未通过校验数'),
       c('warnings', 'INTEGER', 'Number of warnings', '警告数'),
       c('proactive_items_published', 'BIGINT', 'Items proactively published, as section 一 states it (e.g. 全年主动公开各类信息1152条)', '主动公开信息条数'),
+      c('generated', 'BOOLEAN', 'True for a report made by gongkai synth (its manifest says generated=true): generated sample data, published by no agency', '生成数据', { required: true }),
     ],
     primaryKey: ['report_id'],
     foreignKeys: [

@@ -75,6 +75,7 @@ export function rowsOfReport(record: ReportRecord, input: InputInfo, rid: number
     record.checks.filter((c) => c.status === 'fail').length,
     record.warnings.length,
     record.figures.proactive_items_published,
+    input.manifest?.generated === true,
     rid,
     record.layouts.proactive ?? null,
     record.layouts.applications ?? null,
