@@ -1,8 +1,10 @@
 /**
  * The bundled demo: the generated corpus of data/demo-corpus.json (every city and county-level
- * region of 河南省, 2019–2024) beside the real reports in data/reports/real, built into a
- * release. `npm start` and the API tests call ensureDemoRelease(): it regenerates the corpus
- * only when the config changed and rebuilds only when the corpus or the code (parser, release builder) changed.
+ * region of 河南省, 2019–2024) built into a release of generated sample data only — the real
+ * reports of data/reports/real are test fixtures (one of them a placeholder city) and never go
+ * into it. `npm start` and the API tests call ensureDemoRelease(): it regenerates the corpus only
+ * when the config changed and rebuilds only when the corpus or the code (parser, release builder)
+ * changed.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +15,6 @@ import { latestVersion, pruneReleases } from './release/versions.ts';
 import { runSynth, synthConfigFromJson } from './synth/index.ts';
 
 export const DEMO_CONFIG = 'data/demo-corpus.json';
-export const REAL_REPORTS = 'data/reports/real';
 
 export interface DemoPaths {
   corpus: string;
@@ -23,7 +24,9 @@ export interface DemoPaths {
   keep?: number;
 }
 
-export const DEFAULT_DEMO: DemoPaths = { corpus: 'data/demo', releases: 'data/releases' };
+/** Everything `npm start` writes lies under data/demo (git-ignored): remove the folder to start over. */
+export const DEMO_ROOT = 'data/demo';
+export const DEFAULT_DEMO: DemoPaths = { corpus: `${DEMO_ROOT}/corpus`, releases: `${DEMO_ROOT}/releases`, cache: `${DEMO_ROOT}/parse-cache`, keep: 1 };
 
 const STAMP = '.demo-stamp.json';
 
@@ -43,11 +46,10 @@ export async function ensureDemoCorpus(dir: string, log: (line: string) => void 
   writeFileSync(stampFile, `${JSON.stringify({ config: want, reports: r.reports })}\n`);
 }
 
-/** What a demo release was built from: the corpus stamp, the real reports and the code (parser and release builder). */
+/** What a demo release was built from: the corpus stamp and the code (parser and release builder). */
 function inputsStamp(paths: DemoPaths): string {
   const corpus = readFileSync(join(paths.corpus, STAMP), 'utf8');
-  const real = readFileSync(join(REAL_REPORTS, 'README.md'), 'utf8');
-  return hash(`${corpus}\n${real}\n${builderFingerprint()}`);
+  return hash(`${corpus}\n${builderFingerprint()}`);
 }
 
 /**
@@ -69,7 +71,7 @@ export async function ensureDemoRelease(
   }
   log(`building the demo release into ${paths.releases}`);
   const built = await build({
-    inputs: [REAL_REPORTS, paths.corpus],
+    inputs: [paths.corpus],
     out: paths.releases,
     cacheDir: paths.cache,
     onProgress: options.onProgress,
