@@ -15,6 +15,7 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Plugin } from 'graphql-yoga';
+import { GENERATED_BOTH } from '../pipeline/release/generated.ts';
 import { TABLES, WIDE_TABLE } from '../pipeline/release/schema.ts';
 import { etagMatches } from './caching.ts';
 import { baseUrlOf, requestState, type ServerState } from './context.ts';
@@ -45,6 +46,9 @@ interface CatalogTable {
 export interface Catalog {
   version: string;
   builtAt: string;
+  /** True when the release holds generated sample data; `notice` then says what is generated. */
+  generated: boolean;
+  notice: string | null;
   license: string | null;
   tables: CatalogTable[];
   files: { path: string; url: string; bytes: number; contentType: string; sha256: string | null }[];
@@ -97,6 +101,8 @@ function makeCatalog(release: Release, baseUrl: string): Catalog {
   return {
     version: release.version,
     builtAt: release.builtAt,
+    generated: release.generated !== null,
+    notice: release.generated,
     license,
     tables,
     files: release.files.map((f) => ({ path: f.path, url: url(f.path), bytes: f.bytes, contentType: contentType(f.path), sha256: sums.get(f.path) ?? null })),
@@ -131,10 +137,10 @@ export function catalogHtml(c: Catalog): string {
     .join('\n');
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>Gongkai 公开 — release ${escapeHtml(c.version)}</title>
-<style>body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.4rem .6rem;text-align:left;vertical-align:top}</style>
+<style>body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.4rem .6rem;text-align:left;vertical-align:top}.generated{background:#fff3cd;border:1px solid #d6a100;padding:.6rem .8rem}</style>
 </head><body>
-<h1>Gongkai 公开 — release ${escapeHtml(c.version)}</h1>
-<p>Built ${escapeHtml(c.builtAt)}${c.license ? `, licence ${escapeHtml(c.license)}` : ''}. Machine-readable: <a href="catalog.json">catalog.json</a>. The same files under <code>/downloads/latest/</code>. Query them with the <a href="/graphql">GraphQL API</a>.</p>
+<h1>Gongkai 公开 — release ${escapeHtml(c.version)}${c.generated ? ` · ${GENERATED_BOTH}` : ''}</h1>
+${c.notice ? `<p class="generated" role="note"><strong>${escapeHtml(c.notice)}</strong></p>\n` : ''}<p>Built ${escapeHtml(c.builtAt)}${c.license ? `, licence ${escapeHtml(c.license)}` : ''}. Machine-readable: <a href="catalog.json">catalog.json</a>. The same files under <code>/downloads/latest/</code>. Query them with the <a href="/graphql">GraphQL API</a>.</p>
 <table><thead><tr><th>table</th><th>what it holds</th><th>files</th></tr></thead><tbody>
 ${rows}
 </tbody></table>

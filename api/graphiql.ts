@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { GENERATED_BOTH } from '../pipeline/release/generated.ts';
 
 export const EXAMPLES_DIR = fileURLToPath(new URL('../docs/queries/', import.meta.url));
 
@@ -21,9 +22,13 @@ export function loadExamples(dir = EXAMPLES_DIR): Example[] {
     .map((file) => ({ file, query: readFileSync(join(dir, file), 'utf8') }));
 }
 
-export function graphiqlOptions(version: string, examples: Example[]) {
+/**
+ * The page's options. The title is the header GraphiQL shows above the editor (as HTML: the
+ * version is a checked name, the label fixed text), so a generated release says so on screen.
+ */
+export function graphiqlOptions(version: string, generated: boolean, examples: Example[]) {
   return {
-    title: `Gongkai 公开 — GraphQL API (release ${version})`,
+    title: `Gongkai 公开 — GraphQL API (release ${version})${generated ? ` · ${GENERATED_BOTH}` : ''}`,
     defaultQuery: examples[0]?.query ?? '{ release { version builtAt counts { reports } } }',
     defaultTabs: examples.map((e) => ({ query: e.query })),
   };

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { GongkaiError } from '../pipeline/errors.ts';
+import { GENERATED_BOTH } from '../pipeline/release/generated.ts';
 import type { QualityReport } from '../pipeline/release/quality.ts';
 
 /** The counts the API reads from release.json: the quality report's summary block. */
@@ -25,6 +26,11 @@ export interface Release {
   builtAt: string;
   previous: string | null;
   counts: ReleaseCounts;
+  /**
+   * Set when the release holds generated reports (release.json `notice`): every surface that
+   * shows its numbers says "示例数据（生成） / generated sample data".
+   */
+  generated: string | null;
   files: ReleaseFile[];
 }
 
@@ -55,7 +61,7 @@ export function loadRelease(given: string): Release {
   const dir = realpathSync(given);
   const metaFile = join(dir, 'release.json');
   if (!existsSync(metaFile)) throw new NoReleaseError(given, 'it has no release.json');
-  let meta: { version?: unknown; built_at?: unknown; previous?: unknown; counts?: unknown };
+  let meta: { version?: unknown; built_at?: unknown; previous?: unknown; counts?: unknown; generated?: unknown; notice?: unknown };
   try {
     meta = JSON.parse(readFileSync(metaFile, 'utf8'));
   } catch (err) {
@@ -72,6 +78,7 @@ export function loadRelease(given: string): Release {
     builtAt: String(meta.built_at ?? ''),
     previous: typeof meta.previous === 'string' ? meta.previous : null,
     counts: meta.counts as ReleaseCounts,
+    generated: meta.generated === true ? (typeof meta.notice === 'string' ? meta.notice : GENERATED_BOTH) : null,
     files: walk(dir).map((f) => ({ ...f, path: relative(dir, join(dir, f.path)).split('\\').join('/') })),
   };
 }

@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CliError } from '../pipeline/errors.ts';
+import { GENERATED_BOTH } from '../pipeline/release/generated.ts';
 import { Admission } from './admission.ts';
 import { answerCachePlugin, getCachePlugin } from './caching.ts';
 import { createContext, requestState, stateOf, type ApiContext, type ApiState, type RequestContext, type ServerState } from './context.ts';
@@ -67,6 +68,15 @@ const closeSessionPlugin: Plugin = {
   onExecute: ({ args }) => ({ onExecuteDone: () => void (args.contextValue as unknown as ApiContext).session.close() }),
 };
 
+/** Every GraphQL answer from a release of generated sample data says so, in `extensions.generated`. */
+const generatedPlugin: Plugin = {
+  onResultProcess: ({ result, setResult, serverContext }) => {
+    if (!(serverContext as unknown as RequestContext).lease.served.release.generated) return;
+    if (!result || Array.isArray(result) || typeof result !== 'object' || Symbol.asyncIterator in result) return;
+    setResult({ ...result, extensions: { ...result.extensions, generated: GENERATED_BOTH } });
+  },
+};
+
 export async function createApi(options: ApiOptions): Promise<Api> {
   const limits = resolveLimits(options.limits);
   const log = options.logErrors === false ? undefined : (line: string) => console.error(line);
@@ -87,7 +97,10 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     maxRequestBodySize: false,
     maskedErrors: true,
     logging: options.logErrors === false ? false : 'warn',
-    graphiql: (_request, ctx) => graphiqlOptions((ctx as RequestContext).lease.served.release.version, examples),
+    graphiql: (_request, ctx) => {
+      const { release } = (ctx as RequestContext).lease.served;
+      return graphiqlOptions(release.version, release.generated !== null, examples);
+    },
     renderGraphiQL,
     cors: {
       origin: '*',
@@ -111,6 +124,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
       answerCachePlugin(limits),
       armorPlugin(limits),
       closeSessionPlugin,
+      generatedPlugin,
     ],
   });
 

@@ -114,7 +114,7 @@ export function chartsPlugin(server: ServerState): Plugin {
     if (chart.data.every((d) => d.value === null || d.value === 0) && chart.reports === 0) {
       throw new ChartError(404, req.lang === 'zh' ? '所选地区和年份没有可用的报告数据' : 'no reports with figures for this region and year');
     }
-    const text = chartText(req, chart, served.release.version);
+    const text = chartText(req, chart, { version: served.release.version, generated: served.release.generated !== null });
     const prefix = pinned ? `${base}/v/${served.release.version}` : base;
     const query = canonicalQuery(req);
     if (area === 'embed') {

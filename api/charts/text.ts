@@ -5,15 +5,23 @@
  */
 import type { ChartData, ChartRequest } from './data.ts';
 import { regionLabel } from './data.ts';
+import { GENERATED_LABEL } from '../../pipeline/release/generated.ts';
 import type { ChartText } from './specs.ts';
 
 const CHILDREN_ZH: Record<string, string> = { province: '各市', city: '各区县' };
 const CHILDREN_EN: Record<string, string> = { province: 'cities', city: 'districts and counties' };
 const KIND_ZH: Record<string, string> = { government: '人民政府', general_office: '政府办公室', department: '部门', township: '乡镇街道', other: '其他机关' };
 
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 const fmt = (n: number | null, share = false) => (n === null ? '—' : share ? `${(n * 100).toFixed(1)}%` : n.toLocaleString('en-US'));
 
-export function chartText(req: ChartRequest, chart: ChartData, version: string): ChartText {
+/**
+ * `generated`: the release holds generated sample data — the source line and the description
+ * say so first, in the chart's language.
+ */
+export function chartText(req: ChartRequest, chart: ChartData, release: { version: string; generated: boolean }): ChartText {
+  const version = release.version;
   const zh = req.lang === 'zh';
   const region = req.regions[0];
   const place = regionLabel(region, req.lang);
@@ -37,9 +45,13 @@ export function chartText(req: ChartRequest, chart: ChartData, version: string):
   const kinds = req.agencyKinds ? (zh ? `；仅${req.agencyKinds.map((k) => KIND_ZH[k]).join('、')}` : `; ${req.agencyKinds.join(', ')} only`) : '';
   const scope = req.scope === 'agency' ? (zh ? '各机关本身的报告（不含区域汇总报告）' : "agencies' own reports (region summaries left out)") : zh ? '区域汇总报告' : 'region summary reports';
   const subtitle = zh ? `统计${scope}${kinds}，共 ${chart.reports} 份` : `${chart.reports} ${scope}${kinds}`;
-  const source = zh
-    ? `数据来源：各机关政府信息公开工作年度报告（${chart.reports} 份），Gongkai 数据版本 ${version}`
-    : `Source: government information disclosure annual reports (${chart.reports}); Gongkai release ${version}`;
+  const source = release.generated
+    ? zh
+      ? `${GENERATED_LABEL.zh}：由 gongkai synth 生成的 ${chart.reports} 份报告，并非机关发布，不反映真实情况；Gongkai 数据版本 ${version}`
+      : `${capitalise(GENERATED_LABEL.en)}: ${chart.reports} reports made by gongkai synth, published by no agency; Gongkai release ${version}`
+    : zh
+      ? `数据来源：各机关政府信息公开工作年度报告（${chart.reports} 份），Gongkai 数据版本 ${version}`
+      : `Source: government information disclosure annual reports (${chart.reports}); Gongkai release ${version}`;
 
   const values = chart.data.filter((d) => d.value !== null);
   const top = [...values].sort((a, b) => (b.value ?? 0) - (a.value ?? 0))[0];
@@ -51,7 +63,8 @@ export function chartText(req: ChartRequest, chart: ChartData, version: string):
     : zh
       ? `${title}。共 ${new Set(chart.data.map((d) => d.category)).size} 项；最高为${top.category}${req.kind === 'outcomes' || req.kind === 'trend' ? `（${top.series}）` : ''}，${fmt(top.value, share)}。`
       : `${title}. ${new Set(chart.data.map((d) => d.category)).size} categories; highest: ${top.category}${req.kind === 'outcomes' || req.kind === 'trend' ? ` (${top.series})` : ''}, ${fmt(top.value, share)}.`;
-  return { title: req.title ?? title, subtitle, source, description };
+  const flagged = release.generated ? (zh ? `${GENERATED_LABEL.zh}。${description}` : `${capitalise(GENERATED_LABEL.en)}. ${description}`) : description;
+  return { title: req.title ?? title, subtitle, source, description: flagged };
 }
 
 const REVIEW_FIELDS: Record<string, string> = { review_total: 'review { total }', review_corrected: 'review { corrected total }', litigation_total: 'litigation { total }' };

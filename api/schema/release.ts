@@ -16,6 +16,7 @@ const CountsRef = builder.objectRef<Release['counts']>('ReleaseCounts').implemen
     reportsOk: t.exposeInt('reports_ok'),
     reportsWithWarnings: t.exposeInt('reports_with_warnings'),
     reportsFailed: t.exposeInt('reports_failed'),
+    generatedReports: t.int({ description: 'Reports made by gongkai synth (generated sample data, published by no agency)', resolve: (c) => c.generated_reports ?? 0 }),
   }),
 });
 
@@ -47,6 +48,11 @@ const ReleaseRef = builder.objectRef<Release>('Release').implement({
     version: t.exposeString('version', { description: 'YYYY-MM-DD.N; ETags of GET responses carry it' }),
     builtAt: t.exposeString('builtAt'),
     previous: t.exposeString('previous', { nullable: true }),
+    generated: t.boolean({
+      description: 'True when the release holds generated sample data (示例数据（生成）): reports made by gongkai synth, whose numbers describe no real agency',
+      resolve: (r) => r.generated !== null,
+    }),
+    notice: t.string({ nullable: true, description: 'What is generated, in a sentence (null for a release of published reports only)', resolve: (r) => r.generated }),
     counts: t.field({ type: CountsRef, resolve: (r) => r.counts }),
     years: t.intList({
       description: 'The years reports cover',
