@@ -7,7 +7,7 @@
  * changed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type BuildSummary } from './release/build.ts';
 import { builderFingerprint } from './release/cache.ts';
@@ -52,31 +52,52 @@ function inputsStamp(paths: DemoPaths): string {
   return hash(`${corpus}\n${builderFingerprint()}`);
 }
 
+type EnsureOptions = { log?: (line: string) => void; onProgress?: (done: number, total: number) => void };
+
 /**
- * The directory of a current demo release, building one when there is none or when the latest
- * was built from other inputs or by other code.
+ * The directory of a current release of `inputs` in `releases`, building one when there is none
+ * or when the latest was built from inputs or code of another stamp.
  */
-export async function ensureDemoRelease(
-  paths: DemoPaths = DEFAULT_DEMO,
-  options: { log?: (line: string) => void; onProgress?: (done: number, total: number) => void } = {},
+async function ensureBuilt(
+  what: string,
+  inputs: string[],
+  stamp: string,
+  paths: Omit<DemoPaths, 'corpus'>,
+  options: EnsureOptions,
 ): Promise<{ dir: string; built: BuildSummary | null }> {
   const log = options.log ?? (() => {});
-  await ensureDemoCorpus(paths.corpus, log);
-  const stamp = inputsStamp(paths);
   const latest = latestVersion(paths.releases);
   const recordFile = join(paths.releases, '.demo.json');
   if (latest && existsSync(recordFile)) {
     const record = JSON.parse(readFileSync(recordFile, 'utf8'));
     if (record.version === latest && record.stamp === stamp) return { dir: join(paths.releases, latest), built: null };
   }
-  log(`building the demo release into ${paths.releases}`);
-  const built = await build({
-    inputs: [paths.corpus],
-    out: paths.releases,
-    cacheDir: paths.cache,
-    onProgress: options.onProgress,
-  });
+  log(`building the ${what} into ${paths.releases}`);
+  const built = await build({ inputs, out: paths.releases, cacheDir: paths.cache, onProgress: options.onProgress });
   writeFileSync(recordFile, `${JSON.stringify({ version: built.version, stamp })}\n`);
-  if (paths.keep) for (const version of pruneReleases(paths.releases, paths.keep)) log(`removed the old demo release ${version}`);
+  if (paths.keep) for (const version of pruneReleases(paths.releases, paths.keep)) log(`removed the old ${what} ${version}`);
   return { dir: built.dir, built };
+}
+
+/**
+ * The directory of a current demo release, building one when there is none or when the latest
+ * was built from other inputs or by other code.
+ */
+export async function ensureDemoRelease(paths: DemoPaths = DEFAULT_DEMO, options: EnsureOptions = {}): Promise<{ dir: string; built: BuildSummary | null }> {
+  await ensureDemoCorpus(paths.corpus, options.log);
+  return ensureBuilt('demo release', [paths.corpus], inputsStamp(paths), paths, options);
+}
+
+/** The published reports the tests read (the seed report among them), with their placeholders. */
+export const REAL_REPORTS = 'data/reports/real';
+
+/**
+ * A release of the reports in data/reports/real alone — published reports and test
+ * placeholders, never beside generated ones: the tests that read a real report's cells, warnings
+ * and derived values get it from here. Rebuilt when a file there or the code changed.
+ */
+export async function ensureRealRelease(paths: Omit<DemoPaths, 'corpus'>, options: EnsureOptions = {}): Promise<{ dir: string; built: BuildSummary | null }> {
+  const files = readdirSync(REAL_REPORTS).sort();
+  const stamp = hash(`${files.map((f) => `${f}:${hash(readFileSync(join(REAL_REPORTS, f), 'latin1'))}`).join('\n')}\n${builderFingerprint()}`);
+  return ensureBuilt('release of data/reports/real', [REAL_REPORTS], stamp, paths, options);
 }

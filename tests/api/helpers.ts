@@ -37,8 +37,7 @@ export function get(api: Api, path: string, headers: Record<string, string> = {}
 export const example = (file: string) => readFileSync(join('docs/queries', file), 'utf8');
 
 /** An independent DuckDB over the release's Parquet files, for expected values. */
-export async function expectedSql(): Promise<{ sql: <T = Record<string, any>>(text: string) => Promise<T[]>; close: () => void }> {
-  const dir = inject('demoRelease');
+export async function expectedSql(dir = inject('demoRelease')): Promise<{ sql: <T = Record<string, any>>(text: string) => Promise<T[]>; close: () => void }> {
   const { instance, connection } = await openDuck(':memory:');
   for (const t of ['reports', 'regions', 'applications', 'proactive', 'review_litigation', 'checks', 'coverage', 'agencies', 'warnings']) {
     await connection.run(`CREATE VIEW ${t} AS SELECT * FROM read_parquet('${join(dir, `${t}.parquet`)}')`);
@@ -75,12 +74,14 @@ export type Sql = Awaited<ReturnType<typeof expectedSql>>;
  * A test file's API and its independent SQL, opened before the file's tests and closed after.
  * `data` runs a query and expects no errors.
  */
-export function useApi(): { api: () => Api; db: () => Sql; data: (query: string, variables?: Record<string, unknown>) => Promise<Record<string, any>> } {
+export function useApi(
+  which: 'demoRelease' | 'realRelease' = 'demoRelease',
+): { api: () => Api; db: () => Sql; data: (query: string, variables?: Record<string, unknown>) => Promise<Record<string, any>> } {
   let api: Api;
   let db: Sql;
   beforeAll(async () => {
-    api = await startApi();
-    db = await expectedSql();
+    api = await startApi({ release: inject(which) });
+    db = await expectedSql(inject(which));
   });
   afterAll(async () => {
     db.close();

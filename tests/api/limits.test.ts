@@ -177,7 +177,7 @@ describe('bad arguments', () => {
 
   it('masks unexpected errors', async () => {
     const r = await gql(api, '{ report(id: "r000000000000") { id } }');
-    expect(r.body).toEqual({ data: { report: null } });
+    expect(r.body).toEqual({ data: { report: null }, extensions: { generated: '示例数据（生成） / generated sample data' } });
   });
 });
 

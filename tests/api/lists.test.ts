@@ -8,6 +8,8 @@ import type { Api } from '../../api/server.ts';
 import { gql, useApi } from './helpers.ts';
 
 const ctx = useApi();
+/** The published reports of data/reports/real, in a release of their own (never beside generated ones). */
+const real = useApi('realRelease');
 
 const data = ctx.data;
 
@@ -119,8 +121,8 @@ describe('reports: pagination', () => {
 
 describe('one report', () => {
   it('gives the seed report of 涧西区人民政府办公室 2023 with labels, locations and provenance', async () => {
-    const [seed] = await ctx.db().sql<{ report_id: string }>("SELECT report_id FROM reports WHERE source_path LIKE '%jianxi-district-office-2023.txt'");
-    const d = await data(
+    const [seed] = await real.db().sql<{ report_id: string }>("SELECT report_id FROM reports WHERE source_path LIKE '%jianxi-district-office-2023.txt'");
+    const d = await real.data(
       `query ($id: String!) { report(id: $id) { id agencyId agencyName year layout scope agencyKind agencyLevel region { name } proactiveItemsPublished
         source { path url sha256 format }
         intake: cells(table: APPLICATIONS, rows: ["new_received"], columns: ["total", "natural_person"]) { table row { code zh en } column { code zh en } value derivedValue location }
@@ -179,10 +181,10 @@ describe('one report', () => {
   });
 
   it('keeps a derived value apart from the printed one, with its rule', async () => {
-    const [cell] = await ctx.db().sql<{ report_id: string; row: string; column: string; derived_value: number; derived_rule: string; location: string }>(
+    const [cell] = await real.db().sql<{ report_id: string; row: string; column: string; derived_value: number; derived_rule: string; location: string }>(
       'SELECT report_id, row, "column", derived_value, derived_rule, location FROM applications WHERE derived_value IS NOT NULL ORDER BY report_id, row, "column" LIMIT 1',
     );
-    const d = await data('query ($id: String!, $row: String!, $col: String!) { report(id: $id) { cells(table: APPLICATIONS, rows: [$row], columns: [$col]) { value derivedValue derivedRule location } } }', {
+    const d = await real.data('query ($id: String!, $row: String!, $col: String!) { report(id: $id) { cells(table: APPLICATIONS, rows: [$row], columns: [$col]) { value derivedValue derivedRule location } } }', {
       id: cell.report_id,
       row: cell.row,
       col: cell.column,

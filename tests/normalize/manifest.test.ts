@@ -89,7 +89,7 @@ describe('readManifest', () => {
   });
 
   it('rejects a bad header', () => {
-    expect(problems('path,regioncode\na.txt,410305\n')).toEqual(['line 1: unknown column "regioncode" (the columns are path, agency, region_code, year, source_url, published_at, fetched_at, sha256, http_status, fetch_error, title)']);
+    expect(problems('path,regioncode\na.txt,410305\n')).toEqual(['line 1: unknown column "regioncode" (the columns are path, agency, region_code, year, source_url, published_at, fetched_at, sha256, http_status, fetch_error, title, generated)']);
     expect(problems('agency,year\n')).toEqual(['line 1: the header has no "path" column']);
     expect(problems('path,year,year\n')).toEqual(['line 1: column "year" appears twice']);
     expect(problems('')).toEqual(['line 1: the file is empty; the first line must be the header path,agency,region_code,year,source_url,published_at']);

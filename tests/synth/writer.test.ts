@@ -2,7 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { planCorpus, runSynth, synthConfig, type SynthTruth } from '../../pipeline/synth/index.ts';
+import { manifestCsv, planCorpus, runSynth, synthConfig, type SynthReport, type SynthTruth } from '../../pipeline/synth/index.ts';
+
+const manifestOf = (reports: SynthReport[]) => manifestCsv(reports.map((r) => r.manifest));
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -52,6 +54,21 @@ describe('runSynth', () => {
       expect(Buffer.from(b[i].bytes).equals(Buffer.from(r.bytes))).toBe(true);
       expect(JSON.stringify(b[i].truth)).toBe(JSON.stringify(r.truth));
     });
+  });
+
+  it('marks every report generated and links to no real host: every URL lies under example.gov.invalid', () => {
+    const reports = [...planCorpus(synthConfig({ provinces: ['41', '11'], years: [2019, 2024], seed: 8, limit: 600 })).reports()];
+    const hosts = new Set<string>();
+    for (const r of reports) {
+      expect(r.manifest.generated).toBe(true);
+      // Hosts are ASCII: latin1 reads them from GBK pages as well as UTF-8 ones, Word files aside.
+      const text = Buffer.from(r.bytes).toString('latin1');
+      expect(text, r.path).not.toMatch(/gov\.cn|miit\.gov/i);
+      for (const url of [r.manifest.source_url, ...[...text.matchAll(/https?:\/\/([a-z0-9.-]+)/gi)].map((m) => m[0])]) hosts.add(new URL(url).hostname);
+    }
+    expect(hosts.size).toBeGreaterThan(20);
+    for (const host of hosts) expect(host).toMatch(/\.example\.gov\.invalid$/);
+    expect(manifestOf(reports)).toMatch(/^path,agency,region_code,year,source_url,published_at,generated\n/);
   });
 
   it('changes with the seed', () => {
