@@ -26,6 +26,8 @@ export interface ServerState {
 /** What the server passes along with each request: the lease on the release it is answered from. */
 export interface RequestContext {
   lease: Lease;
+  /** Set for /v/<version>/graphql: the request names its release, and GraphiQL keeps to it. */
+  pinned?: boolean;
 }
 
 /** One request's view: the release it is answered from, with the server's limits. */

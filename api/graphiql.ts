@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { GENERATED_BOTH } from '../pipeline/release/generated.ts';
 
+/** The API pinned to one release (server.ts answers it from that release): what pinned pages link to. */
+export const pinnedEndpoint = (version: string) => `/v/${version}/graphql`;
+
 export const EXAMPLES_DIR = fileURLToPath(new URL('../docs/queries/', import.meta.url));
 
 export interface Example {

@@ -17,16 +17,18 @@ import { createContext, requestState, stateOf, type ApiContext, type ApiState, t
 import { chartsPlugin } from './charts/routes.ts';
 import { downloadsPlugin } from './downloads.ts';
 import { exportPlugin } from './export.ts';
-import { graphiqlOptions, loadExamples } from './graphiql.ts';
+import { graphiqlOptions, loadExamples, pinnedEndpoint } from './graphiql.ts';
 import { securityHeadersPlugin } from './headers.ts';
 import { DEFAULT_LIMITS, resolveLimits, type Limits } from './limits.ts';
 import { armorPlugin, bodyLimitPlugin, parseErrorsPlugin, rateLimitPlugin, trustedHops } from './protect.ts';
 import { NoReleaseError } from './release.ts';
-import { Releases } from './releases.ts';
+import { ReleaseNotAvailable, Releases, type Lease } from './releases.ts';
 import { schema } from './schema/index.ts';
 
 export const DEFAULT_RELEASE = 'data/releases/latest';
 const ENDPOINT = '/graphql';
+/** The API pinned to one release: /v/<version>/graphql (what pinned pages link to). */
+const PINNED_ENDPOINT = /^\/v\/([^/]+)\/graphql$/;
 
 export interface ApiOptions {
   /** A release folder (e.g. data/releases/latest: followed when it moves to a new release). */
@@ -98,8 +100,9 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     maskedErrors: true,
     logging: options.logErrors === false ? false : 'warn',
     graphiql: (_request, ctx) => {
-      const { release } = (ctx as RequestContext).lease.served;
-      return graphiqlOptions(release.version, release.generated !== null, examples);
+      const { lease, pinned } = ctx as RequestContext;
+      const { release } = lease.served;
+      return { ...graphiqlOptions(release.version, release.generated !== null, examples), ...(pinned ? { endpoint: pinnedEndpoint(release.version) } : {}) };
     },
     renderGraphiQL,
     cors: {
@@ -128,20 +131,55 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     ],
   });
 
-  // Every request leases the release current when it arrives, and gives it back when answered.
-  const fetch = async (request: Request) => {
-    const lease = releases.lease();
+  // Every request leases the release current when it arrives (or, at /v/<version>/graphql, the
+  // release it names), and gives it back when answered.
+  const leaseFor = async (path: string): Promise<{ lease: Lease; pinned: boolean } | { missing: string }> => {
+    const version = PINNED_ENDPOINT.exec(path)?.[1];
+    if (version === undefined) return { lease: releases.lease(), pinned: false };
     try {
-      return await yoga.fetch(request, { lease });
+      return { lease: await releases.pinned(version), pinned: true };
+    } catch (err) {
+      if (err instanceof ReleaseNotAvailable) return { missing: err.message };
+      throw err;
+    }
+  };
+  const notAvailable = (message: string) =>
+    new Response(`${message}\n`, { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } });
+  const fetch = async (request: Request) => {
+    const url = new URL(request.url);
+    const leased = await leaseFor(url.pathname);
+    if ('missing' in leased) return notAvailable(leased.missing);
+    try {
+      if (!leased.pinned) return await yoga.fetch(request, { lease: leased.lease });
+      url.pathname = ENDPOINT;
+      return await yoga.fetch(new Request(url, request), { lease: leased.lease, pinned: true });
     } finally {
-      lease.release();
+      leased.lease.release();
     }
   };
   // Yoga's Node listener passes extra arguments on as server context (its type does not say so).
   const listen = yoga.requestListener as (req: IncomingMessage, res: ServerResponse, context: RequestContext) => unknown;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    const lease = releases.lease();
-    void Promise.resolve(listen(req, res, { lease })).finally(() => lease.release());
+    const target = req.url ?? '/';
+    const query = target.indexOf('?');
+    const path = query < 0 ? target : target.slice(0, query);
+    leaseFor(path).then(
+      async (leased) => {
+        if ('missing' in leased) {
+          const answer = notAvailable(leased.missing);
+          res.writeHead(answer.status, Object.fromEntries(answer.headers));
+          res.end(await answer.text());
+          return;
+        }
+        if (leased.pinned) req.url = ENDPOINT + (query < 0 ? '' : target.slice(query));
+        await Promise.resolve(listen(req, res, { lease: leased.lease, pinned: leased.pinned })).finally(() => leased.lease.release());
+      },
+      (err: unknown) => {
+        console.error('request failed:', err);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('the server could not answer\n');
+      },
+    );
   };
   releases.watch(limits.watchIntervalMs);
 

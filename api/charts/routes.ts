@@ -94,7 +94,8 @@ export function chartsPlugin(server: ServerState): Plugin {
     if (area === 'embed' && format === 'snippet' && !server.publicUrl) {
       return { body: await produce(served, req, area, format, url.origin, pinned), type, pinned, release, private: true };
     }
-    const key = `${release}|${area}|${kind}|${format}|${canonicalQuery(req)}`;
+    // Pinned and latest answers of one release differ in their links: both are part of the key.
+    const key = `${release}|${pinned ? 'pinned' : 'latest'}|${area}|${kind}|${format}|${canonicalQuery(req)}`;
     let body = rendered.get(key);
     if (body === undefined) {
       body = await produce(served, req, area, format, baseUrlOf(server), pinned);
@@ -126,7 +127,7 @@ export function chartsPlugin(server: ServerState): Plugin {
       return embedPage(req, chart, text, { narrow: await svg(360), wide: await svg(960) }, {
         csv: `${prefix}/charts/${req.kind}.csv?${query}`,
         svg: `${prefix}/charts/${req.kind}.svg?${query}`,
-        graphiql: `${base}/graphql?query=${encodeURIComponent(graphqlFor(req))}`,
+        graphiql: `${prefix}/graphql?query=${encodeURIComponent(graphqlFor(req))}`,
       });
     }
     if (format === 'csv') {

@@ -39,7 +39,9 @@ describe('every chart kind renders as SVG with its data, words and source', () =
     expect(svg).toMatch(/<desc id="chart-desc">[^<]+<\/desc>/);
     const t = texts(svg);
     for (const label of ['涧西区', '老城区', '予以公开', '部分公开', '不予公开', '无法提供', '不予处理', '其他处理']) expect(t).toContain(label);
-    expect(t.join('')).toContain(`Gongkai 数据版本 ${version}`);
+    // The demo release is generated sample data: the source line says so before the version.
+    const reports = /共 (\d+) 份/.exec(t.join(''))![1];
+    expect(t.join('')).toContain(`示例数据（生成）：由 gongkai synth 生成的 ${reports} 份报告，并非机关发布，不反映真实情况；Gongkai 数据版本${version}`);
     // Numbers from the data: the stacked bars' tooltips carry each value; compare one with SQL.
     const [jianxi] = await sql.sql<{ granted: number }>(`
       SELECT sum(a.value)::INTEGER AS granted FROM applications a JOIN counted r USING (report_id)
@@ -90,7 +92,7 @@ describe('every chart kind renders as SVG with its data, words and source', () =
     const svg = await (await get('/charts/outcomes.svg?region=410300&year=2023&lang=en')).text();
     expect(svg).toContain(`<title id="chart-title">Outcomes of disclosure applications in Luoyang City's districts and counties, 2023</title>`);
     expect(texts(svg)).toContain('Jianxi District');
-    expect(texts(svg).join(' ')).toContain(`Gongkai release ${version}`);
+    expect(texts(svg).join(' ')).toMatch(new RegExp(`Generated sample data: \\d+ reports made by gongkai synth, published by no agency; Gongkai release${version.replace(/\./g, '\\.')}`));
     expect(svg).toContain('lang="en"');
   });
 
@@ -163,6 +165,39 @@ describe('stable URLs', () => {
     const pinned = await (await get(`/v/${version}/charts/trend.svg?region=410305`)).text();
     const latest = await (await get('/charts/trend.svg?region=410305')).text();
     expect(pinned).toBe(latest);
+  });
+
+  it('pinned means pinned: every link of a pinned snippet and embed page, for every kind, names the same release', async () => {
+    const charts = ['outcomes?region=410300&year=2023', 'trend?region=410305', 'ranking?region=410000&year=2022&measure=reviews', 'applicants?region=410305&year=2023'];
+    const links = (html: string) => [...html.matchAll(/\b(?:href|src)="([^"#]+)"/g)].map((m) => unescape(m[1]));
+    for (const chart of charts) {
+      const [kind, query] = chart.split('?');
+      const snippet = await (await get(`/v/${version}/embed/${kind}/snippet?${query}`)).text();
+      const [frame] = links(snippet);
+      expect(frame).toContain(`http://charts.test/v/${version}/embed/${kind}?`);
+      const page = await (await get(frame.replace('http://charts.test', ''))).text();
+      const found = links(page);
+      // The CSV, the SVG and the query in GraphiQL, and nothing else leaves the page.
+      expect(found).toHaveLength(3);
+      for (const link of found) {
+        // Relative (the server has no public URL) or absolute, always under /v/<version>/.
+        expect(link, `${kind}: ${link}`).toMatch(new RegExp(`^(http://charts\\.test)?/v/${version.replace(/\./g, '\\.')}/`));
+        const res = await get(link.replace('http://charts.test', ''), { accept: 'text/html' });
+        expect(res.status, link).toBe(200);
+        if (!link.includes('/graphql?')) expect(res.headers.get('x-gongkai-release')).toBe(version);
+        else expect(await res.text()).toContain(`"endpoint":"/v/${version}/graphql"`);
+      }
+    }
+  });
+
+  it('the API pinned to a release answers from it, and an unknown one is a 404', async () => {
+    const res = await api.fetch(
+      new Request(`http://charts.test/v/${version}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ release { version } }' }) }),
+    );
+    expect((await res.json()).data.release.version).toBe(version);
+    const missing = await get('/v/2001-01-01.1/graphql?query=%7Brelease%7Bversion%7D%7D');
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('release 2001-01-01.1 is not available on this server');
   });
 
   it('an unknown release is a 404 that says so', async () => {
