@@ -16,8 +16,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Plugin } from 'graphql-yoga';
 import { GENERATED_BOTH } from '../pipeline/release/generated.ts';
+import { yearCsvFiles } from '../pipeline/release/datapackage.ts';
 import { TABLES, WIDE_TABLE } from '../pipeline/release/schema.ts';
 import { etagMatches } from './caching.ts';
+import { pinnedEndpoint } from './graphiql.ts';
 import { baseUrlOf, requestState, type ServerState } from './context.ts';
 import { ApiError, errorBody } from './errors.ts';
 import type { Release, ReleaseFile } from './release.ts';
@@ -41,6 +43,8 @@ interface CatalogTable {
   description: string;
   files: { format: 'parquet' | 'csv'; path: string; url: string; bytes: number; sha256: string | null }[];
   partitioned: string | null;
+  /** The per-year CSV copies (by-year/), each under Excel's row limit: empty for a small table. */
+  byYear: { label: string; path: string; url: string; bytes: number; sha256: string | null }[];
 }
 
 export interface Catalog {
@@ -91,6 +95,7 @@ function makeCatalog(release: Release, baseUrl: string): Catalog {
       .filter((f): f is ReleaseFile => !!f)
       .map((f) => ({ format: f.path.endsWith('.csv') ? ('csv' as const) : ('parquet' as const), path: f.path, url: url(f.path), bytes: f.bytes, sha256: sums.get(f.path) ?? null })),
     partitioned: t.partitioned ? `${baseUrl}/downloads/${release.version}/partitioned/${t.name}/` : null,
+    byYear: yearCsvFiles(t.name, release.files.map((f) => ({ ...f, sha256: '' }))).map((f) => ({ label: f.label, path: f.path, url: url(f.path), bytes: f.bytes, sha256: sums.get(f.path) ?? null })),
   }));
   let license: string | null = null;
   try {
@@ -128,7 +133,9 @@ export function catalogHtml(c: Catalog): string {
     .map(
       (t) => `<tr><td><code>${escapeHtml(t.name)}</code><br>${escapeHtml(t.zh)}</td><td>${escapeHtml(t.description)}</td><td>${t.files
         .map((f) => `<a href="${escapeHtml(f.url)}">${f.format}</a> ${formatBytes(f.bytes)}`)
-        .join('<br>')}</td></tr>`,
+        .join('<br>')}${
+        t.byYear.length ? `<br>Excel, one CSV a year: ${t.byYear.map((f) => `<a href="${escapeHtml(f.url)}">${escapeHtml(f.label)}</a>`).join(' ')}` : ''
+      }</td></tr>`,
     )
     .join('\n');
   const others = c.files
@@ -140,7 +147,12 @@ export function catalogHtml(c: Catalog): string {
 <style>body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.4rem .6rem;text-align:left;vertical-align:top}.generated{background:#fff3cd;border:1px solid #d6a100;padding:.6rem .8rem}</style>
 </head><body>
 <h1>Gongkai 公开 — release ${escapeHtml(c.version)}${c.generated ? ` · ${GENERATED_BOTH}` : ''}</h1>
-${c.notice ? `<p class="generated" role="note"><strong>${escapeHtml(c.notice)}</strong></p>\n` : ''}<p>Built ${escapeHtml(c.builtAt)}${c.license ? `, licence ${escapeHtml(c.license)}` : ''}. Machine-readable: <a href="catalog.json">catalog.json</a>. The same files under <code>/downloads/latest/</code>. Query them with the <a href="/graphql">GraphQL API</a>.</p>
+${c.notice ? `<p class="generated" role="note"><strong>${escapeHtml(c.notice)}</strong></p>\n` : ''}<p>Built ${escapeHtml(c.builtAt)}${c.license ? `, licence ${escapeHtml(c.license)}` : ''}. Machine-readable: <a href="catalog.json">catalog.json</a>. The same files under <code>/downloads/latest/</code>. Query them with the <a href="${escapeHtml(pinnedEndpoint(c.version))}">GraphQL API</a>.</p>
+<h2>Which file to open</h2>
+<ul>
+<li><strong>Excel, WPS, Numbers:</strong> <code>applications_wide.csv</code> (table 3, one row per report and applicant type, agency and region names beside the codes), or the <em>one CSV a year</em> files of a long table: each stays under a sheet's 1,048,576 rows, while the whole-table <code>applications.csv</code> does not. The CSVs are UTF-8 with a byte-order mark, so Chinese shows as it should.</li>
+<li><strong>DuckDB, pandas, R, Arrow:</strong> the Parquet files (typed, compressed, every row): <code>SELECT * FROM 'applications.parquet'</code>, <code>pandas.read_parquet('applications.parquet')</code>; <code>partitioned/</code> holds the long tables split by year for reading in place.</li>
+</ul>
 <table><thead><tr><th>table</th><th>what it holds</th><th>files</th></tr></thead><tbody>
 ${rows}
 </tbody></table>

@@ -47,6 +47,8 @@ export interface BuildOptions {
   /** The build's clock (tests pin it). */
   now?: Date;
   onProgress?: (done: number, total: number) => void;
+  /** Data rows per file of by-year/ (default: Excel's limit, 1,048,575; tests cut smaller). */
+  excelRows?: number;
 }
 
 export interface BuildSummary {
@@ -193,7 +195,7 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
     const compared = await deriveChanges(con, previousDir, sameParser);
     phase('derive');
 
-    const written = await writeTables(con, releaseDir, steps);
+    const written = await writeTables(con, releaseDir, steps, { excelRows: options.excelRows });
     phase('write');
     const quality = await writeQuality(con, releaseDir, written.rows);
     const changes = await writeChanges(con, releaseDir, { previous, compared, sameParser });

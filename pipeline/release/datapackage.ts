@@ -69,12 +69,15 @@ export function wideTableSpec(): TableSpec {
     title: WIDE_TABLE,
     zh: '收到和处理政府信息公开申请情况（宽表）',
     description:
-      'Table 3 in wide form: one row per report and applicant type (the seven columns of the table), one column per outcome row. ' +
+      'Table 3 in wide form: one row per report and applicant type (the seven columns of the table), one column per outcome row, ' +
+      'with the agency and region names beside their codes — the file for a spreadsheet. ' +
       'Printed values only; derived values are in applications.derived_value.',
     columns: [
       col('report_id'),
       col('agency_id'),
+      { ...tableSpec('reports').columns.find((c) => c.name === 'agency')!, required: false },
       col('region_code'),
+      { name: 'region_name', type: 'VARCHAR', zh: '行政区划名称', description: 'The official name of region_code (regions.name), so the file reads without a join' },
       col('year'),
       col('scope'),
       col('layout'),
@@ -168,6 +171,16 @@ export function partitionFiles(table: string, files: readonly FileFacts[]): (Fil
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** The per-year CSV copies of a long table (by-year/<table>-<year>[-<part>].csv), in path order. */
+export function yearCsvFiles(table: string, files: readonly FileFacts[]): (FileFacts & { label: string; part: number | null })[] {
+  const re = new RegExp(`^by-year/${table}-(\\d{4}|no-year)(?:-(\\d+))?\\.csv$`);
+  return files
+    .map((f) => ({ f, m: re.exec(f.path) }))
+    .filter((x) => x.m)
+    .map(({ f, m }) => ({ ...f, label: m![2] ? `${m![1]}-${m![2]}` : m![1], part: m![2] ? Number(m![2]) : null }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 /** The Data Package object (serialise with JSON.stringify(…, null, 2)). */
 export function dataPackage(info: PackageInfo) {
   const byPath = new Map(info.files.map((f) => [f.path, f]));
@@ -225,6 +238,23 @@ export function dataPackage(info: PackageInfo) {
         parts: parts.map((p) => ({ path: p.path, year: p.year, bytes: p.bytes, hash: hashOf(p) })),
         schema: schemaOf(spec, '-parquet', [PARTITION_KEY]),
       });
+      // The per-year CSV copies (write.ts): each a resource of its own, with its own header row.
+      for (const part of yearCsvFiles(spec.name, info.files)) {
+        resources.push({
+          name: `${spec.name}-${part.label}`,
+          path: part.path,
+          profile: 'tabular-data-resource',
+          title: `${spec.zh}（${part.label}）`,
+          description: `${spec.description} The rows of ${part.label}${part.part ? ` (part ${part.part})` : ''} only, as CSV under Excel's row limit (1,048,576): the file to open in a spreadsheet.`,
+          format: 'csv',
+          mediatype: 'text/csv',
+          encoding: 'utf-8-sig',
+          dialect: { delimiter: ',', doubleQuote: true, header: true, lineTerminator: '\n', quoteChar: '"' },
+          bytes: part.bytes,
+          hash: hashOf(part),
+          schema: schemaOf(spec, ''),
+        });
+      }
     }
   }
   const notice = info.notice ?? null;

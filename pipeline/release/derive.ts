@@ -176,17 +176,28 @@ export async function deriveCoverage(con: DuckDBConnection): Promise<void> {
     LEFT JOIN errs e ON e.agency_id = g.agency_id AND g.scope = 'agency' AND e.year = y.year`);
 }
 
-/** applications_wide: one row per report and applicant type, one column per outcome row. */
+/**
+ * applications_wide: one row per report and applicant type, one column per outcome row, with the
+ * agency's and the region's names beside their codes (reports.agency, regions.name): a
+ * spreadsheet user reads it without a join.
+ */
 export function wideSelect(from = 'applications'): string {
   const rows = [...new Set([...tableDef('applications', '2021').rows, ...tableDef('applications', '2019').rows].map((r) => r.code))];
-  const pivots = rows.map((r) => `max(value) FILTER (WHERE row = '${r}') AS ${r}`).join(',\n      ');
+  const pivots = rows.map((r) => `max(value) FILTER (WHERE row = '${r}') AS ${r}`).join(',\n        ');
   return `
-    SELECT report_id, agency_id, region_code, year, scope, layout, "column" AS applicant,
-      ${pivots},
-      rid, col_ord
-    FROM ${from}
-    GROUP BY rid, report_id, agency_id, region_code, year, scope, layout, "column", col_ord
-    ORDER BY rid, col_ord`;
+    SELECT w.report_id, w.agency_id, r.agency, w.region_code, g.name AS region_name, w.year, w.scope, w.layout, w.applicant,
+      ${rows.map((r) => `w.${r}`).join(', ')},
+      w.rid, w.col_ord
+    FROM (
+      SELECT report_id, agency_id, region_code, year, scope, layout, "column" AS applicant,
+        ${pivots},
+        rid, col_ord
+      FROM ${from}
+      GROUP BY rid, report_id, agency_id, region_code, year, scope, layout, "column", col_ord
+    ) w
+    LEFT JOIN reports r ON r.report_id = w.report_id
+    LEFT JOIN regions g ON g.code = w.region_code
+    ORDER BY w.rid, w.col_ord`;
 }
 
 /**

@@ -87,6 +87,35 @@ async function writePartitions(con: DuckDBConnection, spec: TableSpec, parquet: 
   }
 }
 
+/** Data rows an Excel sheet holds: 1,048,576 rows, one of them the header. */
+export const EXCEL_DATA_ROWS = 1_048_575;
+
+/** The folder of the per-year CSV copies, each small enough for a spreadsheet. */
+export const BY_YEAR_DIR = 'by-year';
+
+/**
+ * The per-year CSV copies of a long table (by-year/<table>-<year>.csv), read back in order from
+ * its Parquet file: the whole-table CSV passes Excel's row limit at a few thousand reports, a
+ * year of it rarely does. A year over the limit (or `maxRows`, for tests) is cut into parts
+ * (<table>-<year>-1.csv, -2, …), each under it; reports without a year go to <table>-no-year.csv.
+ */
+async function writeYearCsvs(con: DuckDBConnection, spec: TableSpec, parquet: string, dir: string, maxRows = EXCEL_DATA_ROWS): Promise<void> {
+  const file = `read_parquet(${sqlString(parquet)})`;
+  const key = ident(PARTITION_KEY);
+  mkdirSync(dir, { recursive: true });
+  const years = await query<{ year: number | null; n: number }>(con, `SELECT ${key} AS year, count(*)::BIGINT AS n FROM ${file} GROUP BY ALL ORDER BY year NULLS LAST`);
+  for (const { year, n } of years) {
+    const where = year === null ? `${key} IS NULL` : `${key} = ${year}`;
+    const name = `${spec.name}-${year ?? 'no-year'}`;
+    const parts = Math.ceil(Number(n) / maxRows);
+    for (let part = 0; part < parts; part++) {
+      const from = `(SELECT * FROM ${file} WHERE ${where}${parts > 1 ? ` LIMIT ${maxRows} OFFSET ${part * maxRows}` : ''})`;
+      const out = join(dir, parts > 1 ? `${name}-${part + 1}.csv` : `${name}.csv`);
+      await con.run(`COPY (${await csvSelect(con, from)}) TO ${sqlString(out)} (FORMAT csv, HEADER)`);
+    }
+  }
+}
+
 export interface WrittenFile {
   path: string;
   bytes: number;
@@ -98,7 +127,12 @@ export interface Written {
   rows: Record<string, number>;
 }
 
-export async function writeTables(con: DuckDBConnection, dir: string, timings?: Record<string, number>): Promise<Written> {
+export interface WriteOptions {
+  /** Data rows per CSV file of by-year/ (default: Excel's limit; tests use a small one). */
+  excelRows?: number;
+}
+
+export async function writeTables(con: DuckDBConnection, dir: string, timings?: Record<string, number>, options: WriteOptions = {}): Promise<Written> {
   const rows: Record<string, number> = {};
   let mark = performance.now();
   const step = (name: string) => {
@@ -135,6 +169,8 @@ export async function writeTables(con: DuckDBConnection, dir: string, timings?: 
     if (spec.partitioned) {
       await writePartitions(con, spec, parquet, join(dir, 'partitioned', spec.name));
       step(`${spec.name}.partitioned`);
+      await writeYearCsvs(con, spec, parquet, join(dir, BY_YEAR_DIR), options.excelRows);
+      step(`${spec.name}.by-year`);
     }
   }
   return { files: listFiles(dir), rows };
