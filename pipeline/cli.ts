@@ -1,6 +1,8 @@
 /**
- * The command line: one case per command, errors caught once at the bottom. A usage error
- * prints one line and exits 2; --debug prints the stack.
+ * The command line: one case per command, errors caught once at the bottom. Exit status: 0 done;
+ * 1 the command failed; 2 a usage error (the message, then the usage); 3 done, but some files
+ * could not be read as reports (parse: an error object; build: an error row) — scripts can tell.
+ * --debug prints the stack.
  *
  *   gongkai parse FILE...        canonical record per file, as NDJSON
  *   gongkai synth --out DIR      a generated corpus with manifest and ground truth
@@ -57,7 +59,13 @@ ${FILE_LIMIT_FLAGS.map((f) => `                    --${f.flag} N`.padEnd(42) + `
 
 options for every command:
   --debug           print stack traces
-  --help            this text`;
+  --help            this text
+
+exit status: 0 done; 1 failed; 2 usage error; 3 done, but some files could not be
+read as reports (parse printed an error object, build wrote an error row)`;
+
+/** Exit status of a run that finished but could not read every file as a report. */
+const FILES_FAILED = 3;
 
 /**
  * The manifest.csv that lists a file: in its folder or a folder above it (a corpus keeps one at
@@ -99,19 +107,33 @@ async function parse(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { pretty: { type: 'boolean' }, debug: { type: 'boolean' } } });
   if (positionals.length === 0) throw new CliError('parse needs at least one FILE');
   const manifestOf = manifestLookup();
+  let failed = 0;
   for (const file of positionals) {
     let bytes: Uint8Array;
     try {
       bytes = await readFile(file);
     } catch (err) {
-      const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+      const reason = READ_ERRORS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message;
       process.stdout.write(`${JSON.stringify({ source: file, error: { code: 'unreadable', message: `${file}: ${reason}` } })}\n`);
+      failed++;
       continue;
     }
     const outcome = await parseInput(bytes, file, { manifest: await manifestOf(file) });
+    if ('error' in outcome) failed++;
     process.stdout.write(`${values.pretty ? JSON.stringify(outcome, null, 2) : JSON.stringify(outcome)}\n`);
   }
+  if (failed) {
+    console.error(`parse: ${failed} of ${positionals.length} files could not be read as reports (their error objects say why)`);
+    process.exitCode = FILES_FAILED;
+  }
 }
+
+/** Why a file could not be opened, for the codes a user meets (else the system's message). */
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a folder (parse takes files; build reads folders)',
+  EACCES: 'permission denied',
+};
 
 async function synth(argv: string[]): Promise<void> {
   const options = parseSynthArgs(argv);
@@ -178,6 +200,10 @@ async function buildCommand(argv: string[]): Promise<void> {
           ? `\n  since ${s.previous}: ${s.changes.reports_added} reports added, ${s.changes.reports_removed} removed, ${s.changes.cells_changed} cells changed (CHANGES.md)`
           : ''),
     );
+    if (s.errors) {
+      console.error(`build: ${s.errors} files could not be read as reports (rows of errors and inputs; QUALITY.md lists them)`);
+      process.exitCode = FILES_FAILED;
+    }
   } finally {
     bar.stop();
   }
@@ -300,7 +326,13 @@ async function main(argv: string[]): Promise<void> {
   }
   const run = COMMANDS[command];
   if (!run) throw new CliError(`unknown command "${command}"\n${USAGE}`);
-  await run(rest.filter((a) => a !== '--debug'));
+  try {
+    await run(rest.filter((a) => a !== '--debug'));
+  } catch (err) {
+    // parseArgs's own errors (an unknown option, a missing value) are usage errors like ours.
+    if (String((err as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS_')) throw new CliError(`${command}: ${(err as Error).message}\n${USAGE}`);
+    throw err;
+  }
 }
 
 const debug = process.argv.includes('--debug');

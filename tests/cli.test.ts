@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const cli = (...args: string[]) =>
@@ -13,20 +13,34 @@ const cli = (...args: string[]) =>
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
 
+/** Every folder a test here makes, removed at the end. */
+const made: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 describe('gongkai parse', () => {
-  it('prints one JSON line per file, an error object in place of a bad file, and exits 0', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gongkai-cli-'));
+  it('prints one JSON line per file, an error object in place of a bad file, and exits 3 when a file failed', async () => {
+    const dir = tempDir('gongkai-cli-');
     const binary = join(dir, 'scan.bin');
     writeFileSync(binary, Buffer.from([0, 1, 2, 3, 0, 255, 0, 9]));
     const missing = join(dir, 'missing.html');
-    const { code, stdout } = await cli('parse', 'data/reports/real/jianxi-district-office-2023.txt', missing, binary, 'data/reports/real/city-2025-standard.html');
-    expect(code).toBe(0);
+    const { code, stdout, stderr } = await cli('parse', 'data/reports/real/jianxi-district-office-2023.txt', missing, binary, dir, 'data/reports/real/city-2025-standard.html');
+    expect(code).toBe(3);
+    expect(stderr.trim()).toBe('parse: 3 of 5 files could not be read as reports (their error objects say why)');
     const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.source)).toEqual(['data/reports/real/jianxi-district-office-2023.txt', missing, binary, 'data/reports/real/city-2025-standard.html']);
+    expect(lines.map((l) => l.source)).toEqual(['data/reports/real/jianxi-district-office-2023.txt', missing, binary, dir, 'data/reports/real/city-2025-standard.html']);
     expect(lines[0]).toMatchObject({ agency: '涧西区人民政府办公室', year: 2023, layout: '2021' });
     expect(lines[1].error).toEqual({ code: 'unreadable', message: `${missing}: no such file` });
     expect(lines[2].error.code).toBe('binary_file');
-    expect(lines[3].tables.applications.new_received.total).toBe(14069);
+    expect(lines[3].error).toEqual({ code: 'unreadable', message: `${dir}: is a folder (parse takes files; build reads folders)` });
+    expect(lines[4].tables.applications.new_received.total).toBe(14069);
+    expect((await cli('parse', 'data/reports/real/jianxi-district-office-2023.txt')).code).toBe(0);
   });
 
   it('--pretty indents the record', async () => {
@@ -41,6 +55,10 @@ describe('gongkai parse', () => {
     const unknown = await cli('frobnicate');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^gongkai: unknown command "frobnicate"/);
+    const option = await cli('parse', '--prety', 'data/reports/real/jianxi-district-office-2023.txt');
+    expect(option.code).toBe(2);
+    expect(option.stderr).toMatch(/^gongkai: parse: Unknown option '--prety'[^\n]*\nusage: gongkai <command>/);
+    expect(option.stderr).not.toContain('--debug for the stack');
   });
 
   it('--help lists every command', async () => {
@@ -51,7 +69,7 @@ describe('gongkai parse', () => {
 
 describe('gongkai parse with a manifest.csv beside the files', () => {
   it('takes region, agency, year and URL from the manifest', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gongkai-manifest-'));
+    const dir = tempDir('gongkai-manifest-');
     writeFileSync(join(dir, 'report.txt'), readFileSync('data/reports/real/jianxi-district-office-2023.txt'));
     writeFileSync(
       join(dir, 'manifest.csv'),
@@ -67,7 +85,7 @@ describe('gongkai parse with a manifest.csv beside the files', () => {
   });
 
   it('a broken manifest is a clear error naming its line', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gongkai-manifest-'));
+    const dir = tempDir('gongkai-manifest-');
     writeFileSync(join(dir, 'report.txt'), readFileSync('data/reports/real/jianxi-district-office-2023.txt'));
     writeFileSync(join(dir, 'manifest.csv'), 'path,agency,region_code,year,source_url,published_at\nreport.txt,x,41030,20x3,,\n');
     const { code, stderr } = await cli('parse', join(dir, 'report.txt'));
@@ -78,12 +96,12 @@ describe('gongkai parse with a manifest.csv beside the files', () => {
 
 describe('gongkai synth', () => {
   it('writes reports, ground truth and a manifest that parse reads', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'gongkai-synth-'));
+    const out = tempDir('gongkai-synth-');
     const { code, stderr } = await cli('synth', '--out', out, '--limit', '12', '--seed', '5');
     expect(code).toBe(0);
     expect(stderr).toMatch(/synth: 12 reports, 25 files/);
     const manifest = readFileSync(join(out, 'manifest.csv'), 'utf8').trim().split('\n');
-    expect(manifest[0]).toBe('path,agency,region_code,year,source_url,published_at');
+    expect(manifest[0]).toBe('path,agency,region_code,year,source_url,published_at,generated');
     expect(manifest).toHaveLength(13);
     const first = manifest[1].split(',')[0];
     const parsed = JSON.parse((await cli('parse', join(out, first))).stdout);
