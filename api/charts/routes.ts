@@ -113,7 +113,7 @@ export function chartsPlugin(server: ServerState): Plugin {
       await session.close();
     }
     if (chart.data.every((d) => d.value === null || d.value === 0) && chart.reports === 0) {
-      throw new ChartError(404, req.lang === 'zh' ? '所选地区和年份没有可用的报告数据' : 'no reports with figures for this region and year');
+      throw new ChartError(404, 'no reports with figures for this region and year', '所选地区和年份没有可用的报告数据');
     }
     const text = chartText(req, chart, { version: served.release.version, generated: served.release.generated !== null });
     const prefix = pinned ? `${base}/v/${served.release.version}` : base;
@@ -162,7 +162,7 @@ export function chartsPlugin(server: ServerState): Plugin {
           try {
             lease = await server.releases.pinned(wanted);
           } catch (err) {
-            throw err instanceof ReleaseNotAvailable ? new ChartError(404, err.message) : err;
+            throw err instanceof ReleaseNotAvailable ? new ChartError(404, err.message, `本服务器没有数据版本 ${wanted}`) : err;
           }
         }
         const result = await answer(lease?.served ?? current, Boolean(wanted), url, area, kindText, format ?? 'page');
@@ -182,7 +182,8 @@ export function chartsPlugin(server: ServerState): Plugin {
       } catch (err) {
         // A chart that could not be made now (timeout, server busy) is worth asking again: 503.
         const status = err instanceof ChartError ? err.status : err instanceof ApiError && err.status === 503 ? 503 : 500;
-        const message = err instanceof ChartError || status === 503 ? (err as Error).message : lang === 'zh' ? '生成图表时出错' : 'the chart could not be made';
+        const message =
+          err instanceof ChartError ? err.text(lang) : status === 503 ? (lang === 'zh' ? `服务器繁忙，请稍后再试（${(err as Error).message}）` : (err as Error).message) : lang === 'zh' ? '生成图表时出错' : 'the chart could not be made';
         if (status === 500) console.error('chart failed:', err);
         const body = format === 'svg' ? errorSvg(message) : format === 'page' ? errorPage(message, lang) : format === 'vl.json' ? `${JSON.stringify({ error: { status, message } })}\n` : `${message}\n`;
         const type = format === 'svg' ? CONTENT_TYPES.svg : format === 'page' ? CONTENT_TYPES.page : format === 'vl.json' ? CONTENT_TYPES['vl.json'] : 'text/plain; charset=utf-8';

@@ -203,22 +203,28 @@ describe('stable URLs', () => {
   it('an unknown release is a 404 that says so', async () => {
     const res = await get('/v/2001-01-01.1/charts/trend.svg?region=410305');
     expect(res.status).toBe(404);
-    expect(await res.text()).toContain('release 2001-01-01.1 is not available on this server');
-    expect(await (await get('/v/not-a-version/charts/trend.svg?region=410305')).text()).toContain('no release &quot;not-a-version&quot;');
+    expect(await res.text()).toContain('本服务器没有数据版本 2001-01-01.1');
+    expect(await (await get('/v/2001-01-01.1/charts/trend.svg?region=410305&lang=en')).text()).toContain('release 2001-01-01.1 is not available on this server');
+    expect(await (await get('/v/not-a-version/charts/trend.svg?region=410305&lang=en')).text()).toContain('no release &quot;not-a-version&quot;');
   });
 });
 
 describe('bad parameters: a readable answer and a 4xx, never a stack trace', () => {
   const cases: [string, number, RegExp][] = [
-    ['/charts/outcomes.svg?region=999999&year=2023', 404, /unknown region "999999"/],
-    ['/charts/outcomes.svg?year=2023', 400, /region is required/],
-    ['/charts/outcomes.svg?region=410305&year=2023', 400, /涧西区 \(410305\) is a county/],
-    ['/charts/ranking.svg?region=410000&year=2022&measure=votes', 400, /unknown measure "votes"/],
-    ['/charts/trend.svg?region=410305&years=2024-2019', 400, /run backwards/],
-    ['/charts/outcomes.svg?region=410300&year=2023&colour=red', 400, /unknown parameter "colour"/],
-    ['/charts/outcomes.svg?region=410300&year=1999', 400, /year must be a whole number from 2000/],
+    // In the chart's language: Chinese unless lang=en, as the chart itself would be.
+    ['/charts/outcomes.svg?region=999999&year=2023', 404, /未知地区“999999”：本数据版本没有属于它的报告/],
+    ['/charts/outcomes.svg?region=999999&year=2023&lang=en', 404, /unknown region "999999"/],
+    ['/charts/outcomes.svg?year=2023', 400, /缺少 region：6 位行政区划代码/],
+    ['/charts/outcomes.svg?region=410305&year=2023', 400, /涧西区（410305）是县级地区/],
+    ['/charts/outcomes.svg?region=410305&year=2023&lang=en', 400, /涧西区 \(410305\) is a county/],
+    ['/charts/ranking.svg?region=410000&year=2022&measure=votes&lang=en', 400, /unknown measure "votes"/],
+    ['/charts/trend.svg?region=410305&years=2024-2019', 400, /年份范围 2024-2019 起止颠倒/],
+    ['/charts/outcomes.svg?region=410300&year=2023&colour=red', 400, /未知参数“colour”/],
+    ['/charts/outcomes.svg?region=410300&year=1999&lang=en', 400, /year must be a whole number from 2000/],
     ['/charts/outcomes.svg?region=410300&year=2031', 404, /没有可用的报告数据/],
-    ['/charts/pie.svg?region=410300', 404, /no chart "pie"/],
+    ['/charts/outcomes.svg?region=410300&year=2031&lang=en', 404, /no reports with figures for this region and year/],
+    ['/charts/pie.svg?region=410300', 404, /没有图表“pie”/],
+    ['/charts/pie.svg?region=410300&lang=en', 404, /no chart "pie"/],
   ];
   for (const [path, status, message] of cases) {
     it(`${path} → ${status}`, async () => {
