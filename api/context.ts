@@ -37,6 +37,8 @@ export interface ApiState {
   regions: RegionIndex;
   /** How many years the release's reports cover. */
   years: number;
+  /** The first and last of them (null without reports). */
+  yearSpan: { first: number; last: number } | null;
   limits: Limits;
   publicUrl: string | null;
   admission: Admission;

@@ -73,7 +73,8 @@ const COLUMN_ORDER: readonly Dimension[] = APPLICATION_DIMENSIONS;
 export function comparisonCsv(rows: ComparisonRow[], subject: keyof typeof MEASURES, groupBy: readonly Dimension[], ranked: boolean, regionName: (code: string) => string | null): string {
   const dims = [...groupBy].sort((a, b) => COLUMN_ORDER.indexOf(a) - COLUMN_ORDER.indexOf(b));
   const byOutcome = groupBy.includes('outcome') || groupBy.includes('outcome_group');
-  const measures = MEASURES[subject].filter((m) => byOutcome || !isOutcomeMeasure(m.name));
+  // Deprecated names are left out: the same numbers are there under the names to use.
+  const measures = MEASURES[subject].filter((m) => !m.deprecated && (byOutcome || !isOutcomeMeasure(m.name)));
   const header: string[] = [];
   const cells: ((r: ComparisonRow) => unknown)[] = [];
   for (const d of dims) {

@@ -1,6 +1,7 @@
 /**
  * Public-API protection: graphql-armor's limits (depth, aliases, tokens, directives, static
- * cost, hidden field suggestions) with coded errors, and a per-client rate limit.
+ * cost) with coded errors, and a per-client rate limit. Field suggestions ("Did you mean …?") stay
+ * on: they name fields of the public schema and nothing else.
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
@@ -29,7 +30,7 @@ export function armorPlugin(limits: Limits): Plugin {
     maxTokens: { n: limits.maxTokens, onReject: [refuse('tokens')], propagateOnRejection: false },
     maxDirectives: { n: limits.maxDirectives, onReject: [refuse('directives')], propagateOnRejection: false },
     costLimit: { maxCost: limits.maxCost, onReject: [refuse('cost')], propagateOnRejection: false },
-    blockFieldSuggestion: { enabled: true },
+    blockFieldSuggestion: { enabled: false },
   }) as Plugin;
 }
 

@@ -25,6 +25,8 @@ export interface Served {
   regions: RegionIndex;
   /** How many years its reports cover (comparison cost estimates). */
   years: number;
+  /** The first and last year its reports cover (null without reports): named when a filter misses them. */
+  yearSpan: { first: number; last: number } | null;
 }
 
 export interface Lease {
@@ -49,8 +51,9 @@ async function openServed(dir: string, threads: number | undefined): Promise<Ser
     const con = await db.instance.connect();
     try {
       const regions = await RegionIndex.load(con);
-      const years = Number((await con.runAndReadAll('SELECT count(DISTINCT year) AS n FROM report_index')).getRows()[0][0]);
-      return { release, db, regions, years };
+      const [n, first, last] = (await con.runAndReadAll('SELECT count(DISTINCT year), min(year), max(year) FROM report_index')).getRows()[0];
+      const yearSpan = first === null || last === null ? null : { first: Number(first), last: Number(last) };
+      return { release, db, regions, years: Number(n), yearSpan };
     } finally {
       con.closeSync();
     }

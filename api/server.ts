@@ -15,6 +15,7 @@ import { Admission } from './admission.ts';
 import { answerCachePlugin, getCachePlugin } from './caching.ts';
 import { createContext, requestState, stateOf, type ApiContext, type ApiState, type RequestContext, type ServerState } from './context.ts';
 import { chartsPlugin } from './charts/routes.ts';
+import { docsPlugin } from './docs.ts';
 import { downloadsPlugin } from './downloads.ts';
 import { exportPlugin } from './export.ts';
 import { graphiqlOptions, loadExamples, pinnedEndpoint } from './graphiql.ts';
@@ -120,6 +121,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
       bodyLimitPlugin(limits),
       parseErrorsPlugin(),
       { onRequest: ({ url, endResponse, fetchAPI }) => (url.pathname === '/' ? endResponse(new fetchAPI.Response(null, { status: 302, headers: { location: ENDPOINT } })) : undefined) },
+      docsPlugin(),
       downloadsPlugin(server),
       exportPlugin(server, schema),
       chartsPlugin(server),

@@ -73,6 +73,8 @@ export interface MeasureDef {
   sql: string;
   kind: 'count' | 'share' | 'amount';
   description: string;
+  /** The name it is kept under for queries written before, pointing at the one to use. */
+  deprecated?: string;
 }
 
 /** One row of a comparison: the group's key (dimension → value), its measures and rank. */
@@ -98,14 +100,22 @@ const APPLICATION_MEASURES: MeasureDef[] = [
   { name: 'carried_over', sql: 's_carried_over', kind: 'count', description: '上年结转: carried over from the previous year' },
   { name: 'total_processed', sql: 's_total_processed', kind: 'count', description: '办理结果 总计: applications processed' },
   { name: 'carried_forward', sql: 's_carried_forward', kind: 'count', description: '结转下年度继续办理: carried forward to the next year' },
-  { name: 'granted', sql: 's_granted', kind: 'count', description: '予以公开: granted' },
+  { name: 'granted_full', sql: 's_granted', kind: 'count', description: '予以公开: granted in full (部分公开, partly granted, is partiallyGranted)' },
+  { name: 'granted', sql: 's_granted', kind: 'count', description: '予以公开: granted in full', deprecated: 'Use grantedFull (予以公开), the same number under a name that says it leaves out 部分公开' },
   { name: 'partially_granted', sql: 's_partially_granted', kind: 'count', description: '部分公开: partially granted' },
   { name: 'denied', sql: groupSum('denied'), kind: 'count', description: '不予公开: denied, all eight reasons' },
   { name: 'unavailable', sql: groupSum('unavailable'), kind: 'count', description: '无法提供: unavailable, all three reasons' },
   { name: 'unavailable_not_held', sql: 's_unavailable_not_held', kind: 'count', description: '本机关不掌握相关政府信息: not held by the agency' },
   { name: 'not_processed', sql: groupSum('not_processed'), kind: 'count', description: '不予处理: not processed, all five reasons' },
   { name: 'other_handling', sql: groupSum('other'), kind: 'count', description: '其他处理: other handling (the 2021 rows other_* and the 2019 row other_handling)' },
-  { name: 'granted_share', sql: ratio(`${s('granted')} + ${s('partially_granted')}`, 's_total_processed'), kind: 'share', description: '(granted + partially_granted) / total_processed' },
+  { name: 'granted_any_share', sql: ratio(`${s('granted')} + ${s('partially_granted')}`, 's_total_processed'), kind: 'share', description: '(予以公开 + 部分公开) / 办理结果总计: granted in full or in part, of all processed' },
+  {
+    name: 'granted_share',
+    sql: ratio(`${s('granted')} + ${s('partially_granted')}`, 's_total_processed'),
+    kind: 'share',
+    description: '(granted + partially_granted) / total_processed',
+    deprecated: 'Use grantedAnyShare, the same share under a name that says it counts 部分公开 too',
+  },
   { name: 'denied_share', sql: ratio(groupSum('denied'), 's_total_processed'), kind: 'share', description: 'denied / total_processed' },
   { name: 'unavailable_share', sql: ratio(groupSum('unavailable'), 's_total_processed'), kind: 'share', description: 'unavailable / total_processed' },
   { name: 'not_held_share', sql: ratio(s('unavailable_not_held'), 's_total_processed'), kind: 'share', description: 'unavailable_not_held (本机关不掌握) / total_processed' },

@@ -142,7 +142,7 @@ interface RawArgs {
 /** GraphQL arguments → a checked ComparisonQuery (the CSV export goes through here too). */
 export function toComparisonQuery(subject: Subject, args: RawArgs, ctx: ApiContext): ComparisonQuery {
   const f = args.filter ?? {};
-  const years = yearRange(f, 'filter');
+  const years = yearRange(f, 'filter', ctx.state.yearSpan);
   const groupBy = args.groupBy as Dimension[];
   checkDistinct(groupBy, 'groupBy');
   const byOutcome = groupBy.includes('outcome') || groupBy.includes('outcome_group');
@@ -324,7 +324,7 @@ const OutcomeCountRef = builder.objectRef<OutcomeCount>('OutcomeCount').implemen
   fields: (t) => ({
     outcome: t.field({ type: LabelRef, description: 'The outcome row (or the group, in outcomeGroups)', resolve: (o) => o.outcome }),
     group: t.field({ type: LabelRef, resolve: (o) => o.group }),
-    applications: t.exposeFloat('applications', { nullable: true }),
+    applications: t.exposeInt('applications', { nullable: true }),
     share: t.exposeFloat('share', { nullable: true }),
   }),
 });
@@ -383,19 +383,28 @@ function groupType(name: string, subject: Subject, description: string) {
   return ref;
 }
 
-/** One Float field per measure of a subject (counts are sums: Float, as they can pass 2^31). */
-function measureFields(ref: ReturnType<typeof groupType>, measures: readonly MeasureDef[]) {
+/**
+ * One field per measure of a subject: counts of applications, cases and reports are Int (a sum
+ * over every report of a release stays far below 2^31); shares, amounts and the counts of table 2
+ * are Float (licences and penalties added up over a country and years can pass 2^31).
+ */
+function measureFields(ref: ReturnType<typeof groupType>, measures: readonly MeasureDef[], intCounts: boolean) {
   builder.objectFields(ref, (t) =>
     Object.fromEntries(
       measures
         .filter((m) => m.name !== 'reports')
-        .map((m) => [camel(m.name), t.float({ nullable: true, description: m.description, resolve: (g) => num(g.row, m.name) })]),
+        .map((m) => [
+          camel(m.name),
+          intCounts && m.kind === 'count'
+            ? t.int({ nullable: true, description: m.description, deprecationReason: m.deprecated, resolve: (g) => num(g.row, m.name) })
+            : t.float({ nullable: true, description: m.description, deprecationReason: m.deprecated, resolve: (g) => num(g.row, m.name) }),
+        ]),
     ),
   );
 }
 
 const ApplicationGroupRef = groupType('ApplicationGroup', 'applications', 'Table 3 added up over one group of reports (the `total` column unless grouped by applicant type or filtered to one)');
-measureFields(ApplicationGroupRef, MEASURES.applications);
+measureFields(ApplicationGroupRef, MEASURES.applications, true);
 builder.objectFields(ApplicationGroupRef, (t) => ({
   applicantType: t.field({ type: LabelRef, nullable: true, resolve: (g) => (g.row.applicant_type ? applicantLabel(String(g.row.applicant_type)) : null) }),
   outcomeGroup: t.field({
@@ -439,7 +448,14 @@ interface CaseFigures {
 const CaseFiguresRef = builder.objectRef<CaseFigures>('CaseFigures').implement({
   description: 'Cases by result (结果维持, 结果纠正, 其他结果, 尚未审结, 总计) and the corrected share',
   fields: (t) =>
-    Object.fromEntries(CASE_COLUMNS.map((col) => [camel(col), t.float({ nullable: true, resolve: (c: CaseFigures) => num(c.row, `${c.prefix}_${col}`) })])),
+    Object.fromEntries(
+      CASE_COLUMNS.map((col) => [
+        camel(col),
+        col === 'corrected_share'
+          ? t.float({ nullable: true, resolve: (c: CaseFigures) => num(c.row, `${c.prefix}_${col}`) })
+          : t.int({ nullable: true, resolve: (c: CaseFigures) => num(c.row, `${c.prefix}_${col}`) }),
+      ]),
+    ),
 });
 
 const ReviewGroupRef = groupType('ReviewGroup', 'review', 'Table 4 (administrative review and litigation) added up over one group of reports');
@@ -450,10 +466,10 @@ builder.objectFields(ReviewGroupRef, (t) =>
 );
 
 const ProactiveGroupRef = groupType('ProactiveGroup', 'proactive', 'Table 2 (proactive disclosure) and the items published, added up over one group of reports');
-measureFields(ProactiveGroupRef, MEASURES.proactive);
+measureFields(ProactiveGroupRef, MEASURES.proactive, false);
 
 const CheckGroupRef = groupType('CheckGroup', 'checks', 'How many reports of one group pass or fail a check');
-measureFields(CheckGroupRef, MEASURES.checks);
+measureFields(CheckGroupRef, MEASURES.checks, true);
 
 // ---------------------------------------------------------------------------------------------
 // The comparison objects and the query fields

@@ -14,7 +14,21 @@ export interface YearArgs {
 }
 
 /** year, or yearFrom/yearTo (either may be open): → an inclusive range. */
-export function yearRange(args: YearArgs, prefix = ''): { from: number | null; to: number | null } {
+/**
+ * A checked year filter. With the release's `span`, a filter that misses every year the release
+ * covers is refused with those years named (an empty answer would not say why).
+ */
+export function yearRange(args: YearArgs, prefix = '', span: { first: number; last: number } | null = null): { from: number | null; to: number | null } {
+  const range = checkedYears(args, prefix);
+  if (span && ((range.to !== null && range.to < span.first) || (range.from !== null && range.from > span.last))) {
+    const asked = range.from === range.to ? `${range.from}` : `${range.from ?? '…'}–${range.to ?? '…'}`;
+    const argument = prefix ? `${prefix}.${args.year != null ? 'year' : range.from !== null && range.from > span.last ? 'yearFrom' : 'yearTo'}` : 'year';
+    throw badInput(`This release covers the years ${span.first}–${span.last}; the filter asks for ${asked}`, argument);
+  }
+  return range;
+}
+
+function checkedYears(args: YearArgs, prefix: string): { from: number | null; to: number | null } {
   const name = (n: string) => (prefix ? `${prefix}.${n}` : n);
   for (const k of ['year', 'yearFrom', 'yearTo'] as const) {
     const v = args[k];

@@ -207,7 +207,7 @@ type ReportFilterArgs = Omit<ReportFilter, 'regionOf'> & { year?: number | null 
 
 export function reportFilter(args: ReportFilterArgs | null | undefined, ctx: ApiContext): ReportFilter {
   const f = args ?? {};
-  const years = yearRange(f, 'filter');
+  const years = yearRange(f, 'filter', ctx.state.yearSpan);
   return {
     agency: f.agency ?? null,
     ...regionFilter(f.region, ctx.state.regions, 'filter.region'),

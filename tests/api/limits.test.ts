@@ -3,12 +3,13 @@
  * (static cost and page-size complexity), too many tokens, too large a page or comparison, a
  * query past its time; and wrong arguments are BAD_USER_INPUT naming the argument.
  */
+import { readFileSync } from 'node:fs';
 import { request as httpRequest, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from '../../api/server.ts';
 import { DEFAULT_LIMITS } from '../../api/limits.ts';
-import { example, gql, startApi } from './helpers.ts';
+import { example, get, gql, startApi } from './helpers.ts';
 
 let api: Api;
 beforeAll(async () => {
@@ -82,9 +83,22 @@ describe('query limits', () => {
     expect(r.body.errors![0].message).toMatch(/Token limit of 2000 exceeded/);
   });
 
-  it('hides field suggestions', async () => {
+  it('suggests the field meant, and serves the limits page a refusal points at', async () => {
     const r = await gql(api, '{ release { versio } }');
-    expect(r.body.errors![0].message).toBe('Cannot query field "versio" on type "Release". [Suggestion hidden]');
+    expect(r.body.errors![0].message).toBe('Cannot query field "versio" on type "Release". Did you mean "version"?');
+    const doc = await get(api, '/docs/api.md');
+    expect(doc.status).toBe(200);
+    expect(doc.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
+    expect(await doc.text()).toBe(readFileSync('docs/api.md', 'utf8'));
+  });
+
+  it('answers a year the release does not cover with the years it does', async () => {
+    const r = await gql(api, '{ applicationComparison(filter: { year: 2030 }) { groups { newReceived } } }');
+    expect(r.body.errors![0]).toMatchObject({ message: 'This release covers the years 2019–2024; the filter asks for 2030', extensions: { code: 'BAD_USER_INPUT', argument: 'filter.year' } });
+    const before = await gql(api, '{ reports(filter: { yearTo: 2010 }) { totalCount } }');
+    expect(before.body.errors![0].message).toBe('This release covers the years 2019–2024; the filter asks for …–2010');
+    const overlapping = await gql(api, '{ reports(filter: { yearFrom: 2024, yearTo: 2030 }) { totalCount } }');
+    expect(overlapping.body.errors).toBeUndefined();
   });
 
   it("counts a comparison's groups in its cost: fifteen aliases of a 5,000-group comparison are refused, one is not", async () => {
