@@ -136,6 +136,42 @@ describe('/downloads', () => {
   });
 });
 
+describe('what a first-time user sees', () => {
+  const LABEL = '示例数据（生成） / generated sample data';
+
+  it('the demo is labelled generated sample data in GraphQL, GraphiQL, the downloads page and the embed page', async () => {
+    const r = await gql(api, '{ release { generated notice counts { reports generatedReports } } }');
+    const { release } = r.body.data!;
+    expect(release).toMatchObject({ generated: true, notice: expect.stringContaining(`${LABEL}: All ${release.counts.reports} reports of this release were made by gongkai synth`) });
+    expect(release.counts.generatedReports).toBe(release.counts.reports);
+    expect(r.body).toMatchObject({ extensions: { generated: LABEL } });
+    const graphiql = await (await get(api, '/graphql', { accept: 'text/html' })).text();
+    expect(graphiql).toContain(`<title>Gongkai 公开 — GraphQL API (release ${version}) · ${LABEL}</title>`);
+    const page = await (await get(api, '/downloads/')).text();
+    expect(page).toContain(`<h1>Gongkai 公开 — release ${version} · ${LABEL}</h1>`);
+    expect(page).toContain(`<p class="generated" role="note"><strong>${release.notice}</strong></p>`);
+    expect((await (await get(api, '/downloads/catalog.json')).json()).generated).toBe(true);
+    const embed = await (await get(api, '/embed/trend?region=410305')).text();
+    expect(embed).toContain('示例数据（生成）：由 gongkai synth 生成的');
+    // No real government host in what the demo serves about its reports.
+    const urls = await gql(api, '{ reports(first: 100) { edges { node { source { url } } } } }');
+    const hosts = new Set(urls.body.data!.reports.edges.map((e: { node: { source: { url: string } } }) => new URL(e.node.source.url).hostname));
+    for (const host of hosts) expect(host).toMatch(/\.example\.gov\.invalid$/);
+  });
+
+  it('the downloads page says which file to open in Excel and which in DuckDB or pandas, and lists the per-year CSVs', async () => {
+    const page = await (await get(api, '/downloads/')).text();
+    expect(page).toContain('<strong>Excel, WPS, Numbers:</strong> <code>applications_wide.csv</code>');
+    expect(page).toContain('<strong>DuckDB, pandas, R, Arrow:</strong> the Parquet files');
+    expect(page).toContain(`Query them with the <a href="/v/${version}/graphql">GraphQL API</a>`);
+    const catalog = await (await get(api, '/downloads/catalog.json')).json();
+    const apps = catalog.tables.find((t: { name: string }) => t.name === 'applications');
+    expect(apps.byYear.map((f: { label: string }) => f.label)).toEqual(['2019', '2020', '2021', '2022', '2023', '2024']);
+    expect(page).toContain(`<a href="/downloads/${version}/by-year/applications-2023.csv">2023</a>`);
+    expect((await get(api, apps.byYear[0].url)).status).toBe(200);
+  });
+});
+
 describe('/export/comparison.csv', () => {
   it('follows csvUrl to the same groups as CSV with a BOM', async () => {
     const r = await gql(api, example('1-luoyang-counties-2023.graphql'));
@@ -153,14 +189,15 @@ describe('/export/comparison.csv', () => {
     const lines = bytes.toString('utf8').slice(1).trim().split('\r\n');
     const header = lines[0].split(',');
     expect(header.slice(0, 4)).toEqual(['region_code', 'region_name', 'reports', 'new_received']);
-    expect(header).toContain('granted_share');
+    expect(header).toContain('granted_any_share');
+    expect(header).not.toContain('granted_share');
     expect(lines).toHaveLength(groups.length + 1);
     lines.slice(1).forEach((line, i) => {
       const cells = Object.fromEntries(line.split(',').map((v, j) => [header[j], v]));
       expect(cells.region_code).toBe(groups[i].region.code);
       expect(cells.region_name).toBe(groups[i].region.name);
       expect(Number(cells.new_received)).toBe(groups[i].newReceived);
-      expect(Number(cells.granted_share)).toBe(groups[i].grantedShare);
+      expect(Number(cells.granted_any_share)).toBe(groups[i].grantedAnyShare);
       expect(Number(cells.not_held_share)).toBe(groups[i].notHeldShare);
     });
   });

@@ -6,7 +6,8 @@ import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
@@ -283,10 +284,14 @@ describe('publishing is atomic', () => {
       const done = await build({ inputs: ['data/reports/real'], out: releases, cacheDir: null });
       // The build kills itself (SIGKILL: no cleanup runs) once half its files are parsed — the
       // same point however busy the machine is.
-      const script = `const { build } = await import('./pipeline/release/build.ts');
+      const script = join(corpus, 'kill.mts');
+      writeFileSync(
+        script,
+        `const { build } = await import(${JSON.stringify(pathToFileURL(resolve('pipeline/release/build.ts')).href)});
         await build({ inputs: [${JSON.stringify(corpus)}], out: ${JSON.stringify(releases)}, cacheDir: null, jobs: 1,
-          onProgress: (done, total) => { if (done >= total / 2) process.kill(process.pid, 'SIGKILL'); } });`;
-      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore' });
+          onProgress: (done, total) => { if (done >= total / 2) process.kill(process.pid, 'SIGKILL'); } });`,
+      );
+      const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'ignore' });
       const signal = await new Promise((r) => child.on('exit', (_code, sig) => r(sig)));
       expect(signal).toBe('SIGKILL');
       expect(readdirSync(releases).filter((n) => n.startsWith('.build-'))).toHaveLength(1);

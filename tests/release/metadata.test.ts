@@ -46,6 +46,7 @@ interface DataPackage {
 }
 
 const NOW_A = new Date('2026-04-01T09:30:00Z');
+const EXCEL_ROWS = 2000;
 const NOW_B = new Date('2026-05-02T10:00:00Z');
 
 let tmp: string;
@@ -64,8 +65,9 @@ beforeAll(async () => {
   mkdirSync(join(tmp, 'bad'));
   writeFileSync(join(tmp, 'bad', 'empty.html'), '');
   const inputs = ['data/reports/real', join(tmp, 'synth'), join(tmp, 'bad')];
-  a = await build({ inputs, out: join(tmp, 'a'), cacheDir: null, now: NOW_A });
-  b = await build({ inputs, out: join(tmp, 'b'), cacheDir: null, now: NOW_B });
+  // by-year/ files cut at 2,000 rows here (Excel's limit in a real build), so parts are made.
+  a = await build({ inputs, out: join(tmp, 'a'), cacheDir: null, now: NOW_A, excelRows: EXCEL_ROWS });
+  b = await build({ inputs, out: join(tmp, 'b'), cacheDir: null, now: NOW_B, excelRows: EXCEL_ROWS });
   pkg = JSON.parse(read(a.dir, 'datapackage.json')) as DataPackage;
   duck = await openDuck(':memory:');
 });
@@ -162,8 +164,8 @@ describe('datapackage.json', () => {
   it('labels the outcome columns of applications_wide with the rows of codes.ts', () => {
     const fields = resource('applications_wide-parquet').schema.fields;
     const rows = [...new Map(LAYOUTS.flatMap((l) => tableDef('applications', l).rows).map((r) => [r.code, r])).values()];
-    expect(fields.slice(0, 7).map((f) => f.name)).toEqual(['report_id', 'agency_id', 'region_code', 'year', 'scope', 'layout', 'applicant']);
-    expect(new Set(fields.slice(7).map((f) => f.name))).toEqual(new Set(rows.map((r) => r.code)));
+    expect(fields.slice(0, 9).map((f) => f.name)).toEqual(['report_id', 'agency_id', 'agency', 'region_code', 'region_name', 'year', 'scope', 'layout', 'applicant']);
+    expect(new Set(fields.slice(9).map((f) => f.name))).toEqual(new Set(rows.map((r) => r.code)));
     for (const row of rows) {
       const f = fields.find((x) => x.name === row.code)!;
       expect(f.type).toBe('integer');
@@ -256,6 +258,60 @@ describe('release.json and CITATION.cff', () => {
     expect(lines[authors + 1]).toMatch(/^ {2}- name: ".+"$/);
     // Every top-level line is "key: value" or a list head: no stray indentation or tabs.
     for (const l of lines.filter(Boolean)) expect(l).toMatch(/^([a-z-]+:( .+)?| {2}- .+)$/);
+  });
+});
+
+describe('spreadsheet files', () => {
+  it('by-year/ holds every row of each long table, a year to a file (in parts past the row limit), each with its header', async () => {
+    const csv = (path: string) => `read_csv('${join(a.dir, path)}', header = true, all_varchar = true)`;
+    let parts = 0;
+    for (const t of TABLE_CODES) {
+      const files = listFiles(join(a.dir, 'by-year')).filter((f) => f.path.startsWith(`${t}-`));
+      const perYear = await query<{ year: string; n: number }>(duck.connection, `SELECT year::VARCHAR AS year, count(*)::INTEGER AS n FROM read_parquet('${join(a.dir, `${t}.parquet`)}') GROUP BY ALL ORDER BY ALL`);
+      const got = new Map<string, number>();
+      for (const f of files) {
+        const [{ n, years }] = await query<{ n: number; years: string }>(duck.connection, `SELECT count(*)::INTEGER AS n, string_agg(DISTINCT year, ',') AS years FROM ${csv(`by-year/${f.path}`)}`);
+        const year = /^[a-z_]+-(\d{4})(?:-\d+)?\.csv$/.exec(f.path)![1];
+        expect(n, f.path).toBeLessThanOrEqual(EXCEL_ROWS);
+        expect(years, f.path).toBe(year);
+        expect(readFileSync(join(a.dir, 'by-year', f.path), 'utf8').startsWith('\ufeffreport_id,'), f.path).toBe(true);
+        got.set(year, (got.get(year) ?? 0) + n);
+        if (/-\d+\.csv$/.test(f.path)) parts++;
+      }
+      expect(Object.fromEntries(got), t).toEqual(Object.fromEntries(perYear.map((y) => [y.year, y.n])));
+      const first = got.get('2023')! > EXCEL_ROWS ? `${t}-2023-1` : `${t}-2023`;
+      expect(resource(first)).toMatchObject({ path: `by-year/${first}.csv`, format: 'csv', encoding: 'utf-8-sig' });
+    }
+    expect(parts).toBeGreaterThan(0);
+  });
+
+  it('applications_wide carries the agency and region names beside their codes', async () => {
+    const rows = await query<{ n: number; named: number; agrees: number }>(
+      duck.connection,
+      `SELECT count(*)::INTEGER AS n, count(w.region_name)::INTEGER AS named,
+              count(*) FILTER (WHERE w.agency = r.agency AND w.region_name IS NOT DISTINCT FROM g.name)::INTEGER AS agrees
+       FROM read_csv('${join(a.dir, 'applications_wide.csv')}', header = true) w
+       JOIN read_parquet('${join(a.dir, 'reports.parquet')}') r USING (report_id)
+       LEFT JOIN read_parquet('${join(a.dir, 'regions.parquet')}') g ON g.code = r.region_code`,
+    );
+    const [wide] = await query<{ n: number }>(duck.connection, `SELECT count(*)::INTEGER AS n FROM read_parquet('${join(a.dir, 'applications_wide.parquet')}')`);
+    expect(rows[0].n).toBe(wide.n);
+    expect(rows[0].n).toBeGreaterThan(150 * 7 - 1);
+    expect(rows[0].agrees).toBe(rows[0].n);
+    expect(rows[0].named).toBeGreaterThan(rows[0].n * 0.9);
+  });
+});
+
+describe('generated sample data', () => {
+  it('is said in release.json, datapackage.json, CITATION.cff and QUALITY.md, with how many reports are generated', () => {
+    const release = JSON.parse(read(a.dir, 'release.json'));
+    const notice = `示例数据（生成） / generated sample data: 150 of the ${a.reports} reports of this release were made by gongkai synth, not published by any agency; their numbers describe no real agency.`;
+    expect(a.generated).toBe(150);
+    expect(release).toMatchObject({ generated: true, notice });
+    expect(release.counts.generated_reports).toBe(150);
+    expect(pkg).toMatchObject({ generated: true, title: expect.stringMatching(/^示例数据（生成） \/ generated sample data — /) });
+    expect(read(a.dir, 'CITATION.cff')).toContain(`abstract: "${notice}`);
+    expect(read(a.dir, 'QUALITY.md').split('\n')).toContain(`**${notice}**`);
   });
 });
 

@@ -81,8 +81,10 @@ describe('quality.json', () => {
              (SELECT count(*) FROM inputs WHERE outcome = 'ignored') AS ignored,
              (SELECT count(*) FROM reports WHERE status = 'ok') AS reports_ok,
              (SELECT count(*) FROM reports WHERE status = 'warnings') AS reports_with_warnings,
-             (SELECT count(*) FROM reports WHERE status = 'failed') AS reports_failed`);
+             (SELECT count(*) FROM reports WHERE status = 'failed') AS reports_failed,
+             (SELECT count(*) FROM reports WHERE generated) AS generated_reports`);
     expect(q.summary).toEqual(s);
+    expect(q.summary.generated_reports).toBe(150);
     expect(q.summary.inputs).toBe(6 + 150 + 4);
     expect(q.summary.ignored).toBe(summary.ignored);
     expect(q.summary.errors).toBe(2);
