@@ -49,6 +49,11 @@ export interface BuildOptions {
   onProgress?: (done: number, total: number) => void;
   /** Data rows per file of by-year/ (default: Excel's limit, 1,048,575; tests cut smaller). */
   excelRows?: number;
+  /**
+   * Reports per slice where the build works through consecutive reports a slice at a time (the
+   * long tables' sort, the changes; default SLICE_REPORTS): tests make several slices of a few reports.
+   */
+  sliceReports?: number;
 }
 
 export interface BuildSummary {
@@ -192,10 +197,10 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
     await deriveCoverage(con);
     const previousDir = previous ? join(options.out, previous) : null;
     const sameParser = previousDir !== null && previousParser(previousDir) === parserFingerprint();
-    const compared = await deriveChanges(con, previousDir, sameParser);
+    const compared = await deriveChanges(con, previousDir, sameParser, options.sliceReports);
     phase('derive');
 
-    const written = await writeTables(con, releaseDir, steps, { excelRows: options.excelRows });
+    const written = await writeTables(con, releaseDir, steps, { excelRows: options.excelRows, sliceReports: options.sliceReports });
     phase('write');
     const quality = await writeQuality(con, releaseDir, written.rows);
     const changes = await writeChanges(con, releaseDir, { previous, compared, sameParser });

@@ -213,7 +213,7 @@ export function wideSelect(from = 'applications'): string {
  * build's memory limit. Files keep their path order in both releases, so a slice's old cells
  * are contiguous and the rid bounds skip the rest.
  */
-export async function deriveChanges(con: DuckDBConnection, previousDir: string | null, sameParser = false): Promise<number | null> {
+export async function deriveChanges(con: DuckDBConnection, previousDir: string | null, sameParser = false, slice = SLICE_REPORTS): Promise<number | null> {
   if (!previousDir) return null;
   const p = (name: string) => `read_parquet('${previousDir.replace(/'/g, "''")}/${name}.parquet')`;
   // The source revision behind each side: the file's SHA-256 and, for fetched files, when it
@@ -232,14 +232,14 @@ export async function deriveChanges(con: DuckDBConnection, previousDir: string |
     UNION ALL
     SELECT 'report_removed', o.report_id, o.source_path, NULL, NULL, NULL, NULL, NULL, o.sha256, NULL, ${oldFetched}, NULL
     FROM ${p('reports')} o ANTI JOIN reports r ON o.report_id = r.report_id`);
-  const slices = (await query<{ slice: number }>(con, `SELECT DISTINCT (rid - 1) // ${SLICE_REPORTS} AS slice FROM compared ORDER BY slice`)).map((r) => r.slice);
+  const slices = (await query<{ slice: number }>(con, `SELECT DISTINCT (rid - 1) // ${slice} AS slice FROM compared ORDER BY slice`)).map((r) => r.slice);
   for (const table of TABLE_CODES) {
     await con.run(`
       CREATE TEMP TABLE old_cells AS
       SELECT c.rid, o.row, o."column", o.value, o.derived_value
       FROM ${p(table)} o JOIN compared c ON c.report_id = o.report_id`);
-    for (const slice of slices) {
-      const within = `rid BETWEEN ${slice * SLICE_REPORTS + 1} AND ${(slice + 1) * SLICE_REPORTS}`;
+    for (const n of slices) {
+      const within = `rid BETWEEN ${n * slice + 1} AND ${(n + 1) * slice}`;
       await con.run(`
         INSERT INTO changes
         WITH n AS (

@@ -56,13 +56,13 @@ function selectOf(spec: TableSpec): string {
  * and appended in turn, make the whole table in order — and no slice is large enough to make
  * DuckDB sort on disk, as one sort of every cell (17 M rows at 100,000 reports) would.
  */
-async function materializeInOrder(con: DuckDBConnection, spec: TableSpec, target: string): Promise<void> {
+async function materializeInOrder(con: DuckDBConnection, spec: TableSpec, target: string, slice: number): Promise<void> {
   if (!spec.order.startsWith('rid,')) throw new Error(`${spec.name}: sliced by rid, so its order must start with rid (got ${spec.order})`);
   const [{ last }] = await query<{ last: number }>(con, 'SELECT coalesce(max(rid), 0) AS last FROM reports');
   const select = (from: number, to: number) =>
     `SELECT ${columnList(spec)}, rid, row_ord, col_ord FROM ${ident(spec.name)} WHERE rid BETWEEN ${from} AND ${to} ORDER BY ${spec.order}`;
-  await con.run(`CREATE TEMP TABLE ${target} AS ${select(1, SLICE_REPORTS)}`);
-  for (let from = SLICE_REPORTS + 1; from <= last; from += SLICE_REPORTS) await con.run(`INSERT INTO ${target} ${select(from, from + SLICE_REPORTS - 1)}`);
+  await con.run(`CREATE TEMP TABLE ${target} AS ${select(1, slice)}`);
+  for (let from = slice + 1; from <= last; from += slice) await con.run(`INSERT INTO ${target} ${select(from, from + slice - 1)}`);
 }
 
 /**
@@ -130,6 +130,8 @@ export interface Written {
 export interface WriteOptions {
   /** Data rows per CSV file of by-year/ (default: Excel's limit; tests use a small one). */
   excelRows?: number;
+  /** Reports per slice of the long tables' sort (default SLICE_REPORTS; tests use a small one). */
+  sliceReports?: number;
 }
 
 export async function writeTables(con: DuckDBConnection, dir: string, timings?: Record<string, number>, options: WriteOptions = {}): Promise<Written> {
@@ -149,7 +151,7 @@ export async function writeTables(con: DuckDBConnection, dir: string, timings?: 
     // file streams back at little memory, while the sorted table, mostly spilled to disk by
     // DuckDB at 100,000 reports, would be read back from its temporary files.
     const source = `${spec.name}_out`;
-    if (spec.partitioned) await materializeInOrder(con, spec, source);
+    if (spec.partitioned) await materializeInOrder(con, spec, source, options.sliceReports ?? SLICE_REPORTS);
     else await con.run(`CREATE TEMP TABLE ${source} AS ${selectOf(spec)}`);
     [{ n: rows[spec.name] }] = await query<{ n: number }>(con, `SELECT count(*) AS n FROM ${source}`);
     step(`${spec.name}.sort`);
