@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const cli = (...args: string[]) =>
-  run('npx', ['tsx', 'pipeline/cli.ts', ...args], { encoding: 'utf8' }).then(
+  // node --import tsx, not npx tsx: the same program without npx's start-up on every call.
+  run(process.execPath, ['--import', 'tsx', 'pipeline/cli.ts', ...args], { encoding: 'utf8' }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );

@@ -3,10 +3,12 @@
  * it listens, answers, and stops on SIGTERM; without a release it names the folder and exits 2.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { tempDirs } from '../temp.ts';
+
+const tempDir = tempDirs();
 
 function serve(...args: string[]) {
   // node itself (not npx), so that SIGTERM reaches the server and no process is left behind
@@ -41,7 +43,7 @@ describe('gongkai serve', () => {
   });
 
   it('names the folder when it holds no release, and exits 2', { timeout: 60_000 }, async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'gongkai-norelease-'));
+    const empty = tempDir('gongkai-norelease-');
     const s = serve('--release', empty);
     expect(await s.exited).toBe(2);
     expect(s.stderr()).toContain(`gongkai serve: no release in ${empty}: it has no release.json.`);

@@ -4,11 +4,13 @@
  * the screenshots (tests/charts/screenshots.ts) into a temporary folder. Skips, saying so,
  * where Debian's chromium is not installed (.ci/run installs it).
  */
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { CHROMIUM, SHOTS, WIDTHS, screenshots, withApiInBrowser } from './screenshots.ts';
+import { tempDirs } from '../temp.ts';
+
+const tempDir = tempDirs();
 
 const available = existsSync(CHROMIUM);
 if (!available) console.warn(`skipping chart browser checks: ${CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)`);
@@ -23,7 +25,7 @@ interface Box {
 
 describe.runIf(available)('charts in a real browser', () => {
   it('screenshots of every kind at 320 and 960 px', { timeout: 180_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gongkai-shots-'));
+    const dir = tempDir('gongkai-shots-');
     const files = await screenshots(inject('demoRelease'), dir);
     expect(files).toHaveLength(SHOTS.length * WIDTHS.length);
     for (const f of files) expect(statSync(f).size).toBeGreaterThan(5000);

@@ -4,8 +4,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -18,12 +17,15 @@ import { openDuck, query } from '../../pipeline/release/duck.ts';
 import { reportId } from '../../pipeline/release/tables.ts';
 import { listReleases, pruneReleases } from '../../pipeline/release/versions.ts';
 import { runSynth } from '../../pipeline/synth/index.ts';
+import { tempDirs } from '../temp.ts';
+
+const tempDir = tempDirs();
 
 const run = promisify(execFile);
 
 /** A folder of inputs: the real reports, 60 generated ones, and three broken files. */
 function makeInputs(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'gongkai-inputs-'));
+  const dir = tempDir('gongkai-inputs-');
   cpSync('data/reports/real', join(dir, 'real'), { recursive: true });
   mkdirSync(join(dir, 'broken'));
   writeFileSync(join(dir, 'broken', 'empty.html'), '');
@@ -55,7 +57,7 @@ let rel: string;
 beforeAll(async () => {
   inputs = makeInputs();
   await runSynth({ out: join(inputs, 'synth'), provinces: ['41'], years: [2019, 2024], seed: 9, limit: 60 });
-  out = mkdtempSync(join(tmpdir(), 'gongkai-releases-'));
+  out = tempDir('gongkai-releases-');
   first = await build({ inputs: [inputs], out, cacheDir: null, now: new Date('2026-01-31T08:00:00Z') });
   rel = first.dir;
 });
@@ -159,7 +161,7 @@ describe('a release', () => {
 
 describe('release-level checks', () => {
   it('a carry-over mismatch planted between two years of one agency is caught', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gongkai-carry-'));
+    const dir = tempDir('gongkai-carry-');
     const seed = readFileSync('data/reports/real/jianxi-district-office-2023.txt', 'utf8');
     // The 2022 report of the same office carries 5 applications forward; 2023 says 0 came over.
     const year2022 = seed
@@ -168,7 +170,7 @@ describe('release-level checks', () => {
       .replace(/(四、结转下年度继续办理\t\t)0\t0\t0\t0\t0\t0\t0/, '$15\t0\t0\t0\t0\t0\t5');
     writeFileSync(join(dir, 'jianxi-2022.txt'), year2022);
     writeFileSync(join(dir, 'jianxi-2023.txt'), seed);
-    const releases = mkdtempSync(join(tmpdir(), 'gongkai-carry-out-'));
+    const releases = tempDir('gongkai-carry-out-');
     const s = await build({ inputs: [dir], out: releases, cacheDir: null });
     const checks = await sql<{ column: string; status: string; expected: number; actual: number; detail: string }>(
       `SELECT "column", status, expected, actual, detail FROM read_parquet('${s.dir}/checks.parquet') WHERE "check" = 'carry_over' ORDER BY seq`,
@@ -187,9 +189,9 @@ describe('release-level checks', () => {
 
 describe('versions', () => {
   it('rebuilding with one input changed lists exactly that file\'s changed cells', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gongkai-change-'));
+    const dir = tempDir('gongkai-change-');
     cpSync('data/reports/real', dir, { recursive: true });
-    const releases = mkdtempSync(join(tmpdir(), 'gongkai-change-out-'));
+    const releases = tempDir('gongkai-change-out-');
     const before = await build({ inputs: [dir], out: releases, cacheDir: null });
     const city = join(dir, 'city-2025-standard.html');
     writeFileSync(city, readFileSync(city, 'utf8').replace('<td>13612</td>', '<td>13613</td>').replace('<td>3</td><td>5</td><td>74</td>', '<td>3</td><td>5</td><td>75</td>'));
@@ -221,9 +223,9 @@ describe('versions', () => {
   });
 
   it('a file removed and a file added are listed as reports removed and added', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gongkai-addrm-'));
+    const dir = tempDir('gongkai-addrm-');
     cpSync('data/reports/real', dir, { recursive: true });
-    const releases = mkdtempSync(join(tmpdir(), 'gongkai-addrm-out-'));
+    const releases = tempDir('gongkai-addrm-out-');
     const before = await build({ inputs: [dir], out: releases, cacheDir: null });
     rmSync(join(dir, 'jianxi-district-office-2023.txt'));
     cpSync(join(dir, 'city-2025-standard.html'), join(dir, 'city-2025-copy.html'));
@@ -246,39 +248,31 @@ describe('versions', () => {
   });
 
   it('two builds of the same inputs give byte-identical Parquet and CSV', async () => {
-    const releases = mkdtempSync(join(tmpdir(), 'gongkai-det-'));
-    const a = await build({ inputs: [inputs], out: releases, cacheDir: null, jobs: 2 });
-    const b = await build({ inputs: [inputs], out: releases, cacheDir: null, jobs: 1 });
+    // The first release (all cores) against one more build on one parse worker.
+    const b = await build({ inputs: [inputs], out: tempDir('gongkai-det-'), cacheDir: null, jobs: 1 });
     const data = (d: string) => readdirSync(d).filter((f) => /\.(parquet|csv)$/.test(f) && !f.startsWith('changes'));
-    expect(data(b.dir)).toEqual(data(a.dir));
-    for (const f of data(a.dir)) expect({ f, hash: sha256File(join(b.dir, f)) }).toEqual({ f, hash: sha256File(join(a.dir, f)) });
+    expect(data(b.dir)).toEqual(data(first.dir));
+    for (const f of data(first.dir)) expect({ f, hash: sha256File(join(b.dir, f)) }).toEqual({ f, hash: sha256File(join(first.dir, f)) });
   });
 
-  it('an unchanged file is served from the cache on the next build', async () => {
-    const releases = mkdtempSync(join(tmpdir(), 'gongkai-cache-'));
-    const cache = mkdtempSync(join(tmpdir(), 'gongkai-cache-dir-'));
+  it('the cache: entries of another parser version are removed, and an unchanged file is served from it on the next build', async () => {
+    const releases = tempDir('gongkai-cache-');
+    const cache = tempDir('gongkai-cache-dir-');
+    mkdirSync(join(cache, 'an-older-parser', 'ab'), { recursive: true });
+    writeFileSync(join(cache, 'an-older-parser', 'ab', 'abcd.json'), '{}');
     const cold = await build({ inputs: ['data/reports/real'], out: releases, cacheDir: cache });
+    expect(readdirSync(cache)).toEqual([parserFingerprint()]);
     const warm = await build({ inputs: ['data/reports/real'], out: releases, cacheDir: cache });
     expect([cold.cached, warm.cached]).toEqual([0, 6]);
     const [{ n }] = await sql<{ n: number }>(`SELECT count(*) FILTER (WHERE cached) AS n FROM read_parquet('${warm.dir}/inputs.parquet')`);
     expect(n).toBe(6);
   });
-
-  it('entries of another parser version are removed by the build, the current ones kept', async () => {
-    const releases = mkdtempSync(join(tmpdir(), 'gongkai-prune-'));
-    const cache = mkdtempSync(join(tmpdir(), 'gongkai-prune-dir-'));
-    mkdirSync(join(cache, 'an-older-parser', 'ab'), { recursive: true });
-    writeFileSync(join(cache, 'an-older-parser', 'ab', 'abcd.json'), '{}');
-    const s = await build({ inputs: ['data/reports/real'], out: releases, cacheDir: cache });
-    expect(s.cached).toBe(0);
-    expect(readdirSync(cache)).toEqual([parserFingerprint()]);
-  });
 });
 
 describe('publishing is atomic', () => {
   it('a build killed midway leaves latest at the previous complete release', async () => {
-    const releases = mkdtempSync(join(tmpdir(), 'gongkai-kill-'));
-    const corpus = mkdtempSync(join(tmpdir(), 'gongkai-kill-corpus-'));
+    const releases = tempDir('gongkai-kill-');
+    const corpus = tempDir('gongkai-kill-corpus-');
     try {
       await runSynth({ out: corpus, provinces: ['41'], years: [2019, 2024], seed: 4, limit: 40 });
       const done = await build({ inputs: ['data/reports/real'], out: releases, cacheDir: null });
@@ -309,8 +303,8 @@ describe('publishing is atomic', () => {
   });
 
   it('two concurrent builds publish two complete releases under different names, one after the other', async () => {
-    const releases = mkdtempSync(join(tmpdir(), 'gongkai-conc-'));
-    const cli = () => run('npx', ['tsx', 'pipeline/cli.ts', 'build', 'data/reports/real', '--out', releases, '--no-cache'], { encoding: 'utf8' });
+    const releases = tempDir('gongkai-conc-');
+    const cli = () => run(process.execPath, ['--import', 'tsx', 'pipeline/cli.ts', 'build', 'data/reports/real', '--out', releases, '--no-cache'], { encoding: 'utf8' });
     const [a, b] = await Promise.all([cli(), cli()]);
     const versions = [a.stderr, b.stderr].map((s) => /release (\S+)/.exec(s)![1]).sort();
     expect(new Set(versions).size).toBe(2);
@@ -329,7 +323,7 @@ describe('publishing is atomic', () => {
   });
 
   it('a lock left by a killed build is taken over', async () => {
-    const releases = mkdtempSync(join(tmpdir(), 'gongkai-lock-'));
+    const releases = tempDir('gongkai-lock-');
     try {
       const dead = spawn(process.execPath, ['-e', '0']);
       await new Promise((r) => dead.on('exit', r));
@@ -343,7 +337,7 @@ describe('publishing is atomic', () => {
   });
 
   it('pruning keeps the newest releases and never the one latest points at', () => {
-    const releases = mkdtempSync(join(tmpdir(), 'gongkai-prune-'));
+    const releases = tempDir('gongkai-prune-');
     for (const v of ['2026-11-25.3', '2026-11-26.1', '2026-11-26.2', '2026-11-26.10']) {
       mkdirSync(join(releases, v));
       writeFileSync(join(releases, v, 'release.json'), '{}');

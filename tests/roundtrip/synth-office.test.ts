@@ -4,8 +4,7 @@
  * soffice is installed (CI does not need it: tests/parse/office.test.ts covers the committed
  * fixtures everywhere).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TABLE_CODES } from '../../pipeline/model/codes.ts';
@@ -13,10 +12,13 @@ import { isError } from '../../pipeline/model/record.ts';
 import { parseInput } from '../../pipeline/parse/input.ts';
 import { sofficeAvailable } from '../../pipeline/read/legacy.ts';
 import { runSynth } from '../../pipeline/synth/index.ts';
+import { tempDirs } from '../temp.ts';
+
+const tempDir = tempDirs();
 
 describe.runIf(sofficeAvailable())('generated Word and PDF reports parse back to their ground truth', () => {
   it('every cell, agency, year and layout', { timeout: 300_000 }, async () => {
-    const out = mkdtempSync(join(tmpdir(), 'gongkai-office-synth-'));
+    const out = tempDir('gongkai-office-synth-');
     await runSynth({ out, provinces: ['41'], years: [2019, 2024], seed: 12, styles: ['docx', 'pdf'], limit: 16 });
     const paths = readFileSync(join(out, 'manifest.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
     expect(new Set(paths.map((p) => p.split('.').pop()))).toEqual(new Set(['docx', 'pdf']));
