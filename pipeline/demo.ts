@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type BuildSummary } from './release/build.ts';
-import { builderFingerprint } from './release/cache.ts';
+import { builderFingerprint, sourceFingerprint } from './release/cache.ts';
 import { latestVersion, pruneReleases } from './release/versions.ts';
 import { runSynth, synthConfigFromJson } from './synth/index.ts';
 
@@ -34,10 +34,13 @@ function hash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
-/** Generates the demo corpus unless the one on disk was made from the same config. */
+/**
+ * Generates the demo corpus unless the one on disk was made from the same config by the same
+ * generator (a corpus of an older generator could carry what it no longer writes).
+ */
 export async function ensureDemoCorpus(dir: string, log: (line: string) => void = () => {}): Promise<void> {
   const configText = readFileSync(DEMO_CONFIG, 'utf8');
-  const want = hash(configText);
+  const want = hash(`${configText}\n${sourceFingerprint(['synth'])}`);
   const stampFile = join(dir, STAMP);
   if (existsSync(stampFile) && JSON.parse(readFileSync(stampFile, 'utf8')).config === want) return;
   log(`generating the demo corpus from ${DEMO_CONFIG} into ${dir}`);

@@ -53,6 +53,8 @@ type Column = ManifestColumn;
 
 /** Columns about the download, not the report: the parse never reads them. */
 export const FETCH_COLUMNS = ['fetched_at', 'sha256', 'http_status', 'fetch_error', 'title'] as const satisfies readonly Column[];
+/** Columns a tool writes (fetch, or synth's `generated`), not a person starting a manifest by hand. */
+const WRITTEN_BY_TOOLS = [...FETCH_COLUMNS, 'generated'] as const;
 
 /** Reports exist since the 条例 took effect in 2008; the upper bound only catches typos. */
 const FIRST_YEAR = 2008;
@@ -156,7 +158,7 @@ export function readManifest(csvText: string, folder: string): Map<string, Manif
   const { records, problems } = parseCsv(csvText);
   const rows = new Map<string, ManifestRow>();
   const header = records.shift();
-  if (!header) throw new ManifestError(where, [{ line: 1, message: 'the file is empty; the first line must be the header ' + COLUMNS.filter((c) => !(FETCH_COLUMNS as readonly string[]).includes(c)).join(',') }]);
+  if (!header) throw new ManifestError(where, [{ line: 1, message: 'the file is empty; the first line must be the header ' + COLUMNS.filter((c) => !(WRITTEN_BY_TOOLS as readonly string[]).includes(c)).join(',') }]);
 
   const columns = header.fields.map((f) => f.trim());
   for (const name of columns) {

@@ -22,7 +22,7 @@ describe('parseSynthArgs', () => {
     const o = parseSynthArgs(['--out', 'd', '--config', 'data/demo-corpus.json', '--seed', '5']);
     expect(o.seed).toBe(5);
     expect(o.provinces).toEqual(['41']);
-    expect(o.exclude).toEqual(['410305/general-office/2023']);
+    expect(o.years).toEqual([2019, 2024]);
   });
 
   it.each([

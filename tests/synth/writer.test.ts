@@ -85,7 +85,7 @@ describe('runSynth', () => {
     expect(progress[progress.length - 1]).toBe(1);
 
     const rows = readCsv(readFileSync(join(out, 'manifest.csv'), 'utf8'));
-    expect(rows[0]).toEqual(['path', 'agency', 'region_code', 'year', 'source_url', 'published_at']);
+    expect(rows[0]).toEqual(['path', 'agency', 'region_code', 'year', 'source_url', 'published_at', 'generated']);
     const body = rows.slice(1);
     expect(body.length).toBe(result.reports);
     expect(body.map((r) => r[0])).toEqual([...body.map((r) => r[0])].sort());
@@ -96,7 +96,8 @@ describe('runSynth', () => {
     const expected = new Set(['manifest.csv', ...body.flatMap((r) => [r[0], `truth/${r[0]}.json`])]);
     expect(new Set(files)).toEqual(expected);
 
-    for (const [path, agency, region, year, url, published] of body) {
+    for (const [path, agency, region, year, url, published, generated] of body) {
+      expect(generated).toBe('true');
       expect(path).toMatch(/^41\/\d{6}\/[a-z0-9-]+\/\d{4}\.(html|txt|pdf\.txt)$/);
       const truth = JSON.parse(readFileSync(join(out, 'truth', `${path}.json`), 'utf8')) as SynthTruth;
       expect(truth.path).toBe(path);
@@ -105,7 +106,7 @@ describe('runSynth', () => {
       expect(path.split('/')[1]).toBe(region);
       expect(String(truth.year)).toBe(year);
       expect(truth.source_url).toBe(url);
-      expect(url).toMatch(/^https:\/\/[a-z0-9.-]+\.gov\.cn\//);
+      expect(url).toMatch(/^https:\/\/[a-z0-9.-]+\.example\.gov\.invalid\//);
       expect(truth.published_at).toBe(published);
       expect(published.slice(0, 4)).toBe(String(truth.year + 1));
       expect(truth.style === 'text-pdf').toBe(url.endsWith('.pdf'));
