@@ -338,8 +338,9 @@ describe('scope', () => {
   });
 });
 
-describe('speed', () => {
-  it('normalises 100,000 names in well under a few seconds', () => {
+describe('volume', () => {
+  // How fast is a figure for bench/, not a timed test: a busy machine would fail it.
+  it('normalises 100,000 names, and every one that names its city lands in its county', () => {
     const counties = loadRegions().all.filter((r) => r.level === 'county');
     const kinds = ['人民政府', '人民政府办公室', '教育局', '财政局', '重庆路街道办事处', '城关镇人民政府', '市场监督管理局'];
     const names = Array.from({ length: 100_000 }, (_, i) => {
@@ -347,10 +348,11 @@ describe('speed', () => {
       const city = loadRegions().byCode.get(county.parent!)!;
       return (i % 2 ? city.displayName : '') + county.name + kinds[i % kinds.length];
     });
-    normalizeAgency({ agency: '洛阳市人民政府' });
-    const start = performance.now();
-    for (const agency of names) normalizeAgency({ agency });
-    const ms = performance.now() - start;
-    expect(ms).toBeLessThan(3000);
+    const wrong: string[] = [];
+    names.forEach((agency, i) => {
+      const { region_code } = normalizeAgency({ agency });
+      if (i % 2 && region_code !== counties[i % counties.length].code) wrong.push(`${agency}: ${region_code}`);
+    });
+    expect(wrong.slice(0, 5)).toEqual([]);
   });
 });
