@@ -15,7 +15,7 @@ const files = readdirSync(DIR).filter((f) => f.endsWith('.pdf')).sort();
 
 describe('PDFs of web pages from Chromium and LibreOffice', () => {
   it('covers each producer, with a clipped table and wrapped numbers among them', () => {
-    expect(files).toHaveLength(6);
+    expect(files).toHaveLength(7);
     const quirks = files.flatMap((f) => JSON.parse(readFileSync(`${DIR}/${f.replace(/\.pdf$/, '.truth.json')}`, 'utf8')).quirks as string[]);
     for (const q of ['pdf_chromium', 'pdf_lo_html', 'pdf_lo_docx', 'table_clipped', 'number_wrapped']) expect(quirks).toContain(q);
   });
