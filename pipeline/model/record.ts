@@ -74,13 +74,16 @@ export interface Derived {
  * How a value was read when it was not printed plainly beside its own label. For a row
  * ("table.row"): placed by its position among labelled rows, or, of several placements, the
  * one the accounting rules keep. For a cell ("table.row.column"): repaired from a damaged
- * print (an O read as 0, a stray mark taken out), kept because the row's rules hold with it.
+ * print (an O read as 0, a stray mark taken out), kept because the row's rules hold with it;
+ * or read by OCR from a scan, with the engine's confidence.
  * The values stay in `tables` (they were printed); this says how they were read.
  */
 export interface Reading {
-  basis: 'position' | 'rules' | 'repaired';
+  basis: 'position' | 'rules' | 'repaired' | 'ocr';
   /** The cell as printed, for a repaired value. */
   raw?: string;
+  /** Read by OCR: the engine's confidence in the cell's weakest character, 0–1. */
+  confidence?: number;
 }
 
 export interface ReportRecord {

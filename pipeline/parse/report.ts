@@ -10,6 +10,7 @@ import type { FileLimits } from '../model/limits.ts';
 import type { AgencyIdentity, ParseOutcome, ReportRecord, Warning } from '../model/record.ts';
 import { readDocument, readDocumentAsync } from '../read/formats.ts';
 import type { DocumentModel } from '../read/document.ts';
+import type { OcrOptions } from '../read/ocr.ts';
 import { agencyFromTitle, findPublished, findTitle, findYear } from './metadata.ts';
 import { proactiveItems, statements } from './prose.ts';
 import { proseOf, splitSections } from './sections.ts';
@@ -34,10 +35,15 @@ const TABLE_NAMES: Record<TableCode, string> = {
 /** The year decides the layout only when a table's own words do not (a truncated table). */
 const layoutOfYear = (year: number | null): Layout | null => (year === null ? null : year >= 2021 ? '2021' : '2019');
 
-/** What is known of a file besides its bytes: its row in the folder's manifest.csv; the limits it is read under. */
+/**
+ * What is known of a file besides its bytes: its row in the folder's manifest.csv; the limits it
+ * is read under; how to OCR a scan.
+ */
 export interface ParseContext {
   manifest?: ManifestRow | null;
   limits?: FileLimits;
+  /** Pages without a text layer are OCR'd with this; without it a scan is refused (no_text_layer). */
+  ocr?: OcrOptions;
 }
 
 export function parseDocumentModel(doc: DocumentModel, source: string, hash: string, context: ParseContext = {}): ReportRecord {
@@ -175,7 +181,7 @@ export async function parseReportAsync(bytes: Uint8Array, source: string, contex
   const hash = sha256(bytes);
   try {
     if (bytes.length === 0) throw new InputError('empty_file', 'the file is empty');
-    return finish(await readDocumentAsync(bytes, source, context.limits), source, hash, context);
+    return finish(await readDocumentAsync(bytes, source, context.limits, { ocr: context.ocr }), source, hash, context);
   } catch (err) {
     return failure(err, source, hash);
   }

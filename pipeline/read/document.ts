@@ -18,6 +18,8 @@ export interface Box {
   x0: number;
   x1: number;
   size: number;
+  /** Read by OCR: the engine's confidence in the cell's weakest character, 0–1. */
+  confidence?: number;
 }
 
 export interface TextBlock {

@@ -7,6 +7,7 @@ import { InputError } from '../errors.ts';
 import { DEFAULT_FILE_LIMITS, type FileLimits } from '../model/limits.ts';
 import { decode, decodingWarnings } from './decode.ts';
 import type { DocumentModel } from './document.ts';
+import type { OcrOptions } from './ocr.ts';
 import { readDocx } from './docx.ts';
 import { readHtmlBytes } from './html.ts';
 import { readJson } from './json.ts';
@@ -54,9 +55,14 @@ export function looksBinary(bytes: Uint8Array): boolean {
   return control / n > 0.1;
 }
 
-/** Readers that need to wait (pdfjs-dist reads pages asynchronously). */
-export const ASYNC_READERS: Partial<Record<Format, Reader<Promise<DocumentModel>>>> = {
-  pdf: (bytes, format, limits) => readPdf(bytes, format, 'auto', limits),
+/** What readers may be given besides the bytes and the limits: how to OCR pages without a text layer. */
+export interface ReadOptions {
+  ocr?: OcrOptions;
+}
+
+/** Readers that need to wait (pdfjs-dist reads pages asynchronously; OCR). */
+export const ASYNC_READERS: Partial<Record<Format, (bytes: Uint8Array, format: Format, limits: FileLimits, options: ReadOptions) => Promise<DocumentModel>>> = {
+  pdf: (bytes, format, limits, options) => readPdf(bytes, format, 'auto', limits, options.ocr),
 };
 
 function unsupported(format: Format): InputError {
@@ -75,8 +81,8 @@ export function readDocument(bytes: Uint8Array, name: string, limits: FileLimits
   return reader(bytes, format, limits);
 }
 
-export async function readDocumentAsync(bytes: Uint8Array, name: string, limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<DocumentModel> {
+export async function readDocumentAsync(bytes: Uint8Array, name: string, limits: FileLimits = DEFAULT_FILE_LIMITS, options: ReadOptions = {}): Promise<DocumentModel> {
   const format = sniffFormat(bytes, name);
   const reader = ASYNC_READERS[format];
-  return reader ? reader(bytes, format, limits) : readDocument(bytes, name, limits);
+  return reader ? reader(bytes, format, limits, options) : readDocument(bytes, name, limits);
 }

@@ -29,6 +29,8 @@ export interface Piece {
   size: number;
   /** The word runs on past the page's right edge: what the file holds of it is cut short. */
   cut?: boolean;
+  /** Read by OCR: the engine's confidence in its weakest character, 0–1. */
+  confidence?: number;
 }
 
 export interface PageText {

@@ -7,8 +7,8 @@
  * - every cell keeps its x-range, so that the parser can put the numbers of a row under their
  *   columns (parse/columns.ts) and a cell printed blank stays blank in its column;
  * - a number wrapped inside a narrow cell is joined back into its row.
- * Page numbers and footers are dropped. A PDF without a text layer (a scan) is refused with
- * `no_text_layer`.
+ * Page numbers and footers are dropped. Pages without a text layer (scans) are read by OCR when
+ * it is enabled (ocr.ts); a PDF without text even so is refused with `no_text_layer`.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -16,6 +16,7 @@ import { InputError } from '../errors.ts';
 import { DEFAULT_FILE_LIMITS } from '../model/limits.ts';
 import type { Warning } from '../model/record.ts';
 import { cleanText, unifyRadicals, type Block, type Cell, type DocumentModel } from './document.ts';
+import { noTextMessage, readScannedPages, type OcrOptions } from './ocr.ts';
 import { readTextLayer, type PageText, type PdfLimits, type Piece } from './pdf-text.ts';
 import { PAGE_FOOTER } from './text.ts';
 
@@ -92,6 +93,7 @@ function linesOf(pieces: Piece[], page: number): Line[] {
         last.text += p.text;
         last.x1 = Math.max(last.x1, p.x1);
         if (p.cut) last.cut = true;
+        if (p.confidence !== undefined) last.confidence = Math.min(last.confidence ?? 1, p.confidence);
       } else cells.push({ ...p });
     }
     return { y: line.y, size: line.size, cells, at: `page ${page} line ${i + 1}` };
@@ -136,7 +138,11 @@ function markCutNumbers(lines: Line[]): Warning[] {
   return warnings;
 }
 
-const toCell = (c: Piece): Cell => ({ text: cleanText(c.text), origin: true, box: { x0: c.x0, x1: c.x1, size: c.size } });
+const toCell = (c: Piece): Cell => ({
+  text: cleanText(c.text),
+  origin: true,
+  box: c.confidence === undefined ? { x0: c.x0, x1: c.x1, size: c.size } : { x0: c.x0, x1: c.x1, size: c.size, confidence: c.confidence },
+});
 
 /**
  * A number too wide for its cell wraps: "50" on the line above the row's numbers and "4" on
@@ -182,7 +188,11 @@ function joinWrappedNumbers(lines: Line[]): Line[] {
     const pairs = tops.map((t) => [t, bottoms.find((b) => overlaps(t, b))] as const);
     if (pairs.some(([t, b]) => !b || numbers.some((c) => overlaps(c, t)))) return;
     if (new Set(pairs.map(([, b]) => b)).size !== pairs.length) return;
-    for (const [t, b] of pairs) line.cells.push({ ...t, text: t.text + b!.text, x0: Math.min(t.x0, b!.x0), x1: Math.max(t.x1, b!.x1), y: line.y });
+    for (const [t, b] of pairs) {
+      const joined = { ...t, text: t.text + b!.text, x0: Math.min(t.x0, b!.x0), x1: Math.max(t.x1, b!.x1), y: line.y };
+      if (b!.confidence !== undefined) joined.confidence = Math.min(t.confidence ?? 1, b!.confidence);
+      line.cells.push(joined);
+    }
     line.cells.sort((a, b) => a.x0 - b.x0);
     above.cells = above.cells.filter((c) => !tops.includes(c));
     below.cells = below.cells.filter((c) => !bottoms.includes(c));
@@ -203,11 +213,20 @@ function blocksOf(lines: Line[]): Block[] {
 
 interface PdfJs {
   getDocument(src: Record<string, unknown>): { promise: Promise<PdfDocument> };
+  OPS: Record<string, number>;
 }
-interface PdfDocument {
+export interface PdfPage {
+  getViewport(o: { scale: number }): { height: number; width: number };
+  getTextContent(): Promise<{ items: unknown[] }>;
+  getOperatorList(): Promise<{ fnArray: number[]; argsArray: unknown[][] }>;
+  objs: { get(id: string, callback: (data: unknown) => void): void };
+  commonObjs: { get(id: string, callback: (data: unknown) => void): void };
+  cleanup(): void;
+}
+export interface PdfDocument {
   numPages: number;
-  getPage(n: number): Promise<{ getViewport(o: { scale: number }): { height: number }; getTextContent(): Promise<{ items: unknown[] }>; cleanup(): void }>;
   getMetadata(): Promise<{ info?: unknown }>;
+  getPage(n: number): Promise<PdfPage>;
   destroy(): Promise<void>;
 }
 
@@ -237,14 +256,13 @@ async function importKeepingBuiltins(): Promise<PdfJs> {
 }
 
 let pdfjs: Promise<PdfJs> | undefined;
-const loadPdfJs = () => (pdfjs ??= importKeepingBuiltins());
+export const loadPdfJs = () => (pdfjs ??= importKeepingBuiltins());
 
-/** The words of every page, through pdfjs (files pdf-text.ts leaves to it). */
-async function readWithPdfJs(bytes: Uint8Array, limits: PdfLimits): Promise<{ pages: PageText[]; title?: string }> {
+/** The file opened by pdfjs (the caller destroys it), or the reason it cannot be. */
+export async function openPdfJs(bytes: Uint8Array): Promise<PdfDocument> {
   const { getDocument } = await loadPdfJs();
-  let doc: PdfDocument;
   try {
-    doc = await getDocument({
+    return await getDocument({
       data: new Uint8Array(bytes),
       cMapUrl: join(PDFJS_DIR, 'cmaps') + '/',
       cMapPacked: true,
@@ -259,6 +277,11 @@ async function readWithPdfJs(bytes: Uint8Array, limits: PdfLimits): Promise<{ pa
     if (name === 'PasswordException') throw new InputError('unreadable', 'the PDF is encrypted with a password');
     throw new InputError('unreadable', `not a readable PDF: ${(err as Error).message}`);
   }
+}
+
+/** The words of every page, through pdfjs (files pdf-text.ts leaves to it). */
+async function readWithPdfJs(bytes: Uint8Array, limits: PdfLimits): Promise<{ pages: PageText[]; title?: string }> {
+  const doc = await openPdfJs(bytes);
   try {
     if (doc.numPages > limits.pdfPages) throw new InputError('too_large', `the PDF has ${doc.numPages} pages, more than the limit of ${limits.pdfPages} (--max-pdf-pages)`);
     const pages: PageText[] = [];
@@ -280,18 +303,29 @@ async function readWithPdfJs(bytes: Uint8Array, limits: PdfLimits): Promise<{ pa
  * `engine`: 'auto' reads the text layer directly and leaves to pdfjs the files it cannot;
  * 'pdfjs' always uses pdfjs (the tests hold the two to the same records).
  */
-export async function readPdf(bytes: Uint8Array, format = 'pdf', engine: 'auto' | 'pdfjs' = 'auto', limits: PdfLimits = DEFAULT_FILE_LIMITS): Promise<DocumentModel> {
+export async function readPdf(
+  bytes: Uint8Array,
+  format = 'pdf',
+  engine: 'auto' | 'pdfjs' = 'auto',
+  limits: PdfLimits = DEFAULT_FILE_LIMITS,
+  ocr?: OcrOptions,
+): Promise<DocumentModel> {
   const layer = engine === 'auto' ? readTextLayer(bytes, limits) : null;
   const { pages, title } = layer && 'pages' in layer ? layer : await readWithPdfJs(bytes, limits);
+  // Pages without a text layer go to OCR, which adds the words it reads to them.
+  const scan = await readScannedPages(bytes, pages, ocr);
   const lines: Line[] = [];
   let chars = 0;
   pages.forEach((page, i) => {
     chars += page.pieces.reduce((a, p) => a + p.text.length, 0);
     lines.push(...linesOf(page.pieces, i + 1).filter((l) => !isPageFurniture(l, page.height)));
   });
-  if (chars < MIN_TEXT) {
-    throw new InputError('no_text_layer', `the PDF has ${pages.length} page(s) but no text layer (a scan or images): it needs OCR, which is not done yet`);
-  }
+  if (chars < MIN_TEXT) throw new InputError(scan.engine ? 'empty_file' : 'no_text_layer', noTextMessage(pages.length, scan));
   const warnings = markCutNumbers(lines);
-  return { format, meta: title ? { title } : {}, blocks: blocksOf(lines), ...(warnings.length ? { warnings } : {}) };
+  return {
+    format: scan.read.length ? `${format} (ocr: ${scan.engine})` : format,
+    meta: title ? { title } : {},
+    blocks: blocksOf(lines),
+    ...(warnings.length ? { warnings } : {}),
+  };
 }
