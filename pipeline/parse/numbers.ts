@@ -16,13 +16,17 @@ export type Unit = '万元' | '元' | '亿元' | 'count' | '%';
 /**
  * How a number was read from a damaged print (OCR, converters): letters that look like digits
  * inside a run of digits (1O → 10, l2 → 12), a mark before or after the digits (80. → 80), or a
- * mark inside a count (1,52 → 152: 1 or 152? the row's rules decide, row-values.ts).
+ * mark inside a count (1,52 → 152: 1 or 152? the row's rules decide, row-values.ts). The rarer
+ * confusions of OCR (S for 5, B for 8, b for 6, D for 0: `rare_lookalike`) stand only where a
+ * rule of the row confirms them.
  */
-export type Repair = 'lookalike' | 'lone_lookalike' | 'edge_mark' | 'stray_mark' | 'wrapped';
+export type Repair = 'lookalike' | 'lone_lookalike' | 'rare_lookalike' | 'edge_mark' | 'stray_mark' | 'wrapped';
 
-/** Letters OCR reads for digits: only ever taken as digits next to a real digit. */
-const LOOKALIKE_DIGITS = /^[0-9OoIl][0-9OoIl.,]*$/;
-const LOOKALIKE_MAP: Record<string, string> = { O: '0', o: '0', I: '1', l: '1' };
+/** Letters OCR reads for digits: only ever taken as digits next to a real digit (or alone in a cell). */
+const LOOKALIKE_DIGITS = /^[0-9OoIlSBbD][0-9OoIlSBbD.,]*$/;
+const LOOKALIKE_MAP: Record<string, string> = { O: '0', o: '0', I: '1', l: '1', S: '5', B: '8', b: '6', D: '0' };
+const COMMON_LOOKALIKES = /[OoIl]/;
+const RARE_LOOKALIKES = /[SBbD]/;
 /** A mark inside digits that is neither a thousands separator nor (in a count) a decimal point. */
 const STRAY_MARK = /^\d+[,.]\d+$/;
 /** Marks before or after the digits: dust on the scan, never part of a number. */
@@ -67,7 +71,7 @@ function plainDigits(raw: string): number | null {
 }
 
 /** Which repairs weigh more: the strongest one a number needed is the one it carries. */
-const REPAIR_RANK: Record<Repair, number> = { edge_mark: 0, lookalike: 1, lone_lookalike: 2, stray_mark: 3, wrapped: 4 };
+const REPAIR_RANK: Record<Repair, number> = { edge_mark: 0, lookalike: 1, lone_lookalike: 2, rare_lookalike: 3, stray_mark: 4, wrapped: 5 };
 
 /**
  * Digits from a damaged print: marks at the edges taken off (80. → 80), look-alike letters
@@ -90,9 +94,13 @@ function readDamaged(text: string): [string, Repair] | null {
     // A lone l or I may be a 1, or a ruling line: only a rule can tell.
     s = '1';
     worse('lone_lookalike');
-  } else if (LOOKALIKE_DIGITS.test(s) && /\d/.test(s) && /[OoIl]/.test(s)) {
-    s = s.replace(/[OoIl]/g, (c) => LOOKALIKE_MAP[c]);
-    worse('lookalike');
+  } else if (/^[SBbD]$/.test(s)) {
+    s = LOOKALIKE_MAP[s];
+    worse('rare_lookalike');
+  } else if (LOOKALIKE_DIGITS.test(s) && /\d/.test(s) && (COMMON_LOOKALIKES.test(s) || RARE_LOOKALIKES.test(s))) {
+    const rare = RARE_LOOKALIKES.test(s);
+    s = s.replace(/[OoIlSBbD]/g, (c) => LOOKALIKE_MAP[c]);
+    worse(rare ? 'rare_lookalike' : 'lookalike');
   }
   // A point is a decimal point here (a count's stray point is taken out by the row, which
   // knows its column); a comma that separates no thousands is a stray mark.

@@ -19,6 +19,8 @@ export interface RowValues {
   cellRaws?: string[];
   /** Cells read from a damaged print (1O → 10), kept because the row's rules hold with them. */
   repairs?: (Repair | undefined)[];
+  /** Cells read by OCR: the engine's confidence in each. */
+  confidences?: (number | undefined)[];
   /** Values recovered from run-together or split digits, when the rules leave one answer. */
   derived?: { values: number[]; raw: string; rule: string };
   /** Several divisions keep the row's rules: the table may still choose one (table3.ts). */
@@ -71,20 +73,36 @@ class OneValuePerColumn implements RowValues {
   get cellRaws(): string[] {
     return this.cells.map(rawOf);
   }
+  get confidences(): (number | undefined)[] | undefined {
+    const out = this.cells.map((c) => (c.kind === 'value' ? c.box?.confidence : undefined));
+    return out.some((c) => c !== undefined) ? out : undefined;
+  }
 }
+
+/** Below this confidence (the engine's, in the cell's weakest character) an OCR'd number is in doubt. */
+export const LOW_CONFIDENCE = 0.8;
+
+/** Why a cell's reading is in doubt: a repair of its print, or the OCR engine's low confidence. */
+type Doubt = Repair | 'low_confidence';
 
 /**
  * Repairs that could read two ways — a mark inside the digits (1,52: 152, or 1 and 52?), a lone
- * l (a 1, or a ruling line?), a number wrapped in a narrow cell — stand only where a rule of the
- * row checks them and holds; otherwise the cell is null with a warning. A look-alike letter
- * inside digits (1O) or a mark at the edge (80.) reads one way only and stands.
+ * l (a 1, or a ruling line?), OCR's rarer look-alikes (S, B, b, D), a number wrapped in a narrow
+ * cell — stand only where a rule of the row checks them and holds.
  */
-/** Repairs that only a rule can confirm: the text reads as a number either way. */
-const NEEDS_RULE = new Set<Repair>(['stray_mark', 'lone_lookalike', 'wrapped']);
+const NEEDS_RULE = new Set<Doubt>(['stray_mark', 'lone_lookalike', 'rare_lookalike', 'wrapped']);
 
+/**
+ * A doubtful cell stands only where the row's rules allow it; one that does not is null with a
+ * warning. A repair of NEEDS_RULE needs a rule that checks it and holds. A look-alike letter
+ * inside digits (1O) or a mark at the edge (80.) reads one way only and stands: a rule that fails
+ * with it is reported like any other (the report may be wrong, not the reading). A number OCR
+ * read with low confidence stands unless a rule over it fails and it could be why (the value the
+ * rule asks of it is a count); when no doubtful cell can explain a failure, the check reports it.
+ */
 function confirmRepairs(
   printed: (number | null)[],
-  repairs: (Repair | undefined)[],
+  doubts: (Doubt | undefined)[],
   rules: SumRule[],
   cells: ValueToken[],
   columns: readonly ColumnDef[],
@@ -93,28 +111,40 @@ function confirmRepairs(
 ): void {
   const checked = new Set<number>();
   const failed = new Set<number>();
+  const suspects = new Set<number>();
+  const rawOf = (i: number) => (cells[i].kind === 'value' ? cells[i].parsed.raw : '');
   for (const rule of rules) {
     const members = [...rule.parts, rule.total];
-    if (!members.some((m) => repairs[m]) || members.some((m) => printed[m] === null)) continue;
-    const holds = Math.abs(rule.parts.reduce((a, p) => a + printed[p]!, 0) - printed[rule.total]!) < 1e-9;
+    if (!members.some((m) => doubts[m]) || members.some((m) => printed[m] === null)) continue;
+    const sum = rule.parts.reduce((a, p) => a + printed[p]!, 0);
+    const holds = Math.abs(sum - printed[rule.total]!) < 1e-9;
     for (const m of members) (holds ? checked : failed).add(m);
+    if (holds) continue;
+    for (const m of members) {
+      const doubt = doubts[m];
+      if (!doubt) continue;
+      // The value that would make the rule hold, were this cell the one misread.
+      const wanted = m === rule.total ? sum : printed[rule.total]! - (sum - printed[m]!);
+      if (doubt === 'low_confidence' && Number.isInteger(wanted) && wanted >= 0) suspects.add(m);
+    }
   }
-  repairs.forEach((repair, i) => {
-    if (!repair) return;
-    // A look-alike letter or a mark at the edge reads one way only: it stands, and a rule that
-    // fails with it is reported like any other (the report may be wrong, not the reading).
-    const stands = !NEEDS_RULE.has(repair) || (checked.has(i) && !failed.has(i));
+  doubts.forEach((doubt, i) => {
+    if (!doubt) return;
+    const stands = NEEDS_RULE.has(doubt) ? checked.has(i) && !failed.has(i) : !suspects.has(i);
     if (stands) return;
-    const raw = cells[i].kind === 'value' ? cells[i].parsed.raw : '';
+    const raw = rawOf(i);
+    const cell = cells[i];
+    const confidence = cell.kind === 'value' ? cell.box?.confidence : undefined;
+    const how = doubt === 'low_confidence' ? `was read by OCR as ${printed[i]} with confidence ${confidence?.toFixed(2)}` : `would read as ${printed[i]}`;
     warnings.push({
       code: 'invalid_number',
       where: `${where}.${columns[i].code}`,
       raw,
       at: cells[i].at,
-      message: `"${raw}" would read as ${printed[i]}, but ${failed.has(i) ? "the row's total disagrees" : 'no rule of the row can confirm it'}`,
+      message: `"${raw}" ${how}, but ${failed.has(i) ? "the row's total disagrees" : 'no rule of the row can confirm it'}`,
     });
     printed[i] = null;
-    repairs[i] = undefined;
+    doubts[i] = undefined;
   });
 }
 
@@ -137,6 +167,7 @@ export function resolveRow(
 
   if (cells.length === n) {
     const cellWhere = (i: number) => `${where}.${columns[i].code}`;
+    let doubts: (Doubt | undefined)[] | undefined;
     let repairs: (Repair | undefined)[] | undefined;
     const clipped = layout?.clipped;
     cells.forEach((cell, i) => {
@@ -160,10 +191,17 @@ export function resolveRow(
         printed[i] = value;
         units[i] = cell.parsed.unit;
         if (repair) (repairs ??= new Array(n).fill(undefined))[i] = repair;
+        // A repair that reads one way only is still in doubt where OCR was unsure of the cell.
+        const confidence = cell.box?.confidence;
+        const unsure = confidence !== undefined && confidence < LOW_CONFIDENCE;
+        const doubt = repair && (NEEDS_RULE.has(repair) || !unsure) ? repair : unsure ? 'low_confidence' : undefined;
+        if (doubt) (doubts ??= new Array(n).fill(undefined))[i] = doubt;
       }
     });
-    if (repairs) confirmRepairs(printed, repairs, rules, cells, columns, where, warnings);
-    return new OneValuePerColumn(printed, units, warnings, cells, repairs);
+    if (doubts) confirmRepairs(printed, doubts, rules, cells, columns, where, warnings);
+    // A cell nulled by its rules keeps no repair.
+    repairs?.forEach((_, i) => printed[i] === null && (repairs![i] = undefined));
+    return new OneValuePerColumn(printed, units, warnings, cells, repairs?.some(Boolean) ? repairs : undefined);
   }
 
   const raw = cells.map(rawOf).join(' | ');

@@ -3,6 +3,7 @@ import type { Layout, TableDef, TableCode } from '../model/codes.ts';
 import type { Derived, Reading, TableValues, Warning } from '../model/record.ts';
 import type { UnreadGap } from './align.ts';
 import type { ValueGroup } from './groups.ts';
+import type { RowValues } from './row-values.ts';
 
 export interface TableRead {
   values: TableValues | null;
@@ -15,10 +16,18 @@ export interface TableRead {
   readings: Record<string, Reading>;
 }
 
-/** Reading notes for the repaired cells of a row. */
-export function noteRepairs(read: TableRead, where: string, columns: readonly { code: string }[], rv: { repairs?: (string | undefined)[]; cellRaws?: string[] }): void {
-  rv.repairs?.forEach((repair, i) => {
-    if (repair) read.readings[`${where}.${columns[i].code}`] = { basis: 'repaired', raw: rv.cellRaws?.[i] };
+/**
+ * Reading notes for a row's cells: repaired ones with what was printed, and every number read
+ * by OCR with the engine's confidence.
+ */
+export function noteRepairs(read: TableRead, where: string, columns: readonly { code: string }[], rv: Pick<RowValues, 'repairs' | 'cellRaws' | 'confidences' | 'printed'>): void {
+  const confidences = rv.confidences;
+  columns.forEach((column, i) => {
+    const confidence = confidences?.[i];
+    const note: Reading | null = rv.repairs?.[i] ? { basis: 'repaired', raw: rv.cellRaws?.[i] } : confidence !== undefined && rv.printed[i] !== null ? { basis: 'ocr' } : null;
+    if (!note) return;
+    if (confidence !== undefined) note.confidence = confidence;
+    read.readings[`${where}.${column.code}`] = note;
   });
 }
 

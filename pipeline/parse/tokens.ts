@@ -65,6 +65,8 @@ const TABLE_RULES = /[|｜丨¦[\]]+/g;
 const HAS_TABLE_RULE = /[|｜丨¦[\]]/;
 /** Letters standing where a number belongs (OCR's O for 0, l for 1), with dust around them. */
 const LONE_LOOKALIKE = /^[,.、]*[OoIl]{1,3}[,.、]*$/;
+/** OCR's rarer confusions (S for 5, B for 8, b for 6, D for 0), taken for a number only alone in a cell. */
+const LONE_RARE_LOOKALIKE = /^[SBbD]$/;
 
 function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true, nextCell = ''): void {
   const from = cell === undefined ? 0 : out.length;
@@ -89,7 +91,7 @@ function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true,
     }
     // Most chunks are label text: without a digit, only a null marker (—, 无) can be a value;
     // "1.属于国家秘密", a one-digit enumerator and label words, is all label text (see below).
-    if (LONE_LOOKALIKE.test(chunk)) {
+    if (LONE_LOOKALIKE.test(chunk) || (cell !== undefined && chunks.length === 1 && LONE_RARE_LOOKALIKE.test(chunk))) {
       out.push({ kind: 'value', parsed: parseNumber(chunk), at });
       continue;
     }
