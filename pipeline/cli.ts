@@ -12,12 +12,14 @@
  *   gongkai start                      the demo release, built if needed, served
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, GongkaiError } from './errors.ts';
 import { FILE_LIMIT_FLAGS, inFlagUnit, type FileLimits } from './model/limits.ts';
 import { MANIFEST_FILE, manifestKey, readManifest, type ManifestRow } from './normalize/manifest.ts';
 import { parseInput } from './parse/input.ts';
+import { DEFAULT_ENGINE, DEFAULT_MAX_OCR_PAGES, ENGINES, ocrEngine, type OcrEngineName, type OcrOptions } from './read/ocr.ts';
 import { progressBar } from './progress.ts';
 import { parseSynthArgs, runSynth } from './synth/index.ts';
 import { build } from './release/build.ts';
@@ -31,6 +33,9 @@ commands:
                     a manifest.csv beside the files (path,agency,region_code,year,
                     source_url,published_at) wins over what the files say
                     --pretty   indent the JSON (one object after another)
+                    --ocr paddle|tesseract|off   how pages without a text layer (scans)
+                               are read (default paddle: PP-OCRv4, an optional npm
+                               dependency); --max-ocr-pages 40 per file
   fetch SOURCES --out DIR
                     collect reports from the listing pages named in SOURCES (CSV:
                     agency,region_code,listing_url): pagination, report pages, attachments,
@@ -42,7 +47,8 @@ commands:
                     --user-agent TEXT, --refresh (ignore ETag/Last-Modified)
   build INPUT... --out DIR
                     folders of reports → a versioned release (Parquet, CSV, metadata,
-                    quality report); --jobs N, --no-cache | --cache DIR, --memory-limit 512MB
+                    quality report); --jobs N, --no-cache | --cache DIR, --memory-limit 512MB,
+                    --ocr paddle|tesseract|off, --max-ocr-pages 40 (as for parse)
                     per-file limits (a file over one is an error row, the build goes on):
 ${FILE_LIMIT_FLAGS.map((f) => `                    --${f.flag} N`.padEnd(42) + `${f.help}, default ${inFlagUnit(f.key)}`).join('\n')}
   serve [--release DIR] [--port 4000] [--host 127.0.0.1] [--trust-proxy N]
@@ -103,9 +109,21 @@ function manifestLookup(): (file: string) => Promise<ManifestRow | null> {
 /** How many folders up from a file a manifest.csv is looked for. */
 const MANIFEST_DEPTH = 6;
 
+/** --ocr and --max-ocr-pages → how the parser OCRs scanned pages (undefined: OCR off). */
+function ocrOption(values: { ocr?: string; 'max-ocr-pages'?: string }, threads: number, onPage?: () => void): OcrOptions | undefined {
+  const name = values.ocr ?? DEFAULT_ENGINE;
+  if (name === 'off') return undefined;
+  if (!(name in ENGINES)) throw new CliError(`--ocr must be one of ${[...Object.keys(ENGINES), 'off'].join(', ')}, got ${name}`);
+  const maxPages = wholeNumber('max-ocr-pages', values['max-ocr-pages'], DEFAULT_MAX_OCR_PAGES, 1);
+  return { engine: ocrEngine(name as OcrEngineName, threads), maxPages, ...(onPage ? { onPage } : {}) };
+}
+
+const OCR_FLAGS = { ocr: { type: 'string' }, 'max-ocr-pages': { type: 'string' } } as const;
+
 async function parse(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { pretty: { type: 'boolean' }, debug: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { pretty: { type: 'boolean' }, debug: { type: 'boolean' }, ...OCR_FLAGS } });
   if (positionals.length === 0) throw new CliError('parse needs at least one FILE');
+  const ocr = ocrOption(values, availableParallelism());
   const manifestOf = manifestLookup();
   let failed = 0;
   for (const file of positionals) {
@@ -118,7 +136,7 @@ async function parse(argv: string[]): Promise<void> {
       failed++;
       continue;
     }
-    const outcome = await parseInput(bytes, file, { manifest: await manifestOf(file) });
+    const outcome = await parseInput(bytes, file, { manifest: await manifestOf(file), ocr });
     if ('error' in outcome) failed++;
     process.stdout.write(`${values.pretty ? JSON.stringify(outcome, null, 2) : JSON.stringify(outcome)}\n`);
   }
@@ -170,6 +188,7 @@ async function buildCommand(argv: string[]): Promise<void> {
       'no-cache': { type: 'boolean' },
       cache: { type: 'string' },
       'memory-limit': { type: 'string' },
+      ...OCR_FLAGS,
       ...Object.fromEntries(FILE_LIMIT_FLAGS.map((f) => [f.flag, { type: 'string' as const }])),
     },
   });
@@ -178,6 +197,8 @@ async function buildCommand(argv: string[]): Promise<void> {
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new CliError(`--jobs must be a whole number ≥ 1, got ${values.jobs}`);
   const bar = progressBar('build');
+  const ocr = ocrOption(values, 1);
+  let files: [number, number] = [0, 0];
   try {
     const s = await build({
       inputs: positionals,
@@ -186,7 +207,9 @@ async function buildCommand(argv: string[]): Promise<void> {
       cacheDir: values['no-cache'] ? null : values.cache,
       memoryLimit: values['memory-limit'],
       limits: fileLimitsOf(values),
-      onProgress: (done, total) => bar.update(done, total),
+      ocr: ocr ? { engine: (values.ocr ?? DEFAULT_ENGINE) as OcrEngineName, maxPages: ocr.maxPages } : null,
+      onProgress: (done, total) => bar.update(...(files = [done, total])),
+      onOcrPages: (pages) => bar.update(...files, `${pages} pages OCR'd`),
     });
     bar.stop();
     console.error(
@@ -195,7 +218,7 @@ async function buildCommand(argv: string[]): Promise<void> {
         `${s.ignored ? `; ${s.ignored} other files ignored` : ''}\n` +
         (s.notFetched ? `  ${s.notFetched} reports listed but not fetched (coverage: unfetched; QUALITY.md says why)\n` : '') +
         (s.generated ? `  ${s.generated} reports are generated sample data (gongkai synth): the release is labelled so\n` : '') +
-        `  ${s.cached} from cache, ${(s.ms / 1000).toFixed(1)} s` +
+        `  ${s.cached} from cache${s.ocrPages ? `, ${s.ocrPages} scanned pages read by OCR` : ''}, ${(s.ms / 1000).toFixed(1)} s` +
         (s.previous
           ? `\n  since ${s.previous}: ${s.changes.reports_added} reports added, ${s.changes.reports_removed} removed, ${s.changes.cells_changed} cells changed (CHANGES.md)`
           : ''),

@@ -93,9 +93,9 @@ export function ocrIdentity(settings: OcrSettings | null): string {
   return `tesseract-${tesseract.status === 0 ? tesseract.stdout.split('\n')[0].trim().replace(/\s+/g, '-') : 'missing'}`;
 }
 
-/** The reader's OCR options in a parse worker: the engine loaded on first use, each page read reported on `progress`. */
-export function ocrForWorker(settings: OcrSettings, progress?: { postMessage(message: unknown): void }): OcrOptions {
-  return { engine: ocrEngine(settings.engine, settings.threads), maxPages: settings.maxPages, ...(progress ? { onPage: () => progress.postMessage(1) } : {}) };
+/** The reader's OCR options in a parse worker: the engine loaded on first use, `onPage` called as each page is read. */
+export function ocrForWorker(settings: OcrSettings, onPage?: () => void): OcrOptions {
+  return { engine: ocrEngine(settings.engine, settings.threads), maxPages: settings.maxPages, ...(onPage ? { onPage } : {}) };
 }
 
 /** A page with fewer characters than this in its text layer (a scanner's stamp, a page number) has none. */

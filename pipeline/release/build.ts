@@ -8,9 +8,11 @@
  * of `inputs` with its error.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveFileLimits, type FileLimits } from '../model/limits.ts';
+import { DEFAULT_ENGINE, DEFAULT_MAX_OCR_PAGES, ocrIdentity, type OcrEngineName, type OcrSettings } from '../read/ocr.ts';
 import { ParseCache, parserFingerprint } from './cache.ts';
 import { writeChanges, type ChangesSummary } from './changes.ts';
 import { applyReleaseChecks, carryOverChecks, deriveAgencies, deriveChanges, deriveCoverage, deriveRegions, rollupChecks } from './derive.ts';
@@ -54,6 +56,10 @@ export interface BuildOptions {
    * long tables' sort, the changes; default SLICE_REPORTS): tests make several slices of a few reports.
    */
   sliceReports?: number;
+  /** How scanned pages are read: an engine and a page limit per file (default paddle, 40 pages); null: no OCR. */
+  ocr?: { engine: OcrEngineName; maxPages?: number } | null;
+  /** Called with the number of pages OCR has read so far. */
+  onOcrPages?: (pages: number) => void;
 }
 
 export interface BuildSummary {
@@ -72,6 +78,8 @@ export interface BuildSummary {
   /** Reports made by gongkai synth: the release is labelled generated sample data when any are. */
   generated: number;
   cached: number;
+  /** Pages read by OCR (scans; none from the cache). */
+  ocrPages: number;
   /** Files and folders under the inputs set aside, not reports (rows of inputs with outcome ignored). */
   ignored: number;
   ms: number;
@@ -79,6 +87,12 @@ export interface BuildSummary {
   phases: Record<string, number>;
   /** Milliseconds per step: the parse workers and the staging load (parse phase), each table and format (write phase). */
   steps: Record<string, number>;
+}
+
+/** The build's OCR as its workers take it: every core busy, one engine thread per worker. */
+function ocrSettings(ocr: BuildOptions['ocr'], jobs: number): OcrSettings | null {
+  if (ocr === null) return null;
+  return { engine: ocr?.engine ?? DEFAULT_ENGINE, maxPages: ocr?.maxPages ?? DEFAULT_MAX_OCR_PAGES, threads: Math.max(1, Math.floor(defaultJobs() / jobs)) };
 }
 
 /** The parser fingerprint a release was built with (release.json), if it says. */
@@ -96,11 +110,12 @@ function previousParser(dir: string): string | null {
  * parse ends and does not sit on the heap through the DuckDB phases.
  */
 async function parseInputs(
-  options: Pick<BuildOptions, 'inputs' | 'onProgress'>,
-  pool: { jobs: number; cacheDir: string | null; stagingDir: string; limits: FileLimits },
-): Promise<{ inputs: number; setAside: SetAside[]; unfetched: UnfetchedInput[]; counts: { reports: number; errors: number; cached: number } }> {
+  options: Pick<BuildOptions, 'inputs' | 'onProgress' | 'onOcrPages'>,
+  pool: { jobs: number; cacheDir: string | null; stagingDir: string; limits: FileLimits; ocr: OcrSettings | null; fingerprint: string },
+): Promise<{ inputs: number; setAside: SetAside[]; unfetched: UnfetchedInput[]; counts: { reports: number; errors: number; cached: number; ocrPages: number } }> {
   const { files, setAside, unfetched } = findInputs(options.inputs);
-  const counts = { reports: 0, errors: 0, cached: 0 };
+  const counts = { reports: 0, errors: 0, cached: 0, ocrPages: 0 };
+  const onPage = () => options.onOcrPages?.(++counts.ocrPages);
   let done = 0;
   const onResults = (results: ParseResult[]) => {
     for (const r of results) {
@@ -114,7 +129,7 @@ async function parseInputs(
   // Files are sorted by path; their position numbers the reports (staging.ts: rid).
   await parseAll(
     files.map((f, i) => ({ abs: f.abs, path: f.path, bytes: f.bytes, manifest: f.manifest, rid: i + 1 })),
-    { ...pool, onResults },
+    { ...pool, onResults, onPage },
   );
   return { inputs: files.length, setAside, unfetched, counts };
 }
@@ -167,13 +182,16 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
     await con.run(`SET allocator_flush_threshold = '16MB'`);
     await con.run('SET allocator_background_threads = true');
     await createStaging(con);
-    const cache = options.cacheDir === null ? null : new ParseCache(options.cacheDir ?? join('.cache', 'gongkai', 'parse'));
+    const ocr = ocrSettings(options.ocr, jobs);
+    // A record depends on the parser's source and, for a scan, on the OCR engine that read it.
+    const fingerprint = `${parserFingerprint()}.${createHash('sha256').update(ocrIdentity(ocr)).digest('hex').slice(0, 8)}`;
+    const cache = options.cacheDir === null ? null : new ParseCache(options.cacheDir ?? join('.cache', 'gongkai', 'parse'), fingerprint);
     // Stale entries are deleted while the build runs; awaited before it returns.
     pruning = cache?.prune();
     const stagingDir = join(work, 'staging');
     mkdirSync(stagingDir);
     const limits = resolveFileLimits(options.limits);
-    const { inputs, setAside, unfetched, counts } = await parseInputs(options, { jobs, cacheDir: cache?.root ?? null, stagingDir, limits });
+    const { inputs, setAside, unfetched, counts } = await parseInputs(options, { jobs, cacheDir: cache?.root ?? null, stagingDir, limits, ocr, fingerprint });
     collectGarbage();
     const loading = performance.now();
     steps.workers = Math.round(loading - mark);
@@ -225,6 +243,7 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
       failed: summary.reports_failed,
       generated: summary.generated_reports,
       cached: counts.cached,
+      ocrPages: counts.ocrPages,
       ignored: setAside.length,
       ms: Math.round(performance.now() - started),
       phases,

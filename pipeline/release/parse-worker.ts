@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DEFAULT_FILE_LIMITS, inFlagUnit, type FileLimits } from '../model/limits.ts';
+import { ocrForWorker, type OcrSettings } from '../read/ocr.ts';
 import type { ParseOutcome } from '../model/record.ts';
 import { parseInput } from '../parse/input.ts';
 import { sha256 } from '../parse/report.ts';
@@ -23,6 +24,11 @@ import { reportStatus, rowsOfFailedInput, rowsOfReport, type ReportRows } from '
 const cache = workerData?.cacheDir ? new ParseCache(workerData.cacheDir, workerData.fingerprint) : null;
 const staging = new StagingWriter(workerData.stagingDir, workerData.worker);
 const limits: FileLimits = workerData.limits ?? DEFAULT_FILE_LIMITS;
+/**
+ * Scans are OCR'd as the build says. Each page read is reported: the build counts pages, and the
+ * pool gives the file the time limit afresh (a long scan makes progress, it has not hung).
+ */
+const ocr = workerData.ocr ? ocrForWorker(workerData.ocr as OcrSettings, () => post({ progress: true })) : undefined;
 
 /** Errors that depend on the limits of this build, not on the file alone: never cached. */
 const LIMIT_ERRORS = new Set(['too_large', 'too_deep', 'timeout']);
@@ -65,7 +71,7 @@ async function run(task: ParseTask): Promise<Parsed> {
   const key = cache ? cacheKey(sha256(bytes), task.manifest) : null;
   const hit = key ? cache!.get(key) : null;
   if (hit) return { path: task.path, bytes: bytes.length, cached: true, outcome: { ...hit, source: task.path } };
-  const outcome = await parseInput(bytes, task.path, { manifest: task.manifest, limits });
+  const outcome = await parseInput(bytes, task.path, { manifest: task.manifest, limits, ocr });
   if (key && !(isError(outcome) && LIMIT_ERRORS.has(outcome.error.code))) cache!.put(key, outcome);
   return { path: task.path, bytes: bytes.length, cached: false, outcome };
 }

@@ -15,6 +15,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FileLimits } from '../model/limits.ts';
+import type { OcrSettings } from '../read/ocr.ts';
 import type { ManifestRow } from '../normalize/manifest.ts';
 import { parserFingerprint } from './cache.ts';
 import { rollbackStaging, stageLostFile, type StagingCheckpoint } from './staging-files.ts';
@@ -67,11 +68,11 @@ export interface PoolWorker {
 }
 
 /**
- * What a worker posts: `{ started: true }` as it starts each task (in the order received), and
- * for each batch its results — a bare array, or `{ results, checkpoint }` where the checkpoint
+ * What a worker posts: `{ started: true }` as it starts each task (in the order received),
+ * `{ progress: true }` as the task it runs gets on (a scan's page read), and for each batch its results — a bare array, or `{ results, checkpoint }` where the checkpoint
  * says what the worker has written so far (handed to onWorkerLost should it be lost later).
  */
-export type WorkerMessage<R> = R[] | { results: R[]; checkpoint?: unknown } | { started: true };
+export type WorkerMessage<R> = R[] | { results: R[]; checkpoint?: unknown } | { started: true } | { progress: true };
 
 /** Why a task has no result of its own: its worker was lost while running it. */
 export interface TaskFailure {
@@ -93,11 +94,17 @@ export interface PoolOptions<T, R> {
   workerData: Record<string, unknown>;
   jobs: number;
   onResults: (results: R[]) => void | Promise<void>;
+  /** Called for each `progress` a worker posts. */
+  onProgress?: () => void;
   /** The result of a task whose worker was lost while running it; without it, such a loss rejects. */
   lost?: (task: T, failure: TaskFailure) => R | Promise<R>;
   /** Called, awaited, once a lost worker has stopped: undo what it wrote after `checkpoint`. */
   onWorkerLost?: (workerData: Record<string, unknown>, checkpoint: unknown) => void | Promise<void>;
-  /** Wall time one task may run, from its `started`; past it the worker is stopped. 0: no limit. */
+  /**
+   * Wall time one task may run from its `started` or its last `progress`; past it the worker is
+   * stopped. 0: no limit. A task that reports progress (an OCR'd page) gets the time afresh, so a
+   * long scan is bounded by its pages (the OCR page limit) times this, and a stalled one by this.
+   */
   taskTimeoutMs?: number;
   /** V8 heap of each worker thread (resourceLimits.maxOldGenerationSizeMb). */
   heapMb?: number;
@@ -237,6 +244,11 @@ export async function runPool<T, R>(tasks: readonly T[], options: PoolOptions<T,
             arm(live);
             return;
           }
+          if ('progress' in message) {
+            arm(live);
+            options.onProgress?.();
+            return;
+          }
           const batch = live.batches.shift();
           if (!batch) return;
           const { results, checkpoint } = Array.isArray(message) ? { results: message, checkpoint: live.checkpoint } : message;
@@ -263,16 +275,36 @@ export async function runPool<T, R>(tasks: readonly T[], options: PoolOptions<T,
   }
 }
 
-/** Parses every task on `jobs` parse workers, calling `onResults` for each batch as it arrives. */
+/**
+ * Parses every task on `jobs` parse workers, calling `onResults` for each batch as it arrives.
+ * Scanned pages are OCR'd in the workers as `ocr` says; each page read calls `onPage` and gives
+ * its file the time limit afresh.
+ */
 export function parseAll(
   tasks: ParseTask[],
-  options: { jobs: number; cacheDir: string | null; stagingDir: string; limits: FileLimits; onResults: (results: ParseResult[]) => void | Promise<void> },
+  options: {
+    jobs: number;
+    cacheDir: string | null;
+    stagingDir: string;
+    limits: FileLimits;
+    onResults: (results: ParseResult[]) => void | Promise<void>;
+    ocr?: OcrSettings | null;
+    fingerprint?: string;
+    onPage?: () => void;
+  },
 ): Promise<void> {
   return runPool<ParseTask, ParseResult>(tasks, {
     script: new URL('./worker-boot.mjs', import.meta.url),
-    workerData: { cacheDir: options.cacheDir, fingerprint: parserFingerprint(), stagingDir: options.stagingDir, limits: options.limits },
+    workerData: {
+      cacheDir: options.cacheDir,
+      fingerprint: options.fingerprint ?? parserFingerprint(),
+      stagingDir: options.stagingDir,
+      limits: options.limits,
+      ocr: options.ocr ?? null,
+    },
     jobs: options.jobs,
     onResults: options.onResults,
+    onProgress: options.onPage,
     taskTimeoutMs: options.limits.timeoutMs,
     heapMb: options.limits.heapMb,
     lost: (task, failure) => stageLostFile(options.stagingDir, task, failure),
