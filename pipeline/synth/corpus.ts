@@ -13,6 +13,7 @@ import { DEFAULT_LABELS, type LabelStyle } from './labels.ts';
 import { agencySeries, printedTables, sumFacts, type PrintedTables, type YearFacts } from './numbers.ts';
 import { composeDocument } from './prose.ts';
 import { Rng } from './random.ts';
+import type { ScanRecipe } from './scan.ts';
 import { STYLE_DEFS, STYLES, type SynthStyle } from './styles.ts';
 import { publicationDate, siteOf, sourceUrl } from './urls.ts';
 import { tableDef } from '../model/codes.ts';
@@ -97,6 +98,8 @@ export interface SynthReport {
   text: string;
   truth: SynthTruth;
   manifest: ManifestRow;
+  /** A scan: the PDF converted from `bytes` is scanned this way (scan.ts), and the seal's cells added to the truth. */
+  scan?: ScanRecipe;
 }
 
 interface ReportSpec {
@@ -350,6 +353,7 @@ function renderReport(config: SynthConfig, spec: ReportSpec, facts: YearFacts): 
     text: rendered.text,
     truth,
     manifest: { path, agency: name, region_code: agency.regionCode, year, source_url: url, published_at: when.date, generated: true },
+    ...(rendered.scan ? { scan: rendered.scan } : {}),
   };
 }
 

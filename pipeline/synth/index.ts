@@ -7,14 +7,15 @@
  * It never imports the parser (pipeline/parse, pipeline/read): reports come from its own
  * templates, so parser bugs cannot leak into the ground truth.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CliError } from '../errors.ts';
 import { checkProvinces, checkShare, checkStyles, checkYears, SYNTH_DEFAULTS, type SynthOptions } from './args.ts';
-import { manifestCsv, planCorpus, truthJson, type ManifestRow, type SynthConfig } from './corpus.ts';
+import { manifestCsv, planCorpus, truthJson, type ManifestRow, type SynthConfig, type SynthReport } from './corpus.ts';
 import { printAll, requireChromium } from './chromium.ts';
 import { convertAll, requireSoffice, writeHtmlFor, type Conversion } from './office.ts';
+import { requireScanTools, scanPdf } from './scan.ts';
 import { STYLE_DEFS } from './styles.ts';
 
 export { parseSynthArgs, synthConfigFromJson, SYNTH_USAGE, type SynthOptions } from './args.ts';
@@ -65,19 +66,26 @@ export async function runSynth(options: SynthOptions): Promise<SynthResult> {
   };
   const rows: ManifestRow[] = [];
   const conversions: Conversion[] = [];
+  const scans: { pdf: string; target: string; truthFile: string; truth: SynthReport['truth']; recipe: NonNullable<SynthReport['scan']> }[] = [];
   // A missing tool is an error before anything is written.
   const kinds = new Set(config.styles.map((s) => STYLE_DEFS[s].convert));
   if (kinds.has('chromium-pdf')) requireChromium();
   if ([...kinds].some((k) => k && k !== 'chromium-pdf')) requireSoffice();
+  if (config.styles.includes('scan')) requireScanTools();
   let done = 0;
   for (const report of corpus.reports()) {
     const file = join(options.out, report.path);
     const truthFile = join(options.out, 'truth', `${report.path}.json`);
     ensureDir(dirname(file));
     ensureDir(dirname(truthFile));
-    // Word and PDF: the HTML now, LibreOffice or Chromium converts it after the loop.
+    // Word and PDF: the HTML now, LibreOffice or Chromium converts it after the loop; a scan is
+    // made from its PDF after that.
     const kind = STYLE_DEFS[report.truth.style].convert;
-    if (kind) conversions.push(writeHtmlFor(file, report.bytes, kind));
+    if (report.scan && kind) {
+      const pdf = `${file}.tmp-${process.pid}.print.pdf`;
+      conversions.push(writeHtmlFor(pdf, report.bytes, kind));
+      scans.push({ pdf, target: file, truthFile, truth: report.truth, recipe: report.scan });
+    } else if (kind) conversions.push(writeHtmlFor(file, report.bytes, kind));
     else writeAtomic(file, report.bytes);
     writeAtomic(truthFile, truthJson(report.truth));
     rows.push(report.manifest);
@@ -90,6 +98,14 @@ export async function runSynth(options: SynthOptions): Promise<SynthResult> {
   if (office.length) convertAll(office);
   const printed = conversions.filter((c) => c.kind === 'chromium-pdf');
   if (printed.length) await printAll(printed);
+  for (const { pdf, target, truthFile, truth, recipe } of scans) {
+    const tmp = `${target}.tmp-${process.pid}`;
+    const unreadable = scanPdf(pdf, tmp, recipe);
+    renameSync(tmp, target);
+    rmSync(pdf, { force: true });
+    // The seal's cells are known only now: the truth is written again with them.
+    if (unreadable.length) writeAtomic(truthFile, truthJson({ ...truth, unreadable: [...new Set([...(truth.unreadable ?? []), ...unreadable])].sort() }));
+  }
   ensureDir(options.out);
   writeAtomic(join(options.out, 'manifest.csv'), manifestCsv(rows));
   return { reports: done, files: done * 2 + 1, ms: Math.round(performance.now() - started) };

@@ -11,6 +11,7 @@ import type { LabelStyle } from './labels.ts';
 import type { Block } from './prose.ts';
 import type { Rng } from './random.ts';
 import { printable } from './office.ts';
+import { colorValues, markValues, scanLook, scanQuirks, type ScanRecipe } from './scan.ts';
 import { renderHtml, type HtmlLook, type PageInfo } from './render-html.ts';
 import { REVIEW_HEADER_FORMS, renderMarkdownPdf, type MdLook } from './render-md.ts';
 import { OCR_NOISE, OCR_SEPARATORS, renderOcr, type OcrLook } from './render-ocr.ts';
@@ -21,8 +22,11 @@ import { TABLE_CODES } from '../model/codes.ts';
 
 /** The styles a corpus mixes by default. */
 export const STYLES = ['html-utf8', 'html-gbk', 'text-tab', 'text-pipe', 'text-cells', 'text-pdf'] as const;
-/** Word and PDF, made through LibreOffice: only when asked for (--styles docx,pdf). */
-export const OFFICE_STYLES = ['docx', 'pdf'] as const;
+/**
+ * Word and PDF, made through LibreOffice, and PDFs of scanned pages made from those PDFs
+ * (scan.ts): only when asked for (--styles docx,pdf,scan).
+ */
+export const OFFICE_STYLES = ['docx', 'pdf', 'scan'] as const;
 /**
  * Renderings with the damage real conversions do (markdown from a PDF converter, OCR of a
  * scan): only when asked for (--styles md-pdf,text-ocr), so the default mix stays as it is.
@@ -60,6 +64,8 @@ export interface Rendered {
   unreadable?: string[];
   /** Damage quirks the rendering had no place for (a fragment of a page has no <title>). */
   unapplied?: string[];
+  /** For a scan: how to scan the converted PDF. */
+  scan?: ScanRecipe;
 }
 
 /**
@@ -159,11 +165,33 @@ function renderHtmlStyle(input: RenderInput, gbk: boolean): Rendered {
 }
 
 /** Print-ready HTML for LibreOffice: the bare article with a title and tables that fit A4. */
-function renderOfficeHtml(input: RenderInput): Rendered {
-  const article = renderHtml({ title: input.title, blocks: input.blocks, grids: grids(input, 'rowspan', 'four'), page: input.page }, { frame: 'bare', cells: 'plain', charset: 'utf-8', charsetForm: 'meta-charset', headings: 'p', tableAttrs: '' });
+function renderOfficeHtml(input: RenderInput, header: GridOptions['header'] = 'rowspan', proactiveGrid: GridOptions['proactiveGrid'] = 'four'): Rendered {
+  const article = renderHtml({ title: input.title, blocks: input.blocks, grids: grids(input, header, proactiveGrid), page: input.page }, { frame: 'bare', cells: 'plain', charset: 'utf-8', charsetForm: 'meta-charset', headings: 'p', tableAttrs: '' });
   const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(article)?.[1] ?? article;
   const text = printable(input.title, body.replace(/<h1[^>]*>[\s\S]*?<\/h1>/, ''));
   return { text, bytes: new Uint8Array(Buffer.from(text, 'utf8')), quirks: ['libreoffice'] };
+}
+
+/**
+ * A scan: the print-ready PDF of either header form and table 2 grid, its printed values
+ * coloured so that the scanner can tell which cells its seal covers (scan.ts).
+ */
+function renderScan(input: RenderInput): Rendered {
+  const { rng } = input;
+  const header = rng.chance(0.5) ? 'empty-cells' : 'rowspan';
+  const five = input.layout === '2019' && rng.chance(0.35) ? 'five' : 'four';
+  const marked = markValues(input.value);
+  const office = renderOfficeHtml({ ...input, value: marked.value }, header, five);
+  const text = colorValues(office.text);
+  const look = scanLook(rng, sealText(input.title));
+  const quirks = [...office.quirks, ...scanQuirks(look), ...(five === 'five' ? ['proactive_five_column_grid'] : [])];
+  return { text, bytes: new Uint8Array(Buffer.from(text, 'utf8')), quirks, scan: { look, cells: marked.cells } };
+}
+
+/** What a seal says: the agency of the title (its first ten characters). */
+function sealText(title: string): string {
+  const agency = title.replace(/\s+/g, '').replace(/^\d{4}年(?:度)?/, '').split(/\d{4}年/)[0] || title;
+  return [...agency.replace(/政府信息公开.*$/, '')].slice(0, 10).join('');
 }
 
 const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
@@ -232,6 +260,19 @@ export const STYLE_DEFS: Record<SynthStyle, StyleDef> = {
   'pdf-chromium': { ...PRINT_BASE, style: 'pdf-chromium', convert: 'chromium-pdf', render: (input) => renderPrintStyle(input, 'chromium') },
   'pdf-lo-html': { ...PRINT_BASE, style: 'pdf-lo-html', convert: 'writer-web-pdf', render: (input) => renderPrintStyle(input, 'writer-web') },
   'pdf-lo-docx': { ...PRINT_BASE, style: 'pdf-lo-docx', convert: 'word-pdf', render: (input) => renderPrintStyle(input, 'writer-docx') },
+  scan: {
+    style: 'scan',
+    ext: 'pdf',
+    encoding: 'utf-8',
+    weight: 10,
+    blankShare: 0.05,
+    blankMarks: HTML_BLANKS,
+    thousandsShare: 0.02,
+    halfWidthShare: 0.05,
+    convert: 'pdf',
+    damage: null,
+    render: renderScan,
+  },
   'html-gbk': {
     style: 'html-gbk',
     ext: 'html',
