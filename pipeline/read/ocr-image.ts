@@ -25,13 +25,12 @@ export function toGray(pixels: Uint8Array | Uint8ClampedArray, width: number, he
     for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = pixels[y * stride + (x >> 3)] & (0x80 >> (x & 7)) ? 255 : 0;
   } else {
     const step = kind === 'rgb' ? 3 : 4;
+    // The red channel: it sees black text and rules as dark and red ink — a seal, a red
+    // letterhead — as light, so a seal stamped across a table fades out while the text and rules
+    // under it (dark in every channel) stay dark. Light, clearly red pixels are paper outright.
     for (let i = 0, p = 0; i < data.length; i++, p += step) {
       const r = pixels[p];
-      const g = pixels[p + 1];
-      const b = pixels[p + 2];
-      // Red ink (a seal, a red letterhead) is paper here: text is printed in black, and where
-      // a seal covers it the black stays black.
-      data[i] = r > 140 && r - Math.max(g, b) > 70 ? 255 : (r * 77 + g * 150 + b * 29) >> 8;
+      data[i] = r > 140 && r - Math.max(pixels[p + 1], pixels[p + 2]) > 50 ? 255 : r;
     }
   }
   return { width, height, data };
@@ -222,7 +221,31 @@ function runsAlong(img: Gray, vertical: boolean, minLength: number, threshold: n
       rule.to = Math.max(rule.to, run.to);
     } else rules.push({ ...run });
   }
-  return rules.sort((a, b) => a.at - b.at || a.from - b.from);
+  return rules.filter((r) => alone(img, r, vertical, threshold)).sort((a, b) => a.at - b.at || a.from - b.from);
+}
+
+/** Pixels beside a rule, this far off its edge, are looked at to tell it from a row of text. */
+const BESIDE = 3;
+
+/**
+ * A rule stands alone: beside it, on both sides along most of its length, is paper. A row of
+ * ideographs whose top strokes line up makes a long run of ink too, but the rest of the
+ * characters lie beside it.
+ */
+function alone(img: Gray, rule: Rule, vertical: boolean, threshold: number): boolean {
+  const { width: w, height: h, data } = img;
+  const across = vertical ? w : h;
+  const before = rule.at - BESIDE;
+  const after = rule.at + rule.thickness - 1 + BESIDE;
+  if (before < 0 || after >= across) return true;
+  let crowded = 0;
+  let n = 0;
+  for (let pos = rule.from; pos <= rule.to; pos += 2, n++) {
+    const a = vertical ? data[pos * w + before] : data[before * w + pos];
+    const b = vertical ? data[pos * w + after] : data[after * w + pos];
+    if (a < threshold || b < threshold) crowded++;
+  }
+  return crowded <= 0.35 * n;
 }
 
 /**
@@ -287,6 +310,17 @@ export function eraseRules(img: Gray, rules: Rules): Gray {
     }
   }
   return { width: w, height: h, data };
+}
+
+/**
+ * Pixels lighter than `level` made paper-white: the grain of the paper and the scanner's noise,
+ * and the faint ghost a red seal leaves after its red is taken out, are gone; strokes of text,
+ * far darker, stay as they are.
+ */
+export function whiten(img: Gray, level: number): Gray {
+  const data = img.data.slice();
+  for (let i = 0; i < data.length; i++) if (data[i] > level) data[i] = 255;
+  return { width: img.width, height: img.height, data };
 }
 
 /** A part of the raster (clipped to it). */

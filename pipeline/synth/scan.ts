@@ -149,7 +149,7 @@ const SEAL_RED = 'rgb(212,38,46)';
 const MM = 1 / 25.4;
 
 /** The convert arguments that draw a seal on a white square of side `size` px. */
-function sealDrawing(size: number, dpi: number, text: string): string[] {
+export function sealDrawing(size: number, dpi: number, text: string): string[] {
   const c = size / 2;
   const r = 20 * MM * dpi;
   const ring = Math.max(2, Math.round(1.1 * MM * dpi));

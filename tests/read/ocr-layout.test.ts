@@ -54,9 +54,9 @@ describe('the page raster', () => {
     for (const [got, ink] of [[box.x0, 50], [box.y0, 50], [box.x1, 54], [box.y1, 80]]) expect(Math.abs(got - ink)).toBeLessThanOrEqual(3);
   });
 
-  it('reads red ink (a seal) as paper', () => {
-    const rgb = new Uint8Array([220, 30, 40, 20, 20, 20, 250, 250, 250]);
-    expect([...toGray(rgb, 3, 1, 'rgb').data]).toEqual([255, 20, 250]);
+  it('reads red ink (a seal) as paper, and black, and black under red, as dark', () => {
+    const rgb = new Uint8Array([220, 30, 40, 20, 20, 20, 18, 3, 4, 250, 250, 250]);
+    expect([...toGray(rgb, 4, 1, 'rgb').data]).toEqual([255, 20, 18, 250]);
   });
 });
 
