@@ -27,6 +27,8 @@ const ENUMERATOR_AFTER = /^[.、．](?:$|(?=[^0-9０-９\s]))/;
 
 /** Blocks and geometric shapes standing alone: what OCR makes of a blot over a cell. */
 const SMUDGE = /^(?:[\u2580-\u259f\u25a0-\u25ff]+|[※?？]+)$/;
+/** A lone letter (with a speck) alone in a cell: what OCR makes of a digit a seal or a blot covers. */
+const SMUDGED_DIGIT = /^[A-Za-z][.,、]?$/;
 
 /** A digit next to a letter OCR reads for one. */
 const LOOKALIKE_MIX = /[0-9０-９][OoIl]|[OoIl][0-9０-９]/;
@@ -85,7 +87,7 @@ function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true,
     }
     // A smudge or a blot where a number was printed (OCR): an unreadable cell, not a label. A
     // # that begins a line is markdown (## 表二).
-    if (SMUDGE.test(chunk) || (c > 0 && /^#{1,2}$/.test(chunk))) {
+    if (SMUDGE.test(chunk) || (c > 0 && /^#{1,2}$/.test(chunk)) || (cell !== undefined && chunks.length === 1 && SMUDGED_DIGIT.test(chunk) && !LONE_RARE_LOOKALIKE.test(chunk))) {
       out.push({ kind: 'value', parsed: { kind: 'invalid', raw: chunk }, at });
       continue;
     }
