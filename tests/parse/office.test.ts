@@ -1,15 +1,16 @@
 /**
  * Word and PDF versions of real reports, made with LibreOffice (tests/fixtures/office/make.ts):
  * every cell must come back as in the original, blanks included, and the table that breaks
- * across pages must too.
+ * across pages must too; a page of one scanned, read by OCR.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TABLE_CODES } from '../../pipeline/model/codes.ts';
+import { TABLE_CODES, tableDef } from '../../pipeline/model/codes.ts';
 import { isError, type ReportRecord } from '../../pipeline/model/record.ts';
 import { parseInput } from '../../pipeline/parse/input.ts';
 import { parseDocumentModel, parseReport, parseReportAsync } from '../../pipeline/parse/report.ts';
 import { sofficeAvailable } from '../../pipeline/read/legacy.ts';
+import { ocrEngine, paddleInstalled } from '../../pipeline/read/ocr.ts';
 import { readPdf } from '../../pipeline/read/pdf.ts';
 import { readTextLayer } from '../../pipeline/read/pdf-text.ts';
 import { CITY_2025, SHANGHAI_2019, expectTable } from '../fixtures/real-tables.ts';
@@ -64,9 +65,55 @@ describe('PDF with a text layer (rows by baseline, columns by position)', () => 
     expect([...pages]).toEqual(['page 2', 'page 3']);
   });
   it('city-2025-full.pdf (seven pages of prose and tables): every cell', async () => expectCity(await parsed('city-2025-full.pdf')));
-  it('a scan without a text layer is refused with no_text_layer', async () => {
+  it('a PDF without a text layer is refused with no_text_layer when OCR is off, saying how to turn it on', async () => {
     const r = await parseReportAsync(bytes('scan.pdf'), 'scan.pdf');
-    expect(isError(r) && r.error).toEqual({ code: 'no_text_layer', message: expect.stringMatching(/^scan\.pdf: the PDF has 1 page\(s\) but no text layer/) });
+    expect(isError(r) && r.error).toEqual({ code: 'no_text_layer', message: expect.stringMatching(/^scan\.pdf: the PDF has 1 page\(s\) but no text layer .*OCR is off\. To read scans, install the optional OCR packages/) });
+  });
+});
+
+/** The default engine, loaded once for the file; its tests run where the optional packages are installed (npm ci installs them). */
+const paddle = ocrEngine('paddle', 2);
+const ocrInstalled = paddleInstalled();
+
+describe.runIf(ocrInstalled)('scanned pages, read by OCR', () => {
+  it('scan.pdf, whose one page holds neither text nor a picture: OCR finds nothing to read (empty_file)', async () => {
+    const r = await parseReportAsync(bytes('scan.pdf'), 'scan.pdf', { ocr: { engine: paddle, maxPages: 40 } });
+    expect(isError(r) && r.error).toEqual({ code: 'empty_file', message: expect.stringMatching(/OCR \(paddle\) found no text on it: it holds no pictures/) });
+  });
+
+  it('city-2025-scan.pdf: the text pages read from their text layer, the page scanned in colour under a red seal by OCR', async () => {
+    const pages: number[] = [];
+    const r = await parseReportAsync(bytes('city-2025-scan.pdf'), 'city-2025-scan.pdf', { ocr: { engine: paddle, maxPages: 1, onPage: () => pages.push(1) } });
+    if (isError(r)) throw new Error(r.error.message);
+    expect(pages).toHaveLength(1);
+    expect([r.format, r.agency, r.year, r.layout]).toEqual(['pdf (ocr: paddle)', '测试市', 2025, '2021']);
+    for (const table of ['proactive', 'review_litigation'] as const) expectTable(r, table, '2021', CITY_2025[table]);
+    // Table 3, scanned: every number as printed, or null with a warning where the seal's ring
+    // crosses a digit; never another number.
+    const def = tableDef('applications', '2021');
+    const unread: string[] = [];
+    def.rows.forEach((row, i) => {
+      const printed = CITY_2025.applications[i].split(' ').map(Number);
+      row.columns.forEach((c, j) => {
+        const got = r.tables.applications![row.code][c.code];
+        if (got === null) unread.push(`${row.code}.${c.code}`);
+        else expect({ cell: `${row.code}.${c.code}`, got }).toEqual({ cell: `${row.code}.${c.code}`, got: printed[j] });
+      });
+    });
+    expect(unread.length).toBeLessThanOrEqual(4);
+    for (const cell of unread) expect(r.warnings.some((w) => w.where === `applications.${cell}` && ['invalid_number', 'blank_cell'].includes(w.code))).toBe(true);
+    expect(r.checks.filter((c) => c.status === 'fail')).toEqual([]);
+    // Every number read by OCR keeps the engine's confidence; nothing else was OCR'd.
+    const ocrNotes = Object.entries(r.readings).filter(([, n]) => n.confidence !== undefined);
+    expect(ocrNotes.length).toBe(25 * 7 - unread.length);
+    expect(ocrNotes.every(([k, n]) => k.startsWith('applications.') && n.confidence! > 0 && n.confidence! <= 1)).toBe(true);
+    // A cell read from a damaged print ("0." by the seal's ring) is marked with what was printed.
+    for (const n of Object.values(r.readings)) if (n.basis === 'repaired') expect(n.raw).toMatch(/\d/);
+  });
+
+  it('a file with more scanned pages than the limit is too_large', async () => {
+    const r = await parseReportAsync(bytes('city-2025-scan.pdf'), 'city-2025-scan.pdf', { ocr: { engine: paddle, maxPages: 0 } });
+    expect(isError(r) && r.error.code).toBe('too_large');
   });
 });
 

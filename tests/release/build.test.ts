@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { paddleInstalled } from '../../pipeline/read/ocr.ts';
 import { build, type BuildSummary } from '../../pipeline/release/build.ts';
 import { parserFingerprint } from '../../pipeline/release/cache.ts';
 import { openDuck, query } from '../../pipeline/release/duck.ts';
@@ -22,6 +23,8 @@ import { tempDirs } from '../temp.ts';
 const tempDir = tempDirs();
 
 const run = promisify(execFile);
+
+const ocrInstalled = paddleInstalled();
 
 /** A folder of inputs: the real reports, 60 generated ones, and three broken files. */
 function makeInputs(): string {
@@ -87,7 +90,8 @@ describe('a release', () => {
       ['broken/cut.pdf', 'unreadable'],
       ['broken/empty.html', 'empty_file'],
       ['broken/notice.html', 'not_a_report'],
-      ['broken/scan.pdf', 'no_text_layer'],
+      // A page holding nothing: with OCR, nothing to read; without, no text layer.
+      ['broken/scan.pdf', ocrInstalled ? 'empty_file' : 'no_text_layer'],
     ]);
     expect(errors[1].message).toMatch(/broken\/empty\.html: the file is empty/);
     const [{ n }] = await sql<{ n: number }>(`SELECT count(*) AS n FROM read_parquet('${rel}/reports.parquet')`);
@@ -261,11 +265,47 @@ describe('versions', () => {
     mkdirSync(join(cache, 'an-older-parser', 'ab'), { recursive: true });
     writeFileSync(join(cache, 'an-older-parser', 'ab', 'abcd.json'), '{}');
     const cold = await build({ inputs: ['data/reports/real'], out: releases, cacheDir: cache });
-    expect(readdirSync(cache)).toEqual([parserFingerprint()]);
+    expect(readdirSync(cache)).toEqual([expect.stringMatching(new RegExp(`^${parserFingerprint()}\\.`))]);
     const warm = await build({ inputs: ['data/reports/real'], out: releases, cacheDir: cache });
     expect([cold.cached, warm.cached]).toEqual([0, 6]);
     const [{ n }] = await sql<{ n: number }>(`SELECT count(*) FILTER (WHERE cached) AS n FROM read_parquet('${warm.dir}/inputs.parquet')`);
     expect(n).toBe(6);
+  });
+});
+
+describe.runIf(ocrInstalled)('scanned reports', () => {
+  // OCR takes seconds a page, many more on a loaded machine: the test waits for it (and so does
+  // the build: its time limit counts from the engine's last step).
+  it('are read by OCR in the workers, every scanned page counted, the records cached, marked and covered as read', { timeout: 300_000 }, async () => {
+    const dir = tempDir('gongkai-scans-');
+    // Table 4 on a scanned last page (the cheapest page to OCR), and a page holding nothing.
+    cpSync('tests/fixtures/office/city-2025-scan-last.pdf', join(dir, 'city-2025-scan.pdf'));
+    cpSync('tests/fixtures/office/scan.pdf', join(dir, 'blank-scan.pdf'));
+    writeFileSync(join(dir, 'manifest.csv'), 'path,agency,region_code,year,source_url,published_at\ncity-2025-scan.pdf,洛阳市人民政府办公室,410300,2025,,\n');
+    const releases = tempDir('gongkai-scan-releases-');
+    const cache = tempDir('gongkai-scan-cache-');
+    const pages: number[] = [];
+    const cold = await build({ inputs: [dir], out: releases, cacheDir: cache, jobs: 1, onOcrPages: (n) => pages.push(n) });
+    expect([cold.reports, cold.errors, cold.ocrPages, pages]).toEqual([1, 1, 1, [1]]);
+    const [report] = await sql<{ report_id: string; format: string; agency_id: string }>(`SELECT report_id, format, agency_id FROM read_parquet('${cold.dir}/reports.parquet')`);
+    expect(report.format).toBe('pdf (ocr: paddle)');
+    // Every cell of the scanned table as printed, marked as read by OCR with the engine's confidence.
+    const cells = await sql<{ row: string; column: string; value: number; reading: string; ocr_confidence: number }>(
+      `SELECT row, "column", value, reading, ocr_confidence FROM read_parquet('${cold.dir}/review_litigation.parquet') WHERE report_id = '${report.report_id}'`,
+    );
+    expect(cells.filter((c) => c.column === 'total').map((c) => [c.row, c.value])).toEqual([
+      ['review', 790],
+      ['litigation_direct', 56],
+      ['litigation_after_review', 156],
+    ]);
+    expect(cells.every((c) => c.reading === 'ocr' && c.ocr_confidence > 0 && c.ocr_confidence <= 1)).toBe(true);
+    const text = await sql<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM read_parquet('${cold.dir}/applications.parquet') WHERE report_id = '${report.report_id}' AND (reading = 'ocr' OR ocr_confidence IS NOT NULL)`);
+    expect(text[0].n).toBe(0);
+    const coverage = await sql<{ status: string }>(`SELECT status FROM read_parquet('${cold.dir}/coverage.parquet') WHERE agency_id = '${report.agency_id}' AND year = 2025`);
+    expect(coverage.map((c) => c.status)).toEqual(['passing']);
+    // Read again from the cache: no page is OCR'd twice.
+    const warm = await build({ inputs: [dir], out: releases, cacheDir: cache, jobs: 1 });
+    expect([warm.cached, warm.ocrPages]).toEqual([2, 0]);
   });
 });
 
