@@ -4,16 +4,17 @@
  * fixture with an expected record.
  *
  *   npx tsx bench/fidelity.ts [--reports 250] [--styles a,b] [--seed 1] [--variants clean,damaged]
- *                             [--office-reports 30] [--real-dir ../shared/fixtures/real]
+ *                             [--office-reports 30] [--real-dir ../shared/fixtures/real] [--ocr paddle]
  *
  * Each style is generated twice from the same reports: `clean` (no page chrome or heading
  * damage: for the new styles only the conversion's own damage) and `damaged` (every report
  * with chrome and heading damage, --damage 1). Reports are generated in memory and taken every
  * fifth of the corpus (河南省 2019–2024), so that they spread over many agencies; styles made by
  * a conversion tool (docx, pdf and the printed pdf-lo-* through LibreOffice, pdf-chromium
- * through Chromium) are written to a temporary folder, fewer of them, and skipped with a note
- * when the tool is missing. Every file goes through
- * parseReportAsync, the entry PDFs need too.
+ * through Chromium, scans through LibreOffice, poppler, ImageMagick and img2pdf) are written to
+ * a temporary folder, fewer of them, and skipped with a note when a tool is missing. Every file
+ * goes through parseReportAsync, the entry PDFs need too; scans are read by OCR (--ocr, default
+ * paddle).
  *
  * Real fixtures: data/reports/real/<file> against tests/fixtures/real/<file>.expected.json (the
  * reviewed golden record), and against a hand-read <file>.truth.json where there is one, in
@@ -24,12 +25,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseOutcome, ReportRecord } from '../pipeline/model/record.ts';
 import { parseReportAsync } from '../pipeline/parse/report.ts';
 import { findChromium } from '../pipeline/synth/chromium.ts';
+import { DEFAULT_ENGINE, DEFAULT_MAX_OCR_PAGES, ocrEngine, type OcrEngineName, type OcrOptions } from '../pipeline/read/ocr.ts';
 import { ALL_STYLES, planCorpus, runSynth, STYLE_DEFS, synthConfig, type SynthReport, type SynthStyle, type SynthTruth } from '../pipeline/synth/index.ts';
 import { addToTally, emptyTally, scoreReport, worstQuirks, type Expected, type ReportScore, type Tally } from './fidelity-score.ts';
 
@@ -41,6 +43,7 @@ const { values } = parseArgs({
     variants: { type: 'string', default: 'clean,damaged' },
     'office-reports': { type: 'string', default: '30' },
     'real-dir': { type: 'string', default: join('..', 'shared', 'fixtures', 'real') },
+    ocr: { type: 'string', default: DEFAULT_ENGINE },
   },
 });
 const REPORTS = Number(values.reports);
@@ -109,6 +112,10 @@ function* sample(style: SynthStyle, damage: number, count: number): Generator<Sy
 const hasSoffice = () => spawnSync('soffice', ['--version'], { stdio: 'ignore', timeout: 30_000 }).status === 0;
 /** The tool a converted style needs, if it is missing. */
 const missingTool = (kind: string): string | null => (kind === 'chromium-pdf' ? (findChromium() ? null : 'Chromium') : hasSoffice() ? null : 'LibreOffice (soffice)');
+const hasTool = (tool: string, flag: string) => spawnSync(tool, [flag], { stdio: 'ignore', timeout: 30_000 }).status === 0;
+
+/** Scans are read by OCR, with the engine --ocr names. */
+const ocr: OcrOptions = { engine: ocrEngine(values.ocr as OcrEngineName, availableParallelism()), maxPages: DEFAULT_MAX_OCR_PAGES };
 
 /** Styles made by a conversion tool: generated to disk by the writer, read back, removed. */
 async function officeRow(row: RowResult, count: number): Promise<void> {
@@ -120,7 +127,7 @@ async function officeRow(row: RowResult, count: number): Promise<void> {
     for (const truthFile of walk(truthDir).sort()) {
       const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as SynthTruth;
       const path = relative(truthDir, truthFile).replace(/\.json$/, '');
-      const outcome = await parseReportAsync(readFileSync(join(dir, path)), path);
+      const outcome = await parseReportAsync(readFileSync(join(dir, path)), path, { ocr });
       record(row, path, outcome, scoreReport(outcome, expectedOf(truth)), truth);
     }
   } finally {
@@ -140,6 +147,14 @@ for (const style of styles) {
       if (tool) {
         notes.push(`${style}: skipped, ${tool} is not on the PATH`);
         continue;
+      }
+      if (style === 'scan') {
+        const missing = [['pdftoppm', '-v'], ['convert', '-version'], ['img2pdf', '--version']].filter(([tool, flag]) => !hasTool(tool, flag)).map(([tool]) => tool);
+        const engine = await ocr.engine();
+        if (missing.length || typeof engine === 'string') {
+          notes.push(`scan: skipped, ${missing.length ? `${missing.join(', ')} not on the PATH` : engine}`);
+          continue;
+        }
       }
       await officeRow(row, OFFICE_REPORTS);
     } else {

@@ -85,7 +85,7 @@ export const SourceRef = builder.objectRef<ReportRow>('Source').implement({
     path: t.exposeString('source_path', { description: "The input file, relative to the build's working directory" }),
     url: t.exposeString('source_url', { nullable: true, description: 'Where the report was published' }),
     sha256: t.exposeString('sha256', { description: 'SHA-256 of the input bytes' }),
-    format: t.exposeString('format', { nullable: true, description: 'html, text, docx or pdf' }),
+    format: t.exposeString('format', { nullable: true, description: 'html, text, docx or pdf; "pdf (ocr: paddle)" when scanned pages were read by OCR' }),
     publishedAt: t.exposeString('published_at', { nullable: true }),
     fetchedAt: t.exposeString('fetched_at', { nullable: true, description: 'When the file was downloaded by gongkai fetch (ISO 8601, UTC)' }),
   }),

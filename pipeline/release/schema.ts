@@ -102,7 +102,7 @@ export const TABLES: TableSpec[] = [
       c('source_url', 'VARCHAR', 'Where the report was published (manifest or page)', '原文链接'),
       c('published_at', 'VARCHAR', 'Publication date as given', '发布日期'),
       c('fetched_at', 'VARCHAR', 'When the file\'s bytes were downloaded (ISO 8601, UTC), from the manifest `gongkai fetch` writes', '抓取时间'),
-      c('format', 'VARCHAR', 'html, text, docx or pdf', '文件格式'),
+      c('format', 'VARCHAR', 'html, text, docx or pdf; "pdf (ocr: paddle)" when scanned pages were read by OCR (the engine named)', '文件格式'),
       c('sha256', 'VARCHAR', 'SHA-256 of the input bytes', '文件校验值'),
       c('status', 'VARCHAR', 'ok: every assessable check passes and nothing was warned; warnings: checks pass but cells were blank, converted or recovered; failed: an accounting check fails', '状态', { enum: ['ok', 'warnings', 'failed'] }),
       c('checks_failed', 'INTEGER', 'Number of failed checks (per report and release-level)', '未通过校验数'),
