@@ -87,7 +87,7 @@ function tokenizeText(text: string, at: string, out: Token[], cell?: Box | true,
     }
     // A smudge or a blot where a number was printed (OCR): an unreadable cell, not a label. A
     // # that begins a line is markdown (## 表二).
-    if (SMUDGE.test(chunk) || (c > 0 && /^#{1,2}$/.test(chunk)) || (cell !== undefined && chunks.length === 1 && SMUDGED_DIGIT.test(chunk) && !LONE_RARE_LOOKALIKE.test(chunk))) {
+    if (SMUDGE.test(chunk) || (c > 0 && /^#{1,2}$/.test(chunk)) || (cell !== undefined && chunks.length === 1 && SMUDGED_DIGIT.test(chunk) && !LONE_LOOKALIKE.test(chunk) && !LONE_RARE_LOOKALIKE.test(chunk))) {
       out.push({ kind: 'value', parsed: { kind: 'invalid', raw: chunk }, at });
       continue;
     }

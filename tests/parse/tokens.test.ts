@@ -43,6 +43,11 @@ describe('tokens of OCR text', () => {
   it('a blot over a cell keeps the cell, unreadable', () => {
     expect(values('0 ■ 0')).toEqual([0, 'invalid', 0]);
   });
+
+  it('alone in a cell, a look-alike letter is a number and any other letter a digit no one can read', () => {
+    expect(shape([row('予以公开', 'o', 'S', 'u.', '7')])).toEqual(['text:予以公开 ', 'value:0', 'value:5', 'invalid:u.', 'value:7']);
+    expect(shape([line('A类 3')])).toEqual(['text:A类 ', 'value:3']);
+  });
 });
 
 describe('enumerators in grid cells', () => {
