@@ -454,3 +454,25 @@ export function uncoveredInk(img: Gray, boxes: readonly Rect[], em: number, thre
   }
   return words.filter((r) => r.y1 - r.y0 <= 1.6 * em && r.x1 - r.x0 <= 8 * em);
 }
+
+/** The smallest rectangle holding the ink (pixels darker than `ink`) inside `r`, or null when it holds none. */
+export function inkBounds(img: Gray, r: Rect, ink: number): Rect | null {
+  const x0 = Math.max(0, Math.floor(r.x0));
+  const y0 = Math.max(0, Math.floor(r.y0));
+  const x1 = Math.min(img.width, Math.ceil(r.x1));
+  const y1 = Math.min(img.height, Math.ceil(r.y1));
+  let left = Infinity;
+  let right = -1;
+  let top = Infinity;
+  let bottom = -1;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0, i = y * img.width + x0; x < x1; x++, i++) {
+      if (img.data[i] >= ink) continue;
+      if (x < left) left = x;
+      if (x > right) right = x;
+      if (y < top) top = y;
+      if (y > bottom) bottom = y;
+    }
+  }
+  return right < 0 ? null : { x0: left, y0: top, x1: right + 1, y1: bottom + 1 };
+}

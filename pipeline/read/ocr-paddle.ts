@@ -12,7 +12,7 @@
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { crop, inkThreshold, resize, uncoveredInk, type Gray } from './ocr-image.ts';
+import { crop, inkBounds, inkThreshold, resize, uncoveredInk, type Gray } from './ocr-image.ts';
 import type { OcrEngine, OcrGlyph, OcrLine } from './ocr.ts';
 
 /** What this module uses of onnxruntime-node. */
@@ -151,6 +151,20 @@ export function evenBoxes(boxes: TextBox[]): TextBox[] {
   });
 }
 
+/**
+ * A box brought in to its ink, with a margin: the recogniser reads characters that fill the
+ * height of its input. A box around a lone "0" has as much margin as a line's, so the digit
+ * came out a third of the height — a small ring, read as "。".
+ */
+function tightened(page: Gray, box: TextBox, ink: number): TextBox {
+  const bounds = inkBounds(page, box, ink);
+  if (!bounds) return box;
+  const h = bounds.y1 - bounds.y0;
+  const my = Math.max(2, 0.15 * h);
+  const mx = Math.max(2, 0.3 * h);
+  return { ...box, x0: bounds.x0 - mx, y0: bounds.y0 - my, x1: bounds.x1 + mx, y1: bounds.y1 + my };
+}
+
 /** Characters the recogniser knows, by output index (0 is CTC's blank; the last one a space). */
 function dictionary(path: string): string[] {
   return ['', ...readFileSync(path, 'utf8').replace(/\r?\n$/, '').split(/\r?\n/), ' '];
@@ -243,7 +257,9 @@ export class PaddleEngine implements OcrEngine {
 
   /** Reads every box, a batch of similar widths at a time. */
   private async recognise(page: Gray, boxes: TextBox[]): Promise<OcrLine[]> {
-    const crops = boxes.map((box) => {
+    const ink = inkThreshold(page);
+    const crops = boxes.map((found) => {
+      const box = tightened(page, found, ink);
       const img = crop(page, box.x0, box.y0, box.x1, box.y1);
       const width = Math.max(1, Math.round((img.width * LINE_HEIGHT) / img.height));
       return { box, img, width };
