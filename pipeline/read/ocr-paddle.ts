@@ -59,6 +59,8 @@ interface TextBox {
   y1: number;
   /** The height of its characters (an em). */
   textHeight: number;
+  /** Once brought in to its ink (tightened): the ink's height. */
+  ink?: number;
 }
 
 /** The detector's input: the page at `scale`, padded to multiples of 32, one plane per channel. */
@@ -162,7 +164,20 @@ function tightened(page: Gray, box: TextBox, ink: number): TextBox {
   const h = bounds.y1 - bounds.y0;
   const my = Math.max(2, 0.15 * h);
   const mx = Math.max(2, 0.3 * h);
-  return { ...box, x0: bounds.x0 - mx, y0: bounds.y0 - my, x1: bounds.x1 + mx, y1: bounds.y1 + my };
+  return { ...box, x0: bounds.x0 - mx, y0: bounds.y0 - my, x1: bounds.x1 + mx, y1: bounds.y1 + my, ink: h };
+}
+
+/** Height of an ideograph, and of a digit or a Latin letter, in ems. */
+const IDEOGRAPH_HEIGHT = 0.9;
+const DIGIT_HEIGHT = 0.72;
+
+/**
+ * The em of a line from the height of its ink and what it says: a box's own height says little
+ * (a lone digit's box is as tall as a line's), the ink's height does, once it is known whether
+ * ideographs or only digits make it.
+ */
+function emOfInk(ink: number, glyphs: OcrGlyph[]): number {
+  return ink / (glyphs.some((g) => /[\u2e80-\u9fff\uff00-\uffef]/.test(g.text)) ? IDEOGRAPH_HEIGHT : DIGIT_HEIGHT);
 }
 
 /** Characters the recogniser knows, by output index (0 is CTC's blank; the last one a space). */
@@ -291,7 +306,7 @@ export class PaddleEngine implements OcrEngine {
           const centre = Math.max(0, box.x0) + (c.step + 0.5) * px;
           return { text: c.text, x0: centre, x1: centre, confidence: c.confidence };
         });
-        lines[i] = { x0: box.x0, x1: box.x1, y0: box.y0, y1: box.y1, textHeight: box.textHeight, glyphs };
+        lines[i] = { x0: box.x0, x1: box.x1, y0: box.y0, y1: box.y1, textHeight: box.ink ? emOfInk(box.ink, glyphs) : box.textHeight, glyphs };
       });
     }
     return lines.filter((l) => l.glyphs.length);
