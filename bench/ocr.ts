@@ -43,6 +43,8 @@ interface Figures {
   reports: number;
   pages: number;
   seconds: number;
+  /** CPU seconds of this process, its threads and the programs it ran (user + system): less swayed by a loaded machine than the wall time. */
+  cpuSeconds: number;
   maxRssMb: number;
   tally: Tally;
   /** Cells read wrong: what was read, what is printed. */
@@ -62,14 +64,29 @@ function truths(corpus: string, limit?: number): { path: string; truth: SynthTru
 
 const expected = (t: SynthTruth) => ({ agency: t.agency, year: t.year, layout: t.layout, tables: t.tables, template: true, unreadable: t.unreadable, broken: t.broken });
 const maxRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+/** CPU seconds of the processes this one waited for (Tesseract runs as one per page): Linux's /proc, 0 elsewhere. */
+function childCpu(): number {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    // cutime and cstime, fields 16 and 17 of stat(5), in clock ticks (100 a second on Linux).
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return 0;
+  }
+}
+const cpuNow = () => {
+  const own = process.cpuUsage();
+  return (own.user + own.system) / 1e6 + childCpu();
+};
 
 /** One engine over the corpus, in this process. */
 async function runEngine(name: OcrEngineName, corpus: string, limit: number | undefined, threads: number): Promise<Figures> {
   const engine = ocrEngine(name, threads);
   const loaded = await engine();
   if (typeof loaded === 'string') throw new Error(`${name}: ${loaded}`);
-  const figures: Figures = { name, reports: 0, pages: 0, seconds: 0, maxRssMb: 0, tally: emptyTally(), wrong: [] };
+  const figures: Figures = { name, reports: 0, pages: 0, seconds: 0, cpuSeconds: 0, maxRssMb: 0, tally: emptyTally(), wrong: [] };
   const started = performance.now();
+  const cpu = cpuNow();
   for (const { path, truth } of truths(corpus, limit)) {
     const outcome = await parseReportAsync(readFileSync(join(corpus, path)), path, { ocr: { engine, maxPages: 100, onPage: () => figures.pages++ } });
     const score = scoreReport(outcome, expected(truth));
@@ -80,6 +97,7 @@ async function runEngine(name: OcrEngineName, corpus: string, limit: number | un
   }
   process.stderr.write('\n');
   figures.seconds = (performance.now() - started) / 1000;
+  figures.cpuSeconds = cpuNow() - cpu;
   figures.maxRssMb = maxRssMb();
   return figures;
 }
@@ -88,11 +106,13 @@ async function runEngine(name: OcrEngineName, corpus: string, limit: number | un
 async function runBuild(corpus: string): Promise<Figures> {
   const out = mkdtempSync(join(tmpdir(), 'gongkai-ocr-build-'));
   try {
-    const figures: Figures = { name: 'build (paddle, all cores)', reports: 0, pages: 0, seconds: 0, maxRssMb: 0, tally: emptyTally(), wrong: [] };
+    const figures: Figures = { name: 'build (paddle, all cores)', reports: 0, pages: 0, seconds: 0, cpuSeconds: 0, maxRssMb: 0, tally: emptyTally(), wrong: [] };
     const started = performance.now();
+    const cpu = cpuNow();
     const summary = await build({ inputs: [corpus], out, cacheDir: null, onOcrPages: (p) => (figures.pages = p) });
     figures.seconds = (performance.now() - started) / 1000;
     figures.reports = summary.reports;
+    figures.cpuSeconds = cpuNow() - cpu;
     figures.maxRssMb = maxRssMb();
     return figures;
   } finally {
@@ -137,7 +157,7 @@ try {
 }
 
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(2)}%` : '–');
-const header = ['run', 'reports', 'pages', 'cells', 'exact', 'missed', 'WRONG', 'broken caught', 'false alarms', 's/page', 'pages/s', 'reports/s', 'peak RSS'];
+const header = ['run', 'reports', 'pages', 'cells', 'exact', 'missed', 'WRONG', 'broken caught', 'false alarms', 's/page', 'CPU s/page', 'pages/s', 'reports/s', 'peak RSS'];
 const rows = results.map((r) => {
   const t = r.tally;
   const scored = r.name.startsWith('build');
@@ -152,6 +172,7 @@ const rows = results.map((r) => {
     scored ? '–' : `${t.brokenReports - t.brokenMissedReports}/${t.brokenReports}`,
     scored ? '–' : `${t.falseAlarms} (${t.falseAlarmReports})`,
     r.pages ? (r.seconds / r.pages).toFixed(2) : '–',
+    r.pages ? (r.cpuSeconds / r.pages).toFixed(2) : '–',
     (r.pages / r.seconds).toFixed(3),
     (r.reports / r.seconds).toFixed(3),
     `${r.maxRssMb} MB`,

@@ -456,6 +456,34 @@ export function uncoveredInk(img: Gray, boxes: readonly Rect[], em: number, thre
 }
 
 /** The smallest rectangle holding the ink (pixels darker than `ink`) inside `r`, or null when it holds none. */
+/**
+ * Where a page's content lies: the rows and columns holding at least a few pixels of ink (a
+ * speck of noise holds fewer), grown by `margin` pixels. Null for a page without ink. What lies
+ * outside — margins, the blank end of a last page — need not go through the detector, whose
+ * cost grows with the area it is given.
+ */
+export function contentBounds(img: Gray, ink: number, margin: number): Rect | null {
+  const rows = new Uint32Array(img.height);
+  const cols = new Uint32Array(img.width);
+  for (let y = 0, i = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++, i++) {
+      if (img.data[i] >= ink) continue;
+      rows[y]++;
+      cols[x]++;
+    }
+  }
+  const MIN_INK = 3;
+  const first = (a: Uint32Array) => a.findIndex((n) => n >= MIN_INK);
+  const last = (a: Uint32Array) => a.findLastIndex((n) => n >= MIN_INK);
+  if (first(rows) < 0) return null;
+  return {
+    x0: Math.max(0, first(cols) - margin),
+    y0: Math.max(0, first(rows) - margin),
+    x1: Math.min(img.width, last(cols) + 1 + margin),
+    y1: Math.min(img.height, last(rows) + 1 + margin),
+  };
+}
+
 export function inkBounds(img: Gray, r: Rect, ink: number): Rect | null {
   const x0 = Math.max(0, Math.floor(r.x0));
   const y0 = Math.max(0, Math.floor(r.y0));

@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { InputError } from '../errors.ts';
-import { eraseRules, findRules, inkThreshold, MAX_SKEW, paperLevel, rotate, skewAngle, whiten, type Gray } from './ocr-image.ts';
+import { contentBounds, crop, eraseRules, findRules, inkThreshold, MAX_SKEW, paperLevel, rotate, skewAngle, whiten, type Gray } from './ocr-image.ts';
 import { PaddleEngine } from './ocr-paddle.ts';
 import { TesseractEngine } from './ocr-tesseract.ts';
 import { dropSealText, joinWrappedNumbers, splitLine, toPieces, type OcrLine } from './ocr-words.ts';
@@ -116,6 +116,21 @@ const MIN_PAGE_TEXT = 10;
 /** Body text is about this size (points): rules are found as lines several times longer than its height. */
 const BODY_TEXT_PT = 10.5;
 
+/** Blank paper kept around a page's content when it is cut out (points): the detector needs some. */
+const CONTENT_MARGIN_PT = 18;
+
+/** A line read on a part of the page, moved by (dx, dy) into the page's pixels. */
+function shifted(line: OcrLine, dx: number, dy: number): OcrLine {
+  return {
+    ...line,
+    x0: line.x0 + dx,
+    x1: line.x1 + dx,
+    y0: line.y0 + dy,
+    y1: line.y1 + dy,
+    glyphs: line.glyphs.map((g) => ({ ...g, x0: g.x0 + dx, x1: g.x1 + dx })),
+  };
+}
+
 /** One picture of a page → its words in PDF points. */
 export async function readImage(engine: OcrEngine, image: PlacedImage): Promise<Piece[]> {
   const dpi = (image.gray.width / (image.x1 - image.x0)) * 72;
@@ -125,7 +140,11 @@ export async function readImage(engine: OcrEngine, image: PlacedImage): Promise<
   const upright = Math.abs(skew) < MAX_SKEW ? rotate(image.gray, skew) : image.gray;
   const rules = findRules(upright, (dpi * BODY_TEXT_PT) / 72, threshold);
   const clean = whiten(eraseRules(upright, rules), Math.round((threshold + paperLevel(upright)) / 2));
-  const lines = await engine.read(clean, dpi);
+  // Only the part of the page that holds ink is read (a detector's cost grows with the area);
+  // its lines are put back in the page's pixels.
+  const content = contentBounds(clean, threshold, Math.round((dpi * CONTENT_MARGIN_PT) / 72));
+  if (!content) return [];
+  const lines = (await engine.read(crop(clean, content.x0, content.y0, content.x1, content.y1), dpi)).map((line) => shifted(line, content.x0, content.y0));
   const words = joinWrappedNumbers(
     dropSealText(
       lines.flatMap((line) => splitLine(line, rules)),
