@@ -3,19 +3,20 @@
  * wrong against the truth, broken rules caught, seconds per page and peak memory — and the
  * release build on them (pages/s, reports/s, peak memory), every figure from this run.
  *
- *   npx tsx bench/ocr.ts --corpus DIR [--engines paddle,tesseract] [--limit N] [--threads 2] [--build]
+ *   npx tsx bench/ocr.ts --corpus DIR [--engines paddle,tesseract] [--limit N] [--threads 2] [--build] [--json bench/out/ocr.json]
  *   npx tsx bench/ocr.ts --reports 20       # generates the scans first (synth --styles scan), then the same
  *
  * The corpus is one `synth --styles scan` wrote (its truth/ folder beside the PDFs). Each engine
  * runs in a child process of its own, so that its peak memory (max RSS) is its own; reports are
  * parsed one after another with the engine on `--threads` CPU threads. `--build` adds a release
- * build of the corpus on every core (OCR in the worker pool, no cache). Prints a table and
- * writes bench/out/ocr.json.
+ * build of the same reports on every core (OCR in the worker pool, no cache). Prints a table and
+ * writes its figures to --json. Wall times swing with the machine's load; CPU seconds per page
+ * (the process, its threads and the programs it runs) much less.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseReportAsync } from '../pipeline/parse/report.ts';
 import { ENGINES, ocrEngine, type OcrEngineName } from '../pipeline/read/ocr.ts';
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '2' },
     build: { type: 'boolean', default: false },
     seed: { type: 'string', default: '11' },
+    json: { type: 'string', default: 'bench/out/ocr.json' },
     // Internal: run one engine (or the build) in this process and write its figures to --out.
     child: { type: 'string' },
     out: { type: 'string' },
@@ -102,14 +104,17 @@ async function runEngine(name: OcrEngineName, corpus: string, limit: number | un
   return figures;
 }
 
-/** A release build of the corpus on every core, in this process (its workers' memory counts). */
-async function runBuild(corpus: string): Promise<Figures> {
+/** A release build of the reports on every core, in this process (its workers' memory counts). */
+async function runBuild(corpus: string, limit: number | undefined): Promise<Figures> {
   const out = mkdtempSync(join(tmpdir(), 'gongkai-ocr-build-'));
+  // The same reports the engines read: with a limit, copies of the first ones in a folder of their own.
+  const inputs = limit ? mkdtempSync(join(tmpdir(), 'gongkai-ocr-inputs-')) : corpus;
+  if (limit) for (const { path } of truths(corpus, limit)) cpSync(join(corpus, path), join(inputs, path));
   try {
     const figures: Figures = { name: 'build (paddle, all cores)', reports: 0, pages: 0, seconds: 0, cpuSeconds: 0, maxRssMb: 0, tally: emptyTally(), wrong: [] };
     const started = performance.now();
     const cpu = cpuNow();
-    const summary = await build({ inputs: [corpus], out, cacheDir: null, onOcrPages: (p) => (figures.pages = p) });
+    const summary = await build({ inputs: [inputs], out, cacheDir: null, onOcrPages: (p) => (figures.pages = p) });
     figures.seconds = (performance.now() - started) / 1000;
     figures.reports = summary.reports;
     figures.cpuSeconds = cpuNow() - cpu;
@@ -117,13 +122,14 @@ async function runBuild(corpus: string): Promise<Figures> {
     return figures;
   } finally {
     rmSync(out, { recursive: true, force: true });
+    if (limit) rmSync(inputs, { recursive: true, force: true });
   }
 }
 
 if (values.child) {
   const corpus = values.corpus!;
   const limit = values.limit ? Number(values.limit) : undefined;
-  const figures = values.child === 'build' ? await runBuild(corpus) : await runEngine(values.child as OcrEngineName, corpus, limit, Number(values.threads));
+  const figures = values.child === 'build' ? await runBuild(corpus, limit) : await runEngine(values.child as OcrEngineName, corpus, limit, Number(values.threads));
   writeFileSync(values.out!, JSON.stringify(figures));
   process.exit(0);
 }
@@ -185,6 +191,6 @@ console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(fmt(r));
 for (const r of results) for (const w of r.wrong.slice(0, 15)) console.log(`  ${r.name} wrong: ${w.path} ${w.cell} = ${w.got} (printed ${w.want})`);
 for (const n of notes) console.log(`note: ${n}`);
-mkdirSync('bench/out', { recursive: true });
-writeFileSync('bench/out/ocr.json', JSON.stringify({ command: `npx tsx bench/ocr.ts ${process.argv.slice(2).join(' ')}`.trim(), date: new Date().toISOString(), results, notes }, null, 2) + '\n');
-console.log('wrote bench/out/ocr.json');
+mkdirSync(dirname(values.json!), { recursive: true });
+writeFileSync(values.json!, JSON.stringify({ command: `npx tsx bench/ocr.ts ${process.argv.slice(2).join(' ')}`.trim(), date: new Date().toISOString(), results, notes }, null, 2) + '\n');
+console.log(`wrote ${values.json}`);
