@@ -142,7 +142,7 @@ if (!corpus) {
   await runSynth({ out: corpus, provinces: ['41'], years: [2019, 2024], seed: Number(values.seed), styles: ['scan'], limit: Number(values.reports) });
 }
 
-const children = [...values.engines!.split(',').map((e) => e.trim()), ...(values.build ? ['build'] : [])];
+const children = [...values.engines!.split(',').map((e) => e.trim()).filter(Boolean), ...(values.build ? ['build'] : [])];
 const results: Figures[] = [];
 const notes: string[] = [];
 const scratch = mkdtempSync(join(tmpdir(), 'gongkai-ocr-bench-'));

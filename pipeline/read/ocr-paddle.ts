@@ -256,22 +256,23 @@ export class PaddleEngine implements OcrEngine {
     return new PaddleEngine(`paddle-ppocrv4-onnxruntime-${version('onnxruntime-node')}`, ort, det, rec, dictionary(models.dictionaryPath));
   }
 
-  async read(page: Gray, dpi: number): Promise<OcrLine[]> {
+  async read(page: Gray, dpi: number, onStep?: () => Promise<void>): Promise<OcrLine[]> {
     const scale = DETECTION_DPI / dpi;
     const input = detectionInput(page, scale);
     const out = await this.det.run({ [this.det.inputNames[0]]: new this.ort.Tensor('float32', input.data, [1, 3, input.height, input.width]) });
     const map = out[this.det.outputNames[0]];
+    await onStep?.();
     const found = boxesOf(map.data, input.width, input.height, page.width / input.width, page.height / input.height);
     const em = typicalHeight(found) * EM_OF_BOX;
     // What the detector passed over (lone thin digits), boxed a margin wider than the ink.
     const missed = found.length ? uncoveredInk(page, found, em, inkThreshold(page)) : [];
     const margin = 0.25 * em;
     const extra = missed.map((r) => ({ x0: r.x0 - margin, y0: r.y0 - margin, x1: r.x1 + margin, y1: r.y1 + margin, textHeight: em }));
-    return this.recognise(page, evenBoxes([...found, ...extra]));
+    return this.recognise(page, evenBoxes([...found, ...extra]), onStep);
   }
 
   /** Reads every box, a batch of similar widths at a time. */
-  private async recognise(page: Gray, boxes: TextBox[]): Promise<OcrLine[]> {
+  private async recognise(page: Gray, boxes: TextBox[], onStep?: () => Promise<void>): Promise<OcrLine[]> {
     const ink = inkThreshold(page);
     const crops = boxes.map((found) => {
       const box = tightened(page, found, ink);
@@ -297,6 +298,7 @@ export class PaddleEngine implements OcrEngine {
       });
       const out = await this.rec.run({ [this.rec.inputNames[0]]: new this.ort.Tensor('float32', data, [batch.length, 3, LINE_HEIGHT, width]) });
       const probs = out[this.rec.outputNames[0]];
+      await onStep?.();
       const [, steps, classes] = probs.dims;
       batch.forEach((i, k) => {
         const { box, img } = crops[i];

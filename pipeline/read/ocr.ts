@@ -28,8 +28,12 @@ export interface OcrEngine {
   readonly name: OcrEngineName;
   /** The engine, its models and versions: records it read are cached under it. */
   readonly id: string;
-  /** The text lines of an upright page whose rules are wiped out; `dpi` is its resolution. */
-  read(page: Gray, dpi: number): Promise<OcrLine[]>;
+  /**
+   * The text lines of an upright page whose rules are wiped out; `dpi` is its resolution.
+   * `onStep` is called as each step of the reading ends (the build's pool times a file from its
+   * last step: a worker stopped while the engine runs native code brings the process down).
+   */
+  read(page: Gray, dpi: number, onStep?: () => Promise<void>): Promise<OcrLine[]>;
   close(): Promise<void>;
 }
 
@@ -67,6 +71,10 @@ export interface OcrOptions {
   maxPages: number;
   /** Called as each page has been read (progress). */
   onPage?: () => void;
+  /** Called as each step of the engine's reading ends (a page's detection, a batch of its lines). */
+  onStep?: () => void;
+  /** Asked after each step: true stops the reading with a `timeout` error (the build's time limit). */
+  stopped?: () => boolean;
 }
 
 /** Pages without a text layer OCR reads in one file, unless told otherwise (--max-ocr-pages). */
@@ -105,9 +113,12 @@ export function ocrIdentity(settings: OcrSettings | null): string {
   return `tesseract-${tesseract.status === 0 ? tesseract.stdout.split('\n')[0].trim().replace(/\s+/g, '-') : 'missing'}`;
 }
 
-/** The reader's OCR options in a parse worker: the engine loaded on first use, `onPage` called as each page is read. */
-export function ocrForWorker(settings: OcrSettings, onPage?: () => void): OcrOptions {
-  return { engine: ocrEngine(settings.engine, settings.threads), maxPages: settings.maxPages, ...(onPage ? { onPage } : {}) };
+/**
+ * The reader's OCR options in a parse worker: the engine loaded on first use, `progress` told of
+ * each page and step, `stopped` asked after each.
+ */
+export function ocrForWorker(settings: OcrSettings, progress: (what: 'page' | 'step') => void, stopped: () => boolean): OcrOptions {
+  return { engine: ocrEngine(settings.engine, settings.threads), maxPages: settings.maxPages, onPage: () => progress('page'), onStep: () => progress('step'), stopped };
 }
 
 /** A page with fewer characters than this in its text layer (a scanner's stamp, a page number) has none. */
@@ -132,7 +143,7 @@ function shifted(line: OcrLine, dx: number, dy: number): OcrLine {
 }
 
 /** One picture of a page → its words in PDF points. */
-export async function readImage(engine: OcrEngine, image: PlacedImage): Promise<Piece[]> {
+export async function readImage(engine: OcrEngine, image: PlacedImage, onStep?: () => Promise<void>): Promise<Piece[]> {
   const dpi = (image.gray.width / (image.x1 - image.x0)) * 72;
   const threshold = inkThreshold(image.gray);
   const skew = skewAngle(image.gray, threshold);
@@ -144,7 +155,7 @@ export async function readImage(engine: OcrEngine, image: PlacedImage): Promise<
   // its lines are put back in the page's pixels.
   const content = contentBounds(clean, threshold, Math.round((dpi * CONTENT_MARGIN_PT) / 72));
   if (!content) return [];
-  const lines = (await engine.read(crop(clean, content.x0, content.y0, content.x1, content.y1), dpi)).map((line) => shifted(line, content.x0, content.y0));
+  const lines = (await engine.read(crop(clean, content.x0, content.y0, content.x1, content.y1), dpi, onStep)).map((line) => shifted(line, content.x0, content.y0));
   const words = joinWrappedNumbers(
     dropSealText(
       lines.flatMap((line) => splitLine(line, rules)),
@@ -175,7 +186,16 @@ export async function readScannedPages(bytes: Uint8Array, pages: PageText[], opt
   if (scanned.length > options.maxPages) {
     throw new InputError('too_large', `the PDF has ${scanned.length} pages without a text layer, more than the ${options.maxPages} OCR reads in one file (--max-ocr-pages)`);
   }
+  // Loading the engine runs native code too: the build's pool is told before it starts.
+  options.onStep?.();
   const engine = await options.engine();
+  // After each step: progress told, messages taken in (a request to stop), stopped if asked.
+  const step = async () => {
+    options.onStep?.();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (options.stopped?.()) throw new InputError('timeout', 'reading its scanned pages by OCR took longer than the time limit, and was stopped (--file-timeout)');
+  };
+  await step();
   if (typeof engine === 'string') return { engine: null, unavailable: engine, scanned, read: [] };
   const doc = await openPdfJs(bytes);
   const read: number[] = [];
@@ -184,8 +204,10 @@ export async function readScannedPages(bytes: Uint8Array, pages: PageText[], opt
       const page = await doc.getPage(n);
       const images = await pageImages(page);
       page.cleanup();
-      for (const image of images) pages[n - 1].pieces.push(...(await readImage(engine, image)));
-      if (images.length) read.push(n);
+      for (const image of images) pages[n - 1].pieces.push(...(await readImage(engine, image, step)));
+      // A page without pictures was looked at, not read: it is not counted.
+      if (!images.length) continue;
+      read.push(n);
       options.onPage?.();
     }
   } finally {

@@ -25,10 +25,14 @@ const cache = workerData?.cacheDir ? new ParseCache(workerData.cacheDir, workerD
 const staging = new StagingWriter(workerData.stagingDir, workerData.worker);
 const limits: FileLimits = workerData.limits ?? DEFAULT_FILE_LIMITS;
 /**
- * Scans are OCR'd as the build says. Each page read is reported: the build counts pages, and the
- * pool gives the file the time limit afresh (a long scan makes progress, it has not hung).
+ * Scans are OCR'd as the build says. Each page read and each step of the engine is reported: the
+ * build counts pages, and the pool gives the file its time limit afresh at each (a long scan
+ * that makes progress has not hung; stopping a worker inside the engine's native code would
+ * bring the whole process down).
  */
-const ocr = workerData.ocr ? ocrForWorker(workerData.ocr as OcrSettings, () => post({ progress: true })) : undefined;
+const ocr = workerData.ocr ? ocrForWorker(workerData.ocr as OcrSettings, (what) => post({ progress: what }), () => stopAsked) : undefined;
+/** The pool asked to stop the file being read (past its time limit); OCR stops at its next step. */
+let stopAsked = false;
 
 /** Errors that depend on the limits of this build, not on the file alone: never cached. */
 const LIMIT_ERRORS = new Set(['too_large', 'too_deep', 'timeout']);
@@ -81,6 +85,7 @@ const post = (message: WorkerMessage<ParseResult>) => parentPort!.postMessage(me
 async function runBatch(tasks: ParseTask[]): Promise<void> {
   const results: ParseResult[] = [];
   for (const task of tasks) {
+    stopAsked = false;
     post({ started: true });
     results.push(stage(task, await run(task)));
   }
@@ -90,6 +95,7 @@ async function runBatch(tasks: ParseTask[]): Promise<void> {
 // A PDF read by pdfjs awaits between pages: without the chain a second batch would start
 // before the first is answered.
 let queue = Promise.resolve();
-parentPort!.on('message', (tasks: ParseTask[]) => {
-  queue = queue.then(() => runBatch(tasks));
+parentPort!.on('message', (message: ParseTask[] | { stop: true }) => {
+  if (!Array.isArray(message)) stopAsked = true;
+  else queue = queue.then(() => runBatch(message));
 });

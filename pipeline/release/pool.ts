@@ -69,10 +69,11 @@ export interface PoolWorker {
 
 /**
  * What a worker posts: `{ started: true }` as it starts each task (in the order received),
- * `{ progress: true }` as the task it runs gets on (a scan's page read), and for each batch its results — a bare array, or `{ results, checkpoint }` where the checkpoint
+ * `{ progress }` as the task it runs gets on (a scan's page read, a step of the OCR engine), and
+ * for each batch its results — a bare array, or `{ results, checkpoint }` where the checkpoint
  * says what the worker has written so far (handed to onWorkerLost should it be lost later).
  */
-export type WorkerMessage<R> = R[] | { results: R[]; checkpoint?: unknown } | { started: true } | { progress: true };
+export type WorkerMessage<R> = R[] | { results: R[]; checkpoint?: unknown } | { started: true } | { progress: string };
 
 /** Why a task has no result of its own: its worker was lost while running it. */
 export interface TaskFailure {
@@ -94,16 +95,16 @@ export interface PoolOptions<T, R> {
   workerData: Record<string, unknown>;
   jobs: number;
   onResults: (results: R[]) => void | Promise<void>;
-  /** Called for each `progress` a worker posts. */
-  onProgress?: () => void;
+  /** Called for each `progress` a worker posts, with what it says. */
+  onProgress?: (what: string) => void;
   /** The result of a task whose worker was lost while running it; without it, such a loss rejects. */
   lost?: (task: T, failure: TaskFailure) => R | Promise<R>;
   /** Called, awaited, once a lost worker has stopped: undo what it wrote after `checkpoint`. */
   onWorkerLost?: (workerData: Record<string, unknown>, checkpoint: unknown) => void | Promise<void>;
   /**
    * Wall time one task may run from its `started` or its last `progress`; past it the worker is
-   * stopped. 0: no limit. A task that reports progress (an OCR'd page) gets the time afresh, so a
-   * long scan is bounded by its pages (the OCR page limit) times this, and a stalled one by this.
+   * stopped. 0: no limit. A task that reports progress (a step of OCR) gets the time afresh: a
+   * scan that keeps making progress is bounded by the OCR page limit, a stalled one by this.
    */
   taskTimeoutMs?: number;
   /** V8 heap of each worker thread (resourceLimits.maxOldGenerationSizeMb). */
@@ -126,6 +127,10 @@ interface Live<T> {
   checkpoint: unknown;
   lost: boolean;
   cancelTimer: (() => void) | null;
+  /** The task it runs has reported progress: it can be asked to stop (see arm). */
+  stoppable: boolean;
+  /** It has been asked to stop its task. */
+  stopping: boolean;
 }
 
 /** Why a worker went away, as the failure of the task it was running. */
@@ -195,9 +200,21 @@ export async function runPool<T, R>(tasks: readonly T[], options: PoolOptions<T,
           live.worker.postMessage(batch);
         }
       };
+      // Past the time limit a worker is stopped. One whose task reports progress (OCR, whose
+      // engine runs native code: a worker stopped inside it brings the whole process down) is
+      // first asked to stop the task itself, between two steps, and stopped only if it does
+      // not within the time limit again.
       const arm = (live: Live<T>) => {
         live.cancelTimer?.();
-        live.cancelTimer = timeoutMs > 0 ? setTimer(timeoutMs, () => lose(live, { timeoutMs })) : null;
+        live.cancelTimer =
+          timeoutMs > 0
+            ? setTimer(timeoutMs, () => {
+                if (!live.stoppable || live.stopping) return lose(live, { timeoutMs });
+                live.stopping = true;
+                live.worker.postMessage({ stop: true });
+                arm(live);
+              })
+            : null;
       };
 
       const lose = (live: Live<T>, cause: { error?: Error; exitCode?: number; timeoutMs?: number }) => {
@@ -235,18 +252,22 @@ export async function runPool<T, R>(tasks: readonly T[], options: PoolOptions<T,
 
       const start = () => {
         const data = { ...options.workerData, worker: spawned++ };
-        const live: Live<T> = { worker: spawn(options.script, data, options.heapMb), data, batches: [], started: 0, checkpoint: undefined, lost: false, cancelTimer: null };
+        const live: Live<T> = { worker: spawn(options.script, data, options.heapMb), data, batches: [], started: 0, checkpoint: undefined, lost: false, cancelTimer: null, stoppable: false, stopping: false };
         all.push(live);
         live.worker.on('message', (message: WorkerMessage<R>) => {
           if (live.lost || settled) return;
           if ('started' in message) {
             live.started++;
+            live.stoppable = false;
+            live.stopping = false;
             arm(live);
             return;
           }
           if ('progress' in message) {
-            arm(live);
-            options.onProgress?.();
+            live.stoppable = true;
+            // A task asked to stop keeps the time it was given to do so.
+            if (!live.stopping) arm(live);
+            options.onProgress?.(message.progress);
             return;
           }
           const batch = live.batches.shift();
@@ -256,6 +277,8 @@ export async function runPool<T, R>(tasks: readonly T[], options: PoolOptions<T,
           live.started = Math.max(0, live.started - batch.length);
           live.cancelTimer?.();
           live.cancelTimer = null;
+          live.stoppable = false;
+          live.stopping = false;
           barren = 0;
           feed(live);
           take(() => options.onResults(results), results.length);
@@ -277,8 +300,8 @@ export async function runPool<T, R>(tasks: readonly T[], options: PoolOptions<T,
 
 /**
  * Parses every task on `jobs` parse workers, calling `onResults` for each batch as it arrives.
- * Scanned pages are OCR'd in the workers as `ocr` says; each page read calls `onPage` and gives
- * its file the time limit afresh.
+ * Scanned pages are OCR'd in the workers as `ocr` says; each page read calls `onPage`, and each
+ * page and step of the engine gives its file the time limit afresh.
  */
 export function parseAll(
   tasks: ParseTask[],
@@ -304,7 +327,7 @@ export function parseAll(
     },
     jobs: options.jobs,
     onResults: options.onResults,
-    onProgress: options.onPage,
+    onProgress: (what) => what === 'page' && options.onPage?.(),
     taskTimeoutMs: options.limits.timeoutMs,
     heapMb: options.limits.heapMb,
     lost: (task, failure) => stageLostFile(options.stagingDir, task, failure),

@@ -339,3 +339,84 @@ describe('a worker that fails mid-batch', () => {
     ).rejects.toThrow('the parse worker exited with code 7');
   });
 });
+
+/**
+ * An in-process worker whose tasks report progress (as OCR does) and then wait, one task at a
+ * time: an even task ends when asked to stop, an odd one never does.
+ */
+class ProgressFake extends EventEmitter implements PoolWorker {
+  terminated = false;
+  stopsAsked = 0;
+  private queue: number[] = [];
+  private current: number | null = null;
+  postMessage(message: Faulty[] | { stop: true }): void {
+    if (Array.isArray(message)) {
+      this.queue.push(...message.map((t) => t.n));
+      if (this.current === null) this.next();
+      return;
+    }
+    this.stopsAsked++;
+    const task = this.current;
+    if (task === null || task % 2 === 1) return;
+    setImmediate(() => {
+      this.emit('message', { results: [{ task, error: 'timeout', message: 'stopped itself' }] });
+      this.next();
+    });
+  }
+  private next(): void {
+    this.current = this.queue.shift() ?? null;
+    if (this.current === null) return;
+    setImmediate(() => {
+      this.emit('message', { started: true });
+      this.emit('message', { progress: 'page' });
+    });
+  }
+  async terminate(): Promise<number> {
+    if (!this.terminated) {
+      this.terminated = true;
+      this.emit('exit', 1);
+    }
+    return 1;
+  }
+}
+
+describe('a task that reports progress (OCR)', () => {
+  it('is asked to stop past the time limit, and its worker is stopped only if it does not', async () => {
+    const clock = manualClock();
+    const fakes: ProgressFake[] = [];
+    const outcomes: Outcome[] = [];
+    const progress: string[] = [];
+    const run = runPool<Faulty, Outcome>([{ n: 0 }, { n: 1 }], {
+      script: ECHO,
+      workerData: {},
+      jobs: 1,
+      taskTimeoutMs: 1000,
+      setTimer: clock.setTimer,
+      spawn: () => {
+        const fake = new ProgressFake();
+        fakes.push(fake);
+        return fake;
+      },
+      lost: (task, failure) => ({ task: task.n, error: failure.code, message: failure.message }),
+      onProgress: (what) => void progress.push(what),
+      onResults: (results) => void outcomes.push(...results),
+    });
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 20 && !ok(); i++) await settle();
+    };
+    await until(() => progress.length === 1);
+    // Task 0 past the limit: asked to stop, it ends with its own error; the worker goes on.
+    clock.fireAll();
+    await until(() => progress.length === 2);
+    expect(outcomes).toEqual([{ task: 0, error: 'timeout', message: 'stopped itself' }]);
+    expect([fakes.length, fakes[0].stopsAsked, fakes[0].terminated]).toEqual([1, 1, false]);
+    // Task 1 past the limit: asked to stop, it does not; past the limit again, it is stopped.
+    clock.fireAll();
+    await settle();
+    expect([fakes[0].stopsAsked, fakes[0].terminated]).toEqual([2, false]);
+    clock.fireAll();
+    await run;
+    expect(outcomes[1]).toEqual({ task: 1, error: 'timeout', message: 'parsing took longer than 1 s and was stopped' });
+    expect(fakes[0].terminated).toBe(true);
+  });
+});
