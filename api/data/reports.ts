@@ -139,6 +139,7 @@ export interface CellRow {
   derived_value: number | null;
   derived_rule: string | null;
   reading: string | null;
+  ocr_confidence: number | null;
   location: string | null;
 }
 
@@ -165,7 +166,7 @@ export async function cellsOf(session: Session, table: TableCode, reportIds: rea
   if (!CELL_TABLES.includes(table)) throw new Error(`no cell table ${table}`);
   const ids = inList(reportIds);
   return session.query<CellRow>(
-    `SELECT report_id, '${table}' AS "table", row, "column", value::DOUBLE AS value, derived_value::DOUBLE AS derived_value, derived_rule, reading, location
+    `SELECT report_id, '${table}' AS "table", row, "column", value::DOUBLE AS value, derived_value::DOUBLE AS derived_value, derived_rule, reading, ocr_confidence, location
      FROM ${table} WHERE report_id IN (${ids.sql})`,
     ids.params,
   );

@@ -45,7 +45,11 @@ export const CellRef = builder.objectRef<CellWithLayout>('Cell').implement({
     reading: t.exposeString('reading', {
       nullable: true,
       description:
-        'How value was read where not plainly beside its own label: position (its row placed by its place among labelled rows), rules (the one placement the accounting rules keep), repaired (a damaged print read, e.g. O for 0, confirmed by the row rule); null: printed beside its label. The value is served either way: it was printed, and its placement is one the accounting rules allow.',
+        'How value was read where not plainly beside its own label: position (its row placed by its place among labelled rows), rules (the one placement the accounting rules keep), repaired (a damaged print read, e.g. O for 0, confirmed by the row rule), ocr (read by OCR from a scanned page, beside its label); null: printed beside its label. The value is served either way: it was printed, and its placement is one the accounting rules allow.',
+    }),
+    ocrConfidence: t.exposeFloat('ocr_confidence', {
+      nullable: true,
+      description: "Read by OCR from a scanned page: the engine's confidence in the cell's least certain character, 0–1 (a number read with less than 0.8 was held to its row's accounting rules); null for text",
     }),
     location: t.exposeString('location', { nullable: true, description: 'Where the row was read in the source file (line, or table and row)' }),
   }),

@@ -66,10 +66,11 @@ function cellTable(name: string, zh: string, description: string, valueType: Duc
       c(
         'reading',
         'VARCHAR',
-        'How value was read where not plainly beside its own label: position (its row placed by its place among labelled rows), rules (the one placement the accounting rules keep), repaired (a damaged print read, e.g. O for 0, confirmed by the row\'s rule); null: printed beside its label',
+        'How value was read where not plainly beside its own label: position (its row placed by its place among labelled rows), rules (the one placement the accounting rules keep), repaired (a damaged print read, e.g. O for 0, confirmed by the row\'s rule), ocr (read by OCR from a scanned page, beside its label); null: printed beside its label',
         '读取方式',
-        { enum: ['position', 'rules', 'repaired'] },
+        { enum: ['position', 'rules', 'repaired', 'ocr'] },
       ),
+      c('ocr_confidence', 'DOUBLE', "Read by OCR from a scanned page: the engine's confidence in the cell's least certain character, 0–1; null for text", '识别置信度'),
       c('location', 'VARCHAR', 'Where the row was read in the source file (line, or table and row)', '原文位置'),
     ],
     primaryKey: ['report_id', 'row', 'column'],

@@ -30,6 +30,7 @@ const cellsOf = (table: string, value: DuckType): StagedTable => ({
     { name: 'derived_value', type: value },
     { name: 'derived_rule', type: 'VARCHAR' },
     { name: 'reading', type: 'VARCHAR' },
+    { name: 'ocr_confidence', type: 'DOUBLE' },
   ],
 });
 
@@ -110,14 +111,14 @@ export async function createCellViews(con: DuckDBConnection): Promise<void> {
     await con.run(`
       CREATE VIEW ${table}_values AS
       SELECT r.report_id, r.agency_id, r.region_code, r.year, r.scope, ${PUBLISHED_LAYOUT[table]} AS layout,
-             k."row", k."column", c.value, c.derived_value, c.derived_rule, c.reading, c.rid, c.row_ord, c.col_ord
+             k."row", k."column", c.value, c.derived_value, c.derived_rule, c.reading, c.ocr_confidence, c.rid, c.row_ord, c.col_ord
       FROM ${table}_cells c
       JOIN reports r ON r.rid = c.rid
       JOIN codes k ON k.tbl = '${table}' AND k.layout = ${LAYOUT_OF[table]} AND k.row_ord = c.row_ord AND k.col_ord = c.col_ord`);
     await con.run(`
       CREATE VIEW ${table} AS
       SELECT v.report_id, v.agency_id, v.region_code, v.year, v.scope, v.layout, v."row", v."column", v.value, v.derived_value, v.derived_rule,
-             v.reading, l.location, v.rid, v.row_ord, v.col_ord
+             v.reading, v.ocr_confidence, l.location, v.rid, v.row_ord, v.col_ord
       FROM ${table}_values v
       LEFT JOIN row_locations l ON l.rid = v.rid AND l.tbl = '${table}' AND l.row_ord = v.row_ord`);
   }

@@ -91,8 +91,12 @@ export function rowsOfReport(record: ReportRecord, input: InputInfo, rid: number
       if (location) out.row_locations.push([rid, table, rowOrd, location]);
       row.columns.forEach((column, colOrd) => {
         const derived = record.derived[`${table}.${row.code}.${column.code}`];
-        const reading = record.readings[`${table}.${row.code}.${column.code}`] ?? record.readings[`${table}.${row.code}`];
-        cells.push([rid, rowOrd, colOrd, values[row.code]?.[column.code] ?? null, derived ? derived.value : null, derived ? derived.rule : null, reading?.basis ?? null]);
+        const cellNote = record.readings[`${table}.${row.code}.${column.code}`];
+        const rowNote = record.readings[`${table}.${row.code}`];
+        // The cell's own mark (repaired), else its row's (position, rules), else ocr: on a scan
+        // every number is OCR'd, and how its row was placed says more.
+        const basis = cellNote && cellNote.basis !== 'ocr' ? cellNote.basis : (rowNote?.basis ?? cellNote?.basis ?? null);
+        cells.push([rid, rowOrd, colOrd, values[row.code]?.[column.code] ?? null, derived ? derived.value : null, derived ? derived.rule : null, basis, cellNote?.confidence ?? null]);
       });
     });
   }
