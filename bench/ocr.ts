@@ -3,7 +3,7 @@
  * wrong against the truth, broken rules caught, seconds per page and peak memory — and the
  * release build on them (pages/s, reports/s, peak memory), every figure from this run.
  *
- *   npx tsx bench/ocr.ts --corpus DIR [--engines paddle,tesseract] [--limit N] [--threads 2] [--build] [--json bench/out/ocr.json]
+ *   npx tsx bench/ocr.ts --corpus DIR [--engines paddle,tesseract] [--skip N] [--limit N] [--threads 2] [--build] [--json bench/out/ocr.json]
  *   npx tsx bench/ocr.ts --reports 20       # generates the scans first (synth --styles scan), then the same
  *
  * The corpus is one `synth --styles scan` wrote (its truth/ folder beside the PDFs). Each engine
@@ -30,6 +30,7 @@ const { values } = parseArgs({
     reports: { type: 'string', default: '20' },
     engines: { type: 'string', default: Object.keys(ENGINES).join(',') },
     limit: { type: 'string' },
+    skip: { type: 'string', default: '0' },
     threads: { type: 'string', default: '2' },
     build: { type: 'boolean', default: false },
     seed: { type: 'string', default: '11' },
@@ -55,13 +56,15 @@ interface Figures {
 
 const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
 
+/** The corpus's scans in path order: `limit` of them after the first `skip` (slices of one corpus, run apart, add up). */
 function truths(corpus: string, limit?: number): { path: string; truth: SynthTruth }[] {
+  const skip = Number(values.skip);
   const dir = join(corpus, 'truth');
   const all = walk(dir)
     .sort()
     .map((f) => ({ path: relative(dir, f).replace(/\.json$/, ''), truth: JSON.parse(readFileSync(f, 'utf8')) as SynthTruth }))
     .filter((t) => t.truth.style === 'scan');
-  return limit ? all.slice(0, limit) : all;
+  return all.slice(skip, limit ? skip + limit : undefined);
 }
 
 const expected = (t: SynthTruth) => ({ agency: t.agency, year: t.year, layout: t.layout, tables: t.tables, template: true, unreadable: t.unreadable, broken: t.broken });
@@ -151,7 +154,7 @@ try {
     if (child !== 'build' && !(child in ENGINES)) throw new Error(`bench/ocr: unknown engine "${child}" (${Object.keys(ENGINES).join(', ')})`);
     const out = join(scratch, `${child}.json`);
     try {
-      execFileSync(process.execPath, [...process.execArgv, process.argv[1], '--child', child, '--corpus', corpus, '--out', out, '--threads', values.threads!, ...(values.limit ? ['--limit', values.limit] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+      execFileSync(process.execPath, [...process.execArgv, process.argv[1], '--child', child, '--corpus', corpus, '--out', out, '--threads', values.threads!, '--skip', values.skip!, ...(values.limit ? ['--limit', values.limit] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
       results.push(JSON.parse(readFileSync(out, 'utf8')) as Figures);
     } catch (err) {
       notes.push(`${child}: ${(err as Error).message.split('\n')[0]}`);
