@@ -74,14 +74,16 @@ describe('PDF with a text layer (rows by baseline, columns by position)', () => 
 /** The default engine, loaded once for the file; its tests run where the optional packages are installed (npm ci installs them). */
 const paddle = ocrEngine('paddle', 2);
 const ocrInstalled = paddleInstalled();
+const OCR_TIMEOUT = 300_000;
 
 describe.runIf(ocrInstalled)('scanned pages, read by OCR', () => {
-  it('scan.pdf, whose one page holds neither text nor a picture: OCR finds nothing to read (empty_file)', async () => {
+  // OCR takes seconds a page, many more on a loaded machine: these tests wait for it.
+  it('scan.pdf, whose one page holds neither text nor a picture: OCR finds nothing to read (empty_file)', { timeout: OCR_TIMEOUT }, async () => {
     const r = await parseReportAsync(bytes('scan.pdf'), 'scan.pdf', { ocr: { engine: paddle, maxPages: 40 } });
     expect(isError(r) && r.error).toEqual({ code: 'empty_file', message: expect.stringMatching(/OCR \(paddle\) found no text on it: it holds no pictures/) });
   });
 
-  it('city-2025-scan.pdf: the text pages read from their text layer, the page scanned in colour under a red seal by OCR', async () => {
+  it('city-2025-scan.pdf: the text pages read from their text layer, the page scanned in colour under a red seal by OCR', { timeout: OCR_TIMEOUT }, async () => {
     const pages: number[] = [];
     const r = await parseReportAsync(bytes('city-2025-scan.pdf'), 'city-2025-scan.pdf', { ocr: { engine: paddle, maxPages: 1, onPage: () => pages.push(1) } });
     if (isError(r)) throw new Error(r.error.message);
