@@ -3,7 +3,7 @@
  * wrong against the truth, broken rules caught, seconds per page and peak memory — and the
  * release build on them (pages/s, reports/s, peak memory), every figure from this run.
  *
- *   npx tsx bench/ocr.ts --corpus DIR [--engines paddle,tesseract] [--skip N] [--limit N] [--threads 2] [--build] [--json bench/out/ocr.json]
+ *   npx tsx bench/ocr.ts --corpus DIR [--engines paddle,tesseract] [--skip N] [--limit N] [--minutes M] [--threads 2] [--build] [--json bench/out/ocr.json]
  *   npx tsx bench/ocr.ts --reports 20       # generates the scans first (synth --styles scan), then the same
  *
  * The corpus is one `synth --styles scan` wrote (its truth/ folder beside the PDFs). Each engine
@@ -11,7 +11,8 @@
  * parsed one after another with the engine on `--threads` CPU threads. `--build` adds a release
  * build of the same reports on every core (OCR in the worker pool, no cache). Prints a table and
  * writes its figures to --json. Wall times swing with the machine's load; CPU seconds per page
- * (the process, its threads and the programs it runs) much less.
+ * (the process, its threads and the programs it runs) much less. `--minutes`: an engine takes no
+ * further report once it has run that long (its figures cover the reports it read).
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     engines: { type: 'string', default: Object.keys(ENGINES).join(',') },
     limit: { type: 'string' },
     skip: { type: 'string', default: '0' },
+    minutes: { type: 'string' },
     threads: { type: 'string', default: '2' },
     build: { type: 'boolean', default: false },
     seed: { type: 'string', default: '11' },
@@ -92,7 +94,9 @@ async function runEngine(name: OcrEngineName, corpus: string, limit: number | un
   const figures: Figures = { name, reports: 0, pages: 0, seconds: 0, cpuSeconds: 0, maxRssMb: 0, tally: emptyTally(), wrong: [] };
   const started = performance.now();
   const cpu = cpuNow();
+  const budget = values.minutes ? Number(values.minutes) * 60_000 : Infinity;
   for (const { path, truth } of truths(corpus, limit)) {
+    if (performance.now() - started > budget) break;
     const outcome = await parseReportAsync(readFileSync(join(corpus, path)), path, { ocr: { engine, maxPages: 100, onPage: () => figures.pages++ } });
     const score = scoreReport(outcome, expected(truth));
     addToTally(figures.tally, score, truth.quirks, Boolean(truth.broken));
@@ -154,7 +158,7 @@ try {
     if (child !== 'build' && !(child in ENGINES)) throw new Error(`bench/ocr: unknown engine "${child}" (${Object.keys(ENGINES).join(', ')})`);
     const out = join(scratch, `${child}.json`);
     try {
-      execFileSync(process.execPath, [...process.execArgv, process.argv[1], '--child', child, '--corpus', corpus, '--out', out, '--threads', values.threads!, '--skip', values.skip!, ...(values.limit ? ['--limit', values.limit] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+      execFileSync(process.execPath, [...process.execArgv, process.argv[1], '--child', child, '--corpus', corpus, '--out', out, '--threads', values.threads!, '--skip', values.skip!, ...(values.limit ? ['--limit', values.limit] : []), ...(values.minutes ? ['--minutes', values.minutes] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
       results.push(JSON.parse(readFileSync(out, 'utf8')) as Figures);
     } catch (err) {
       notes.push(`${child}: ${(err as Error).message.split('\n')[0]}`);
