@@ -89,7 +89,7 @@ describe('generated PDFs show exactly what their truth says', () => {
   it.runIf(tools.pdftotext)('the committed sample (tests/fixtures/renderings)', () => {
     const dir = 'tests/fixtures/renderings';
     const names = readdirSync(dir).filter((f) => f.endsWith('.truth.json'));
-    expect(names).toHaveLength(6);
+    expect(names).toHaveLength(7);
     for (const name of names) check(dir, JSON.parse(readFileSync(join(dir, name), 'utf8')) as SynthTruth);
   });
 
