@@ -32,8 +32,9 @@
  * for its government (上海市人民政府办公厅: 代表市政府共受理); 全市各级行政机关扎实推进… alone
  * is not evidence, since a government's own report says it too.
  */
+import { departmentStem, officialDepartment } from './aliases.ts';
 import type { ManifestRow } from './manifest.ts';
-import { regionsFromHost } from './region-hosts.ts';
+import { findRegionsByPinyin, regionsFromHost } from './region-hosts.ts';
 import {
   cleanRegionText,
   findRegionMentions,
@@ -148,21 +149,6 @@ const KIND_RULES: readonly { kind: AgencyKind; pattern: RegExp; key: (m: RegExpM
   { kind: 'other', pattern: /^(?:人民)?(?:政府)?(.+)$/, key: (m) => `other.${m[1]}` },
 ];
 
-/** Short department names written for the official ones (whole-name matches only). */
-const DEPARTMENT_ABBREVIATIONS: ReadonlyMap<string, string> = new Map([
-  ['发改委', '发展和改革委员会'],
-  ['发改局', '发展和改革局'],
-  ['住建局', '住房和城乡建设局'],
-  ['人社局', '人力资源和社会保障局'],
-  ['卫健委', '卫生健康委员会'],
-  ['卫健局', '卫生健康局'],
-  ['市监局', '市场监督管理局'],
-  ['应急局', '应急管理局'],
-  ['医保局', '医疗保障局'],
-  ['退役军人局', '退役军人事务局'],
-  ['政务办', '政务服务和数据管理局'],
-]);
-
 /** Words around the agency in a title: the year and the name of the report. */
 const TITLE_NOISE: readonly RegExp[] = [
   /(?:19|20)\d{2}年度?/g,
@@ -208,8 +194,9 @@ interface ParsedName {
 const parseCache = new Map<string, ParsedName>();
 const PARSE_CACHE_LIMIT = 200_000;
 
+/** A department's name as agency ids write it: the official one (aliases.ts: 发改委 → 发展和改革委员会). */
 export function canonicalDepartment(name: string): string {
-  return DEPARTMENT_ABBREVIATIONS.get(name) ?? name;
+  return officialDepartment(name);
 }
 
 function classifyRest(rest: string): { kind: AgencyKind; key: string } | null {
@@ -491,3 +478,62 @@ export function normalizeAgency(input: AgencyInput): NormalizedAgency {
   };
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// A name as someone searching writes it: the same reading, for the API's agency search.
+
+export interface AgencyNameQuery {
+  /** The text as read (cleaned: full-width forms and spaces folded). */
+  text: string;
+  /** The regions the name's place can mean, sorted by code (empty: no place, or one not in the table). */
+  regions: string[];
+  /** How the place was read: from its characters (涧西区) or its pinyin (jianxi). */
+  placeBy: 'name' | 'pinyin' | null;
+  /** A place the table does not know (测试市). */
+  unknownPlace: string | null;
+  /** The level character of a name that leaves its place out (区 in 区政府办). */
+  levelChar: string | null;
+  /**
+   * The kind part of the agency ids the name means (general_office, dept.发展和改革委员会,
+   * township.重庆路街道); null when it names only a place, or words no rule reads as a kind.
+   */
+  key: string | null;
+  /** For a department: its official name without its unit, shared with the same department at other levels (住房和城乡建设 for 住建局 and 住建厅). */
+  departmentStem: string | null;
+  /** What follows the place, as written: for a plain substring match. */
+  words: string;
+}
+
+/**
+ * Reads a searched name by the rules that read a report's agency (parseName, the alias table,
+ * the region names), so that a name finds the agency_id the pipeline gives the same name:
+ * 涧西区政府办公室 and 洛阳市涧西区人民政府办公室 → 410305 + general_office; 发改委 → no place +
+ * dept.发展和改革委员会; 区政府办 → a district's general office; jianxi → 410305, no kind.
+ */
+export function readAgencyQuery(text: string): AgencyNameQuery {
+  const clean = cleanRegionText(text);
+  const spelled = findRegionsByPinyin(clean);
+  if (spelled.length > 0) {
+    return { text: clean, regions: spelled.map((r) => r.code), placeBy: 'pinyin', unknownPlace: null, levelChar: null, key: null, departmentStem: null, words: '' };
+  }
+  const parsed = parseName(clean);
+  const regions = parsed.unknownPlace ? [] : parsed.match.candidates.map((r) => r.code);
+  // What follows the place: the name less the place as written (and the level character of a
+  // name without one).
+  const placeLength = parsed.unknownPlace ? clean.indexOf(parsed.unknownPlace) + parsed.unknownPlace.length : parsed.placeText.length;
+  const words = clean.slice(placeLength + (parsed.levelChar ? 1 : 0)).replace(/\([^()]*\)/g, '');
+  // A place alone is read as its government by the identity step; a search for it means all its
+  // agencies. Words no rule reads as a kind (民政) stay words.
+  const named = words !== '' && (parsed.kind !== 'other' || parsed.key === 'other.管委会');
+  const key = named ? parsed.key : null;
+  return {
+    text: clean,
+    regions,
+    placeBy: regions.length ? 'name' : null,
+    unknownPlace: parsed.unknownPlace || null,
+    levelChar: parsed.levelChar || null,
+    key,
+    departmentStem: key?.startsWith('dept.') ? departmentStem(key.slice('dept.'.length)) : null,
+    words,
+  };
+}

@@ -70,3 +70,47 @@ export function regionsFromHost(url: string): HostMatch | null {
   }
   return { host, candidates: [...candidates].sort((a, b) => a.code.localeCompare(b.code)) };
 }
+
+let cachedSpelled: Map<string, Region[]> | undefined;
+
+/**
+ * pinyin spelling → regions: each region's official name and the short form people write, in
+ * full pinyin without tones (涧西区 → jianxiqu, jianxi). Initials are left out: jx is a dozen places.
+ */
+function loadSpelled(): Map<string, Region[]> {
+  if (cachedSpelled) return cachedSpelled;
+  const entries = new Map<string, { region: Region; official: boolean }[]>();
+  for (const region of loadRegions().all) {
+    for (const form of regionNameForms(region)) {
+      if (form.form !== 'official' && form.form !== 'short') continue;
+      const key = pinyin(form.text, { toneType: 'none', type: 'array' }).join('');
+      const list = entries.get(key) ?? [];
+      if (!list.some((e) => e.region === region)) list.push({ region, official: form.form === 'official' });
+      entries.set(key, list);
+    }
+  }
+  // As with names (regions.ts): a short form shared by a province and a smaller place means the
+  // province (henan is 河南省, not 河南县).
+  const keys = new Map<string, Region[]>();
+  for (const [key, list] of entries) {
+    const province = list.some((e) => e.region.level === 'province');
+    keys.set(key, list.filter((e) => !province || e.region.level === 'province' || e.official).map((e) => e.region));
+  }
+  cachedSpelled = keys;
+  return keys;
+}
+
+/** English words for a region's unit, dropped from a spelling before it is looked up (Jianxi District). */
+const ENGLISH_UNITS = /(district|county|city|province|prefecture|region|banner)$/;
+
+/**
+ * The regions a name written in pinyin can mean (jianxi, Jianxi District, luoyang shi), sorted
+ * by code; empty when the text is not pinyin of a region's name.
+ */
+export function findRegionsByPinyin(text: string): Region[] {
+  const spelled = text.toLowerCase().replace(/[\s\-'’_.]+/g, '');
+  if (!/^[a-zü]{2,}$/.test(spelled)) return [];
+  const keys = loadSpelled();
+  const found = keys.get(spelled) ?? keys.get(spelled.replace(ENGLISH_UNITS, '')) ?? [];
+  return [...found].sort((a, b) => a.code.localeCompare(b.code));
+}

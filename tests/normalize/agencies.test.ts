@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { agencyFromTitle, normalizeAgency, type AgencyInput } from '../../pipeline/normalize/agencies.ts';
+import { DEPARTMENT_ALIASES } from '../../pipeline/normalize/aliases.ts';
+import { agencyFromTitle, normalizeAgency, readAgencyQuery, type AgencyInput } from '../../pipeline/normalize/agencies.ts';
+import { findRegionsByPinyin } from '../../pipeline/normalize/region-hosts.ts';
 import { loadRegions } from '../../pipeline/normalize/regions.ts';
 
 const real = (file: string) => readFileSync(new URL(`../../data/reports/real/${file}`, import.meta.url), 'utf8');
@@ -284,6 +286,52 @@ describe('agency_id', () => {
       '平潭县人民政府',
     ];
     expect(new Set(names.map((n) => id(n))).size).toBe(names.length);
+  });
+});
+
+describe('the alias table', () => {
+  it('gives a department written short the id of its official name, at every level', () => {
+    for (const { written, official } of DEPARTMENT_ALIASES) {
+      for (const place of ['河南省', '洛阳市', '洛阳市涧西区']) {
+        expect(normalizeAgency({ agency: place + written }).agency_id, place + written).toBe(normalizeAgency({ agency: place + official }).agency_id);
+      }
+    }
+    expect(normalizeAgency({ agency: '河南省住建厅' }).agency_id).toBe('410000.dept.住房和城乡建设厅');
+    expect(normalizeAgency({ agency: '涧西区人社局' }).agency_id).toBe('410305.dept.人力资源和社会保障局');
+  });
+});
+
+describe('a searched name, read by the same rules', () => {
+  it.each([
+    ['涧西区政府办公室', ['410305'], 'general_office', null],
+    ['洛阳市涧西区人民政府办公室', ['410305'], 'general_office', null],
+    ['河南省发改委', ['410000'], 'dept.发展和改革委员会', null],
+    ['发改委', [], 'dept.发展和改革委员会', null],
+    ['区政府办', [], 'general_office', '区'],
+    ['人社局', [], 'dept.人力资源和社会保障局', null],
+    ['涧西区', ['410305'], null, null],
+    ['鼓楼区', ['320106', '320302', '350102', '410204'], null, null],
+    ['民政', [], null, null],
+  ])('%s → regions %j, key %s', (text, regions, key, levelChar) => {
+    const q = readAgencyQuery(text);
+    expect([q.regions, q.key, q.levelChar]).toEqual([regions, key, levelChar]);
+    // A name with a place and a kind reads as the id the identity step gives it.
+    if (regions.length === 1 && key) expect(`${regions[0]}.${key}`).toBe(normalizeAgency({ agency: text }).agency_id);
+  });
+
+  it('keeps a department\'s stem to find it at other levels, and the words for a substring search', () => {
+    expect(readAgencyQuery('住建局').departmentStem).toBe(readAgencyQuery('河南省住房和城乡建设厅').departmentStem);
+    expect(readAgencyQuery('民政').words).toBe('民政');
+  });
+
+  it('reads a place written in pinyin, full syllables only', () => {
+    expect(readAgencyQuery('jianxi')).toMatchObject({ regions: ['410305'], placeBy: 'pinyin', key: null });
+    expect(findRegionsByPinyin('Jianxi District').map((r) => r.code)).toEqual(['410305']);
+    expect(findRegionsByPinyin('luoyang').map((r) => r.code)).toEqual(['410300']);
+    expect(findRegionsByPinyin('henan').map((r) => r.code)).toEqual(['410000']);
+    expect(findRegionsByPinyin('gulou').map((r) => r.code)).toEqual(['320106', '320302', '350102', '410204']);
+    expect(findRegionsByPinyin('jx')).toEqual([]);
+    expect(findRegionsByPinyin('涧西')).toEqual([]);
   });
 });
 
