@@ -15,7 +15,7 @@ import { resolveFileLimits, type FileLimits } from '../model/limits.ts';
 import { DEFAULT_ENGINE, DEFAULT_MAX_OCR_PAGES, ocrIdentity, type OcrEngineName, type OcrSettings } from '../read/ocr.ts';
 import { ParseCache, parserFingerprint } from './cache.ts';
 import { writeChanges, type ChangesSummary } from './changes.ts';
-import { applyReleaseChecks, carryOverChecks, deriveAgencies, deriveChanges, deriveCoverage, deriveRegions, rollupChecks } from './derive.ts';
+import { applyReleaseChecks, carryOverChecks, chooseCounted, deriveAgencies, deriveChanges, deriveCoverage, deriveRegions, rollupChecks } from './derive.ts';
 import { openDuck, TypedAppender } from './duck.ts';
 import { collectGarbage } from './heap.ts';
 import { checkGeneratedApart } from './generated.ts';
@@ -209,6 +209,7 @@ export async function build(options: BuildOptions): Promise<BuildSummary> {
 
     await deriveRegions(con);
     await deriveAgencies(con);
+    await chooseCounted(con);
     await carryOverChecks(con);
     await rollupChecks(con);
     await applyReleaseChecks(con);

@@ -1,6 +1,6 @@
 /**
  * What only a release can know, computed in DuckDB once every report is loaded: regions and
- * agencies, the release-level checks (carry_over across years, rollup of a region summary
+ * agencies, which report counts where several claim one agency and year, the release-level checks (carry_over across years, rollup of a region summary
  * against its agencies), coverage (agency × year), the wide applications table, and the
  * cell-level changes since the previous release.
  */
@@ -42,11 +42,66 @@ export async function deriveAgencies(con: DuckDBConnection): Promise<void> {
 /** Effective value of a cell: printed, else derived (checks say when they used a derived one). */
 const EFFECTIVE = `coalesce(value, derived_value)`;
 
-/** The first report (by path) of each agency, scope and year: duplicates do not double count. */
-const ONE_PER_YEAR = `
-  SELECT * FROM reports
-  WHERE year IS NOT NULL
-  QUALIFY row_number() OVER (PARTITION BY agency_id, scope, year ORDER BY source_path) = 1`;
+/**
+ * The date a report was published, from whatever form it was given in (2024-01-15, 2024/1/15
+ * 10:00, 2024年1月15日); null when there is none to read.
+ */
+const PUBLISHED_DATE = `try_strptime(regexp_extract(published_at, '\\d{4}[-/.年]\\d{1,2}[-/.月]\\d{1,2}'), ['%Y-%m-%d', '%Y/%m/%d', '%Y.%m.%d', '%Y年%m月%d'])::DATE`;
+
+/**
+ * Which report counts when several claim one agency, scope and year — a report saved twice, a
+ * revised version beside the first, two agencies whose names read alike. One is counted, the
+ * others are set aside as duplicates; nothing is dropped without a trace. The rules, in order
+ * (CHOICES in schema.ts):
+ *
+ *   manifest      the report the manifest assigns to that agency and year (manifestClaims)
+ *   published_at  the latest published (an agency re-publishes a corrected report)
+ *   completeness  the most cells with a value, printed or derived
+ *   source_path   the first by path, when nothing else tells them apart
+ *
+ * Each report of such a group records the rule that decided between it and the counted one
+ * (the counted one: between it and the next); a report whose year could not be read is set
+ * aside as year_unknown. Sets reports.counted, set_aside, counted_instead and choice.
+ */
+export async function chooseCounted(con: DuckDBConnection): Promise<void> {
+  await con.run(`UPDATE reports SET counted = year IS NOT NULL, set_aside = CASE WHEN year IS NULL THEN 'year_unknown' END`);
+  // Only the groups with several claims need their cells counted.
+  await con.run(`
+    CREATE TEMP TABLE claims AS
+    WITH many AS (SELECT agency_id, scope, year FROM reports WHERE year IS NOT NULL GROUP BY ALL HAVING count(*) > 1),
+    claimants AS (
+      SELECT r.rid, r.report_id, r.agency_id, r.scope, r.year, r.source_path, coalesce(r.manifest_claim, false) AS by_manifest,
+             ${PUBLISHED_DATE} AS published
+      FROM reports r SEMI JOIN many m ON m.agency_id = r.agency_id AND m.scope = r.scope AND m.year = r.year
+    ),
+    filled AS (
+      SELECT rid, count(*) AS cells FROM (
+        ${TABLE_CODES.map((t) => `SELECT rid FROM ${t}_cells WHERE (value IS NOT NULL OR derived_value IS NOT NULL) AND rid IN (SELECT rid FROM claimants)`).join('\n        UNION ALL ')}
+      ) GROUP BY rid
+    )
+    SELECT c.*, coalesce(f.cells, 0) AS cells,
+           row_number() OVER (PARTITION BY c.agency_id, c.scope, c.year ORDER BY c.by_manifest DESC, c.published DESC NULLS LAST, coalesce(f.cells, 0) DESC, c.source_path) AS place
+    FROM claimants c LEFT JOIN filled f ON f.rid = c.rid`);
+  // The first rule on which two claims differ.
+  const rule = (a: string, b: string) => `CASE WHEN ${a}.by_manifest <> ${b}.by_manifest THEN 'manifest'
+         WHEN ${a}.published IS DISTINCT FROM ${b}.published THEN 'published_at'
+         WHEN ${a}.cells <> ${b}.cells THEN 'completeness' ELSE 'source_path' END`;
+  await con.run(`
+    UPDATE reports SET counted = d.place = 1, set_aside = CASE WHEN d.place > 1 THEN 'duplicate' END,
+           counted_instead = CASE WHEN d.place > 1 THEN d.winner END, choice = d.choice
+    FROM (
+      SELECT l.rid, l.place, w.report_id AS winner,
+             CASE WHEN l.place = 1 THEN ${rule('w', 'n')} ELSE ${rule('w', 'l')} END AS choice
+      FROM claims l
+      JOIN claims w ON w.agency_id = l.agency_id AND w.scope = l.scope AND w.year = l.year AND w.place = 1
+      JOIN claims n ON n.agency_id = l.agency_id AND n.scope = l.scope AND n.year = l.year AND n.place = 2
+    ) d
+    WHERE d.rid = reports.rid`);
+  await con.run('DROP TABLE claims');
+}
+
+/** The report counted for each agency, scope and year (chooseCounted). */
+const ONE_PER_YEAR = `SELECT * FROM reports WHERE counted`;
 
 /**
  * carry_over: carried_forward of year N equals carried_over of year N+1, per column, for one
@@ -153,7 +208,9 @@ export async function deriveCoverage(con: DuckDBConnection): Promise<void> {
     grid AS (SELECT agency_id, scope, arg_max(region_code, region_code IS NOT NULL) AS region_code FROM who GROUP BY ALL),
     found AS (
       SELECT agency_id, scope, year, count(*)::INTEGER AS n,
-             arg_min(report_id, source_path) AS first_id, arg_min(status, source_path) AS first_status
+             any_value(report_id) FILTER (WHERE counted) AS first_id, any_value(status) FILTER (WHERE counted) AS first_status,
+             string_agg(report_id, '|' ORDER BY report_id) FILTER (WHERE NOT counted) AS set_aside,
+             any_value(choice) FILTER (WHERE counted) AS choice
       FROM reports WHERE year IS NOT NULL GROUP BY ALL
     ),
     errs AS (
@@ -170,6 +227,7 @@ export async function deriveCoverage(con: DuckDBConnection): Promise<void> {
            ELSE 'missing' END,
       f.first_id,
       (coalesce(f.n, 0) + coalesce(e.files, 0))::INTEGER,
+      f.set_aside, f.choice,
       CASE WHEN f.first_id IS NULL THEN nullif(concat_ws('; ', e.found_reason, e.unfetched_reason), '') END
     FROM grid g CROSS JOIN years y
     LEFT JOIN found f ON f.agency_id = g.agency_id AND f.scope = g.scope AND f.year = y.year

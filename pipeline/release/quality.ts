@@ -113,6 +113,10 @@ export interface QualityReport {
     reports_failed: number;
     /** Reports made by gongkai synth (reports.generated). */
     generated_reports: number;
+    /** Reports that sums count: one per agency, scope and year. reports = reports_counted + reports_set_aside. */
+    reports_counted: number;
+    /** Reports set aside: duplicate claims and reports without a year (set_aside below). */
+    reports_set_aside: number;
   };
   counts: {
     agencies: number;
@@ -141,6 +145,15 @@ export interface QualityReport {
   /** Files and folders set aside, by reason code. */
   ignored: ErrorGroup[];
   warnings_by_code: { code: string; warnings: number; reports: number }[];
+  /**
+   * Reports not counted, each with its reason: for every agency, scope and year that several
+   * reports claim, the one counted, the rule that chose it and the others; and the reports
+   * whose year could not be read.
+   */
+  set_aside: {
+    duplicates: { agency_id: string; scope: string; year: number; choice: string; counted: ReportRef; set_aside: (ReportRef & { choice: string })[] }[];
+    year_unknown: ReportRef[];
+  };
   coverage: { total: CoverageCounts; by_year: (CoverageCounts & { year: number })[] };
 }
 
@@ -263,7 +276,9 @@ export async function collectQuality(con: DuckDBConnection, published: Record<st
             (SELECT count(*) FROM reports WHERE status = 'ok') AS reports_ok,
             (SELECT count(*) FROM reports WHERE status = 'warnings') AS reports_with_warnings,
             (SELECT count(*) FROM reports WHERE status = 'failed') AS reports_failed,
-            (SELECT count(*) FROM reports WHERE generated) AS generated_reports`,
+            (SELECT count(*) FROM reports WHERE generated) AS generated_reports,
+            (SELECT count(*) FROM reports WHERE counted) AS reports_counted,
+            (SELECT count(*) FROM reports WHERE NOT counted) AS reports_set_aside`,
   );
 
   const [counts] = await query<{ agencies: number; regions: number; warnings: number } & StatusCounts & { total: number }>(
@@ -357,6 +372,18 @@ export async function collectQuality(con: DuckDBConnection, published: Record<st
     `SELECT code, count(*) AS warnings, count(DISTINCT report_id) AS reports FROM warnings GROUP BY ALL ORDER BY warnings DESC, code`,
   );
 
+  const claims = await query<ReportRef & { scope: string; counted: boolean; choice: string }>(
+    con,
+    `SELECT ${REPORT_REF}, r.scope, r.counted, r.choice FROM reports r
+     WHERE r.choice IS NOT NULL ORDER BY r.agency_id, r.scope, r.year, NOT r.counted, r.source_path`,
+  );
+  const duplicates: QualityReport['set_aside']['duplicates'] = [];
+  for (const { scope, counted, choice, ...ref } of claims) {
+    if (counted) duplicates.push({ agency_id: ref.agency_id, scope, year: ref.year!, choice, counted: ref, set_aside: [] });
+    else duplicates.at(-1)!.set_aside.push({ ...ref, choice });
+  }
+  const yearUnknown = await query<ReportRef>(con, `SELECT ${REPORT_REF} FROM reports r WHERE r.set_aside = 'year_unknown' ORDER BY r.source_path`);
+
   const coverageByYear = await query<CoverageCounts & { year: number }>(
     con,
     `SELECT year, count(*) AS agency_years,
@@ -405,6 +432,7 @@ export async function collectQuality(con: DuckDBConnection, published: Record<st
     not_fetched: await errorGroups('not_fetched'),
     ignored: await errorGroups('ignored'),
     warnings_by_code: warningsByCode,
+    set_aside: { duplicates, year_unknown: yearUnknown },
     coverage: { total: coverageTotal, by_year: coverageByYear },
   };
 }
@@ -475,6 +503,8 @@ export function qualityMarkdown(q: QualityReport): string {
         ['reports ok', fmt(s.reports_ok)],
         ['reports with warnings', fmt(s.reports_with_warnings)],
         ['reports failing a check', fmt(s.reports_failed)],
+        ['reports counted (one per agency, scope and year)', fmt(s.reports_counted)],
+        ['reports set aside (duplicates, year unknown)', fmt(s.reports_set_aside)],
         ['agencies', fmt(q.counts.agencies)],
         ['regions (with their ancestors)', fmt(q.counts.regions)],
         ...TABLE_CODES.map((t) => [`cells in ${t}`, fmt(q.counts.cells[t])]),
@@ -579,9 +609,32 @@ export function qualityMarkdown(q: QualityReport): string {
   if (q.warnings_by_code.length === 0) out.push('No warnings.');
   else out.push(mdTable(['code', 'warnings', 'reports'], q.warnings_by_code.map((w) => [code(w.code), fmt(w.warnings), fmt(w.reports)]), ['l', 'r', 'r']));
 
+  out.push('## Reports set aside');
+  out.push(
+    `Sums count one report per agency, scope and year: ${fmt(s.reports_counted)} reports are counted and ${fmt(s.reports_set_aside)} set aside, each with its reason (reports.counted, set_aside). ` +
+      'Where several reports claim one agency, scope and year, the one counted is the one the manifest assigns to it, else the latest published, else the one with the most cells, else the first by path; `choice` names the rule that decided.',
+  );
+  const dup = q.set_aside.duplicates;
+  if (dup.length === 0) out.push('No agency, scope and year is claimed by more than one report.');
+  else {
+    out.push(`### Duplicate claims: ${fmt(dup.length)} agency-years, ${fmt(dup.reduce((n, d) => n + d.set_aside.length, 0))} reports set aside`);
+    const { shown, note } = cut(dup, 'agency-years', 'quality.json');
+    out.push(
+      mdTable(
+        ['agency', 'scope', 'year', 'counted', 'choice', 'set aside'],
+        shown.map((d) => [code(d.agency_id), d.scope, d.year, `${code(d.counted.report_id)} ${code(d.counted.source_path)}`, d.choice, d.set_aside.map((r) => `${code(r.report_id)} ${code(r.source_path)}`).join('; ')]),
+      ) + note,
+    );
+  }
+  if (q.set_aside.year_unknown.length > 0) {
+    out.push(`### Year unknown: ${fmt(q.set_aside.year_unknown.length)} reports`);
+    const { shown, note } = cut(q.set_aside.year_unknown, 'reports', 'quality.json');
+    out.push(mdTable(['report', 'agency', 'source'], shown.map((r) => [code(r.report_id), r.agency ?? r.agency_id, code(r.source_path)])) + note);
+  }
+
   out.push('## Coverage');
   out.push(
-    'Every agency seen in the release, for every year of it: `missing` (no input), `unfetched` (a listing promised a report the fetch could not get; the coverage table says why), `found` (an input the manifest assigns to it gave no report), `parsed` (a report that fails a check), `passing` (a report whose checks pass or are not assessable). `duplicates`: agency-years with more than one report.',
+    'Every agency seen in the release, for every year of it: `missing` (no input), `unfetched` (a listing promised a report the fetch could not get; the coverage table says why), `found` (an input the manifest assigns to it gave no report), `parsed` (a report that fails a check), `passing` (a report whose checks pass or are not assessable). `duplicates`: agency-years with more than one report (the others are set aside, see above).',
   );
   const covRow = (label: string | number, c: CoverageCounts) => [
     label,

@@ -35,6 +35,10 @@ const c = (name: string, type: DuckType, description: string, zh: string, extra:
 const STATUS = ['pass', 'fail', 'not_assessable'] as const;
 const SCOPES = ['agency', 'region_summary'] as const;
 const LAYOUTS = ['2019', '2021'] as const;
+/** Why a report is not counted (reports.set_aside). */
+export const SET_ASIDE = ['duplicate', 'year_unknown'] as const;
+/** The rules that choose one report among several claims on an agency, scope and year, in the order they apply (reports.choice). */
+export const CHOICES = ['manifest', 'published_at', 'completeness', 'source_path'] as const;
 
 const reportKey = c('report_id', 'VARCHAR', 'Stable id of the report: r + 12 hex digits of the SHA-256 of its source path', '报告编号', { required: true });
 const agencyKey = c('agency_id', 'VARCHAR', 'Stable id of the agency across years (see the README: region.kind[.name])', '机关编号');
@@ -110,6 +114,28 @@ export const TABLES: TableSpec[] = [
       c('warnings', 'INTEGER', 'Number of warnings', '警告数'),
       c('proactive_items_published', 'BIGINT', 'Items proactively published, as section 一 states it (e.g. 全年主动公开各类信息1152条)', '主动公开信息条数'),
       c('generated', 'BOOLEAN', 'True for a report made by gongkai synth (its manifest says generated=true): generated sample data, published by no agency', '生成数据', { required: true }),
+      c(
+        'counted',
+        'BOOLEAN',
+        'True for the one report of its agency, scope and year that sums count (coverage.report_id); false for a report set aside (set_aside says why). Every report is one or the other.',
+        '是否计入',
+        { required: true },
+      ),
+      c(
+        'set_aside',
+        'VARCHAR',
+        'Why a report is not counted: duplicate (another report claims the same agency, scope and year and was chosen: counted_instead, choice), year_unknown (the year it covers could not be read). Null when counted.',
+        '未计入原因',
+        { enum: SET_ASIDE },
+      ),
+      c('counted_instead', 'VARCHAR', 'For a duplicate: the report counted for its agency, scope and year', '计入报告编号'),
+      c(
+        'choice',
+        'VARCHAR',
+        'Where several reports claim one agency, scope and year, the rule that chose between this report and the counted one (for the counted one: against the next): manifest (the manifest assigns the agency and year to one file), published_at (the latest published), completeness (the most cells with a value), source_path (the first by path, when nothing else differs). Null when the report is alone.',
+        '选取依据',
+        { enum: CHOICES },
+      ),
     ],
     primaryKey: ['report_id'],
     foreignKeys: [
@@ -210,8 +236,10 @@ export const TABLES: TableSpec[] = [
       regionKey,
       yearKey,
       c('status', 'VARCHAR', 'missing, unfetched, found, parsed or passing', '状态', { enum: ['missing', 'unfetched', 'found', 'parsed', 'passing'] }),
-      c('report_id', 'VARCHAR', 'The report, when there is one (the first by path if several)', '报告编号'),
+      c('report_id', 'VARCHAR', 'The report counted, when there is one (of several, the one reports.choice explains)', '报告编号'),
       c('reports', 'INTEGER', 'Report files found for this agency and year, readable or not (more than 1: duplicates)', '报告数'),
+      c('set_aside', 'VARCHAR', 'The other reports claiming this agency, scope and year, set aside (their report_ids, separated by |); null when none', '未计入报告'),
+      c('choice', 'VARCHAR', 'With reports set aside: the rule that chose the counted one against the next (manifest, published_at, completeness, source_path)', '选取依据', { enum: CHOICES }),
       c('reason', 'VARCHAR', 'Why there is no report: the fetch failure (unfetched) or the read error (found), with the URL or file; several joined by "; "', '缺失原因'),
     ],
     primaryKey: ['agency_id', 'scope', 'year'],

@@ -18,6 +18,8 @@ const REPORT_INTERNAL: StagedTable['columns'] = [
   { name: 'rid', type: 'INTEGER' },
   { name: 'layout_proactive', type: 'VARCHAR' },
   { name: 'layout_applications', type: 'VARCHAR' },
+  /** The manifest assigns the file to an agency and year (tables.ts manifestClaims): the first rule choosing among duplicate claims. */
+  { name: 'manifest_claim', type: 'BOOLEAN' },
 ];
 
 const cellsOf = (table: string, value: DuckType): StagedTable => ({

@@ -44,6 +44,14 @@ export function reportStatus(record: ReportRecord): 'ok' | 'warnings' | 'failed'
   return record.warnings.length ? 'warnings' : 'ok';
 }
 
+/**
+ * Does the manifest assign the file to an agency and a year? Then the report's identity is the
+ * manifest's, and among several reports claiming one agency and year it is the one counted.
+ */
+export function manifestClaims(manifest: ManifestRow | null): boolean {
+  return manifest?.year != null && Boolean(manifest.agency || manifest.region_code);
+}
+
 /** `rid`: the report's number in this build, which the narrow cell rows refer to. */
 export function rowsOfReport(record: ReportRecord, input: InputInfo, rid: number): ReportRows {
   const id = reportId(input.path);
@@ -76,9 +84,15 @@ export function rowsOfReport(record: ReportRecord, input: InputInfo, rid: number
     record.warnings.length,
     record.figures.proactive_items_published,
     input.manifest?.generated === true,
+    // counted, set_aside, counted_instead, choice: decided once every report is in (derive.ts).
+    null,
+    null,
+    null,
+    null,
     rid,
     record.layouts.proactive ?? null,
     record.layouts.applications ?? null,
+    manifestClaims(input.manifest),
   ]);
 
   for (const table of TABLE_CODES) {
