@@ -35,7 +35,9 @@ export const builder = new SchemaBuilder<{
       return new ApiError(
         'QUERY_TOO_COMPLEX',
         what === 'complexity'
-          ? `Query complexity ${result.complexity} exceeds the limit of ${max}: a connection costs its page size (first) times its selection. Ask for smaller pages or fewer nested lists.`
+          ? `Query complexity ${result.complexity} exceeds the limit of ${max}: a connection costs its page size (first) times its selection, a comparison the groups it can return (in tens) times its selection. ` +
+            'Ask for fewer fields or a smaller page and page on with after: pageInfo.endCursor; narrow a comparison with its filter, limit or rank.top; ' +
+            'for the figures of many agencies or years ask one comparison — applicationComparison(filter: { agencies: [...], yearFrom, yearTo }, groupBy: [AGENCY, YEAR]) — rather than agencies → reports → cells.'
           : `Query ${what} ${result[what]} exceeds the limit of ${max}`,
         { limit: what, found: result[what], max },
       );

@@ -12,9 +12,11 @@ export interface Limits {
   maxTokens: number;
   /** Directives per operation (graphql-armor maxDirectives). */
   maxDirectives: number;
-  /** Static cost of the document (graphql-armor costLimit: objects 2, scalars 1, × 1.5 per level). */
-  maxCost: number;
-  /** Complexity with list sizes: a connection costs its page size × its selection (Pothos complexity). */
+  /**
+   * The cost of a query (Pothos complexity): a connection costs its page size × its selection, a
+   * list 10 × its selection, a comparison its groups (in tens) × its selection. Page sizes count
+   * the same whether written in the query or passed as variables.
+   */
   maxComplexity: number;
   /** Page size of every connection (`first`/`last`). */
   defaultPageSize: number;
@@ -56,7 +58,6 @@ export const DEFAULT_LIMITS: Limits = {
   maxAliases: 15,
   maxTokens: 2000,
   maxDirectives: 10,
-  maxCost: 5000,
   maxComplexity: 20000,
   defaultPageSize: 20,
   maxPageSize: 100,

@@ -1,7 +1,8 @@
 /**
- * Public-API protection: graphql-armor's limits (depth, aliases, tokens, directives, static
- * cost) with coded errors, and a per-client rate limit. Field suggestions ("Did you mean …?") stay
- * on: they name fields of the public schema and nothing else.
+ * Public-API protection: graphql-armor's limits (depth, aliases, tokens, directives) with coded
+ * errors, and a per-client rate limit. A query's cost is limited by its complexity (builder.ts).
+ * Field suggestions ("Did you mean …?") stay on: they name fields of the public schema and
+ * nothing else.
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
@@ -29,7 +30,9 @@ export function armorPlugin(limits: Limits): Plugin {
     maxAliases: { n: limits.maxAliases, onReject: [refuse('aliases')], propagateOnRejection: false },
     maxTokens: { n: limits.maxTokens, onReject: [refuse('tokens')], propagateOnRejection: false },
     maxDirectives: { n: limits.maxDirectives, onReject: [refuse('directives')], propagateOnRejection: false },
-    costLimit: { maxCost: limits.maxCost, onReject: [refuse('cost')], propagateOnRejection: false },
+    // Cost is the complexity limit's (builder.ts), which prices a page size passed as a variable
+    // as it prices one written in the query; armor's static cost multiplies only the latter.
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: false },
   }) as Plugin;
 }
