@@ -81,6 +81,15 @@ export function comparisonCsv(rows: ComparisonRow[], subject: keyof typeof MEASU
     if (d === 'region') {
       header.push('region_code', 'region_name');
       cells.push((r) => r.region, (r) => (r.region ? regionName(String(r.region)) : null));
+    } else if (d === 'agency') {
+      // The agency's own row, joined in by the comparison (ag_<column>).
+      header.push('agency_id', 'agency_name', 'agency_region_code', 'agency_region_name');
+      cells.push(
+        (r) => r.agency,
+        (r) => r.ag_name,
+        (r) => r.ag_region_code,
+        (r) => (r.ag_region_code ? regionName(String(r.ag_region_code)) : null),
+      );
     } else {
       header.push(d);
       cells.push((r) => r[d]);

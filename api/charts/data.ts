@@ -9,8 +9,8 @@ import type { Session } from '../data/db.ts';
 import type { RegionIndex, RegionRow } from '../data/regions.ts';
 import { OUTCOME_SERIES, type ChartMeasure } from './measures.ts';
 
-export type ChartKind = 'outcomes' | 'trend' | 'ranking' | 'applicants';
-export const CHART_KINDS: readonly ChartKind[] = ['outcomes', 'trend', 'ranking', 'applicants'];
+export type ChartKind = 'outcomes' | 'trend' | 'ranking' | 'agencies' | 'applicants';
+export const CHART_KINDS: readonly ChartKind[] = ['outcomes', 'trend', 'ranking', 'agencies', 'applicants'];
 
 /** A chart's question, checked (params.ts). */
 export interface ChartRequest {
@@ -141,6 +141,26 @@ export async function chartData(session: Session, regions: RegionIndex, req: Cha
         if (!child) continue;
         data.push({ category: name(child, req.lang), key: child.code, series: req.lang === 'zh' ? req.measure.zh : req.measure.en, seriesKey: req.measure.name, value: num(row[req.measure.measure]) });
       }
+      return { data, reports: rows.reduce((a, r) => a + Number(r.reports ?? 0), 0) };
+    }
+    case 'agencies': {
+      // The top agencies of the region and everything under it, by the measure.
+      const q = baseQuery(req, region, {
+        subject: req.measure.subject,
+        groupBy: ['agency'],
+        measures: ['reports', req.measure.measure],
+        rank: { by: req.measure.measure, top: req.top, order: 'desc', within: [] },
+      });
+      const { rows } = await runComparison(session, q);
+      const names = rows.map((row) => String(row.ag_name ?? row.agency));
+      const data: Datum[] = rows.map((row, i) => ({
+        // Two agencies of one name (an ambiguous region's) stay two bars.
+        category: names.indexOf(names[i]) === names.lastIndexOf(names[i]) ? names[i] : `${names[i]} (${String(row.agency)})`,
+        key: String(row.agency),
+        series: req.lang === 'zh' ? req.measure.zh : req.measure.en,
+        seriesKey: req.measure.name,
+        value: num(row[req.measure.measure]),
+      }));
       return { data, reports: rows.reduce((a, r) => a + Number(r.reports ?? 0), 0) };
     }
     case 'applicants': {

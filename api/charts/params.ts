@@ -3,6 +3,7 @@
  * (and becomes a readable chart or page with a 4xx status, never a stack trace).
  */
 import type { RegionIndex } from '../data/regions.ts';
+import { resolveRegion } from '../schema/regions.ts';
 import { CHART_KINDS, CHILD_LEVEL, type ChartKind, type ChartRequest } from './data.ts';
 import { CHART_MEASURES, chartMeasure } from './measures.ts';
 
@@ -29,7 +30,7 @@ const LEVEL_ZH: Record<string, string> = { province: '省级', city: '地级', c
 const AGENCY_KINDS = ['government', 'general_office', 'department', 'township', 'other'];
 /** Parameters every chart understands; anything else is refused (a typo should not be ignored). */
 const KNOWN = new Set(['region', 'year', 'years', 'measure', 'scope', 'agencyKind', 'top', 'lang', 'title', 'width', 'height', 'release']);
-const DEFAULT_MEASURE: Record<ChartKind, string> = { outcomes: 'processed', trend: 'applications', ranking: 'applications', applicants: 'applications' };
+const DEFAULT_MEASURE: Record<ChartKind, string> = { outcomes: 'processed', trend: 'applications', ranking: 'applications', agencies: 'applications', applicants: 'applications' };
 
 function int(params: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
   const raw = params.get(name);
@@ -44,16 +45,27 @@ export function chartKind(text: string): ChartKind {
   return text as ChartKind;
 }
 
+/** The regions a chart URL names (region repeats, or commas), as written: codes or names. */
+export function chartRegions(params: URLSearchParams): string[] {
+  return params.getAll('region').flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+}
+
 export function parseChartRequest(kind: ChartKind, params: URLSearchParams, regions: RegionIndex, years: { min: number; max: number }): ChartRequest {
   for (const name of params.keys()) if (!KNOWN.has(name)) throw new ChartError(400, `unknown parameter "${name}" (known: ${[...KNOWN].join(', ')})`, `未知参数“${name}”（可用参数：${[...KNOWN].join('、')}）`);
-  const codes = params.getAll('region').flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
-  if (codes.length === 0) throw new ChartError(400, 'region is required: a 6-digit GB/T 2260 code, e.g. region=410300 (洛阳市)', '缺少 region：6 位行政区划代码（GB/T 2260），例如 region=410300（洛阳市）');
+  const codes = chartRegions(params);
+  if (codes.length === 0) {
+    throw new ChartError(
+      400,
+      'region is required: a 6-digit GB/T 2260 code or a name, e.g. region=410300 or region=洛阳市',
+      '缺少 region：6 位行政区划代码（GB/T 2260）或地区名称，例如 region=410300 或 region=洛阳市',
+    );
+  }
   if (codes.length > 8) throw new ChartError(400, `at most 8 regions in one chart, got ${codes.length}`, `一张图表最多 8 个地区，收到 ${codes.length} 个`);
   if (codes.length > 1 && kind !== 'trend') throw new ChartError(400, `only the trend chart takes several regions; ${kind} takes one`, `只有趋势图（trend）可以有多个地区；${kind} 只接受一个`);
   const found = codes.map((code) => {
-    const r = /^\d{6}$/.test(code) ? regions.get(code) : undefined;
-    if (!r) throw new ChartError(404, `unknown region "${code}": no report of this release belongs to it (regions are 6-digit GB/T 2260 codes)`, `未知地区“${code}”：本数据版本没有属于它的报告（地区为 6 位 GB/T 2260 行政区划代码）`);
-    return r;
+    const r = resolveRegion(code, regions);
+    if ('error' in r) throw new ChartError(r.candidates.length > 1 ? 400 : 404, `region: ${r.error}`, `region：${r.zh}`);
+    return regions.get(r.code)!;
   });
   if ((kind === 'outcomes' || kind === 'ranking') && !CHILD_LEVEL[found[0].level]) {
     throw new ChartError(
@@ -118,10 +130,10 @@ export function canonicalQuery(req: ChartRequest): string {
   for (const r of req.regions) p.append('region', r.code);
   if (req.kind === 'trend') p.set('years', `${req.yearFrom}-${req.yearTo}`);
   else p.set('year', String(req.yearFrom));
-  if (req.kind === 'trend' || req.kind === 'ranking') p.set('measure', req.measure.name);
+  if (req.kind === 'trend' || req.kind === 'ranking' || req.kind === 'agencies') p.set('measure', req.measure.name);
   p.set('scope', req.scope);
   if (req.agencyKinds) p.set('agencyKind', req.agencyKinds.join(','));
-  if (req.kind === 'ranking') p.set('top', String(req.top));
+  if (req.kind === 'ranking' || req.kind === 'agencies') p.set('top', String(req.top));
   p.set('lang', req.lang);
   if (req.title) p.set('title', req.title);
   p.set('width', String(req.width));

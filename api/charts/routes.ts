@@ -23,7 +23,8 @@ import { Lru, PromiseCache } from '../lru.ts';
 import { ReleaseNotAvailable, type Lease, type Served } from '../releases.ts';
 import { chartData, type ChartRequest } from './data.ts';
 import { embedPage, embedSnippet, errorPage, errorSvg } from './embed.ts';
-import { canonicalQuery, chartKind, ChartError, parseChartRequest } from './params.ts';
+import { regionCodeOf } from '../schema/regions.ts';
+import { canonicalQuery, chartKind, ChartError, chartRegions, parseChartRequest } from './params.ts';
 import { renderSvg } from './render.ts';
 import { chartSpec } from './specs.ts';
 import { chartText, graphqlFor } from './text.ts';
@@ -48,11 +49,12 @@ interface Answer {
   private: boolean;
 }
 
-/** The region codes a chart URL names, when every one is a region of the release (else null). */
+/** The region codes a chart URL names (by code or name), when every one is a region of the release (else null). */
 function knownRegions(params: URLSearchParams, regions: RegionIndex): string[] | null {
-  const codes = params.getAll('region').flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
-  if (codes.length === 0 || codes.length > 8 || !codes.every((c) => /^\d{6}$/.test(c) && regions.get(c))) return null;
-  return codes;
+  const written = chartRegions(params);
+  if (written.length === 0 || written.length > 8) return null;
+  const codes = written.map((w) => regionCodeOf(w, regions));
+  return codes.every((c) => c !== null) ? (codes as string[]) : null;
 }
 
 export function chartsPlugin(server: ServerState): Plugin {

@@ -128,6 +128,7 @@ export function chartSpec(req: ChartRequest, chart: ChartData, text: ChartText):
       break;
     }
     case 'ranking':
+    case 'agencies':
     case 'applicants': {
       const order = req.kind === 'applicants' ? categories.map(([, c]) => c) : { field: 'value', op: 'sum' as const, order: 'descending' as const };
       spec = {

@@ -38,6 +38,9 @@ export function chartText(req: ChartRequest, chart: ChartData, release: { versio
     case 'ranking':
       title = zh ? `${place}${m}最多的${req.top}个${region.level === 'province' ? '市' : '区县'}（${years}年）` : `${place}: the ${req.top} ${region.level === 'province' ? 'cities' : 'districts and counties'} with the most ${m.toLowerCase()}, ${years}`;
       break;
+    case 'agencies':
+      title = zh ? `${place}${m}最多的${req.top}个机关（${years}年）` : `${place}: the ${req.top} agencies with the most ${m.toLowerCase()}, ${years}`;
+      break;
     case 'applicants':
       title = zh ? `${place}政府信息公开申请人构成（${years}年）` : `Who asked ${place}'s agencies for information, ${years}`;
       break;
@@ -91,6 +94,8 @@ export function graphqlFor(req: ChartRequest): string {
         .concat('\n}\n');
     case 'ranking':
       return `query {\n  ${field}(\n    ${filter(region.code)}\n    groupBy: [REGION]\n    regionLevel: ${child}\n    rank: { by: ${req.measure.measure.toUpperCase()}, top: ${req.top} }${scope}\n  ) {\n    groups { rank region { code name } reports ${value} }\n  }\n}\n`;
+    case 'agencies':
+      return `query {\n  ${field}(\n    ${filter(region.code)}\n    groupBy: [AGENCY]\n    rank: { by: ${req.measure.measure.toUpperCase()}, top: ${req.top} }${scope}\n  ) {\n    groups { rank agency { id name region { code name } } reports ${value} }\n  }\n}\n`;
     case 'applicants':
       return `query {\n  applicationComparison(\n    ${filter(region.code)}\n    groupBy: [APPLICANT_TYPE]${scope}\n  ) {\n    groups { applicantType { zh en } reports newReceived }\n  }\n}\n`;
   }

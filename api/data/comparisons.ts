@@ -12,16 +12,17 @@
  * grouped by outcome; the final SELECT ranks and limits.
  */
 import { APPLICANT_TYPES, APPLICATIONS_2019, APPLICATIONS_2021, OUTCOME_GROUPS, REVIEW_COLUMNS, type OutcomeGroup } from '../../pipeline/model/codes.ts';
+import { AGENCY_COLUMNS, type AgencyCounts } from './agencies.ts';
 import type { Session } from './db.ts';
 import type { RegionIndex } from './regions.ts';
 import { APPLICATION_ROWS, CHECK_CODES, PROACTIVE_FIGURES, REVIEW_CELLS } from './facts.ts';
 
 export type Subject = 'applications' | 'review' | 'proactive' | 'checks';
-export type Dimension = 'region' | 'year' | 'agency_kind' | 'agency_level' | 'layout' | 'applicant_type' | 'outcome_group' | 'outcome';
+export type Dimension = 'region' | 'agency' | 'year' | 'agency_kind' | 'agency_level' | 'layout' | 'applicant_type' | 'outcome_group' | 'outcome';
 export type Scope = 'agency' | 'region_summary';
 export type RegionLevel = 'province' | 'city' | 'county';
 
-export const COMMON_DIMENSIONS: readonly Dimension[] = ['region', 'year', 'agency_kind', 'agency_level', 'layout'];
+export const COMMON_DIMENSIONS: readonly Dimension[] = ['region', 'agency', 'year', 'agency_kind', 'agency_level', 'layout'];
 export const APPLICATION_DIMENSIONS: readonly Dimension[] = [...COMMON_DIMENSIONS, 'applicant_type', 'outcome_group', 'outcome'];
 
 export interface ComparisonFilter {
@@ -33,6 +34,8 @@ export interface ComparisonFilter {
   yearTo?: number | null;
   agencyKinds?: string[] | null;
   agencyLevels?: string[] | null;
+  /** Agency ids: only these agencies' reports. */
+  agencies?: string[] | null;
   layout?: string | null;
 }
 
@@ -223,6 +226,8 @@ function dimensionColumn(d: Dimension, q: ComparisonQuery): string | null {
   switch (d) {
     case 'region':
       return `${REGION_COLUMN[q.regionLevel]} AS region`;
+    case 'agency':
+      return 'agency_id AS agency';
     case 'year':
       return 'year';
     case 'agency_kind':
@@ -258,13 +263,17 @@ type Params = Record<string, string | number | string[]>;
  * `params` under fixed names.
  */
 export function placeConditions(
-  f: { region?: string | null; regionOf?: RegionLevel | null; agencyKinds?: string[] | null; agencyLevels?: string[] | null },
+  f: { region?: string | null; regionOf?: RegionLevel | null; agencyKinds?: string[] | null; agencyLevels?: string[] | null; agencies?: string[] | null },
   params: Record<string, unknown>,
 ): string[] {
   const where: string[] = [];
   if (f.region) {
     params.region = f.region;
     where.push(f.regionOf ? `${SUBTREE_COLUMN[f.regionOf]} = $region` : '(region_code = $region OR city = $region OR province = $region)');
+  }
+  if (f.agencies?.length) {
+    params.agencies = f.agencies;
+    where.push('list_contains($agencies, agency_id)');
   }
   if (f.agencyKinds?.length) {
     params.kinds = f.agencyKinds;
@@ -425,8 +434,12 @@ export function comparisonSql(q: ComparisonQuery): { sql: string; params: Params
     }
   }
   const body = `WITH ${ctes.join(',\n')}\n`;
+  // Grouped by agency: each group carries its agency's row (name, region, kind, years) as ag_<column>.
+  const byAgency = keyDims.includes('agency');
+  const agencyJoin = byAgency ? ` LEFT JOIN (SELECT ${AGENCY_COLUMNS.map((c) => `${c} AS ag_${c}`).join(', ')} FROM agency_index) ag ON ag.ag_agency_id = ${from}.agency` : '';
+  const agencyCols = byAgency ? AGENCY_COLUMNS.map((c) => `ag_${c}`) : [];
   // One row more than the limit says whether it cut; the count runs only when asked for.
-  const sql = `${body}SELECT ${[...outputCols, rankCol].join(', ')} FROM ${from}${rankWhere}
+  const sql = `${body}SELECT ${[...outputCols, rankCol, ...agencyCols].join(', ')} FROM ${from}${agencyJoin}${rankWhere}
 ORDER BY ${finalOrder.length ? finalOrder.join(', ') : '1'}
 LIMIT ${limit}`;
   return { sql, params: { ...params, lim: q.limit + 1 }, countSql: `${body}SELECT ${countCol} AS n FROM ${from}${rankWhere}`, countParams: params, rankedInOrder };
@@ -457,6 +470,8 @@ export interface GroupShape {
   year?: number | null;
   yearFrom?: number | null;
   yearTo?: number | null;
+  /** How many agencies the filter names (null: not filtered by agency). */
+  agencies?: number | null;
   limit: number;
   rank?: { top: number; within: readonly Dimension[] } | null;
 }
@@ -466,10 +481,11 @@ export interface GroupShape {
  * values together (a region's counties, the years of the filter, the six applicant types…), or
  * a ranking keeps fewer. What a comparison costs (its complexity, its lane) is counted from it.
  */
-export function estimatedGroups(q: GroupShape, release: { regions: RegionIndex; years: number }): number {
+export function estimatedGroups(q: GroupShape, release: { regions: RegionIndex; agencies: AgencyCounts; years: number }): number {
   const years = Math.max(1, release.years);
   const cardinality = (d: Dimension): number => {
     if (d === 'region') return release.regions.countAt(q.regionLevel, q.region);
+    if (d === 'agency') return q.agencies || release.agencies.within(q.region);
     if (d === 'year') {
       if (q.year != null) return 1;
       if (q.yearFrom != null && q.yearTo != null) return Math.max(1, Math.min(years, q.yearTo - q.yearFrom + 1));
@@ -496,4 +512,43 @@ export async function runComparison(session: Session, q: ComparisonQuery): Promi
 /** Dimensions other than year identify "the same group" across years. */
 export function groupKey(row: ComparisonRow, groupBy: readonly Dimension[], yearShift = 0): string {
   return groupBy.map((d) => (d === 'year' ? Number(row.year) + yearShift : String(row[d] ?? ''))).join('\u0001');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounting: where each report the filter selects went
+
+/**
+ * Why a report the filter selects is not in a comparison's sums: the release set it aside
+ * (duplicate, year_unknown: reports.set_aside), it lacks the table the comparison adds up
+ * (no_table), or its region lies above the level the comparison groups at or is unknown
+ * (outside_groups). `counted` is the rest: the reports the groups add up.
+ */
+export const ACCOUNTING_REASONS = ['counted', 'duplicate', 'year_unknown', 'no_table', 'outside_groups'] as const;
+export type AccountingReason = (typeof ACCOUNTING_REASONS)[number];
+
+/**
+ * Every report of the comparison's scope that its filter selects, by where it went: one query
+ * over report_index with the comparison's own conditions (years, place, agencies, kinds,
+ * levels, layout), each report in exactly one reason.
+ */
+export async function comparisonAccounting(session: Session, q: ComparisonQuery): Promise<Record<AccountingReason, number>> {
+  const params: Params = { scope: q.scope };
+  const where = ['scope = $scope', ...placeConditions(q.filter, params), ...yearClauses(q.filter, 0, params)];
+  if (q.filter.layout) {
+    params.layout = q.filter.layout;
+    where.push('layout = $layout');
+  }
+  const table = q.subject === 'applications' ? 'has_applications' : q.subject === 'review' ? 'has_review' : 'true';
+  const grouped = q.groupBy.includes('region') ? `${REGION_COLUMN[q.regionLevel]} IS NULL` : 'false';
+  const rows = await session.query<{ reason: AccountingReason; n: number }>(
+    `SELECT CASE WHEN NOT counted THEN coalesce(set_aside, 'duplicate')
+                 WHEN NOT ${table} THEN 'no_table'
+                 WHEN ${grouped} THEN 'outside_groups'
+                 ELSE 'counted' END AS reason, count(*)::INTEGER AS n
+     FROM report_index WHERE ${where.join(' AND ')} GROUP BY ALL`,
+    params,
+  );
+  const out = Object.fromEntries(ACCOUNTING_REASONS.map((r) => [r, 0])) as Record<AccountingReason, number>;
+  for (const r of rows) out[r.reason] = r.n;
+  return out;
 }

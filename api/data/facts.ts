@@ -14,8 +14,9 @@
  * `printed` holds the printed value of each cell (`value`); `derived` the printed value or, where
  * none was printed, the value the pipeline derived (`coalesce(value, derived_value)`).
  *
- * Counted reports: one per agency, scope and year — the first by source path, which is the
- * report `coverage.report_id` names — so a duplicate file never counts twice.
+ * Counted reports: one per agency, scope and year — the release marks it (reports.counted; the
+ * report coverage.report_id names) and says why each other report is set aside — so a duplicate
+ * file never counts twice, and none is dropped without a reason (comparisons' `accounting`).
  *
  * Column names here are generated from codes.ts (never from user input).
  */
@@ -61,14 +62,32 @@ const list = (xs: readonly string[]) => xs.map(q).join(', ');
 /** The columns every fact row carries to filter and group on. */
 export const DIMENSION_COLUMNS = ['report_id', 'agency_id', 'year', 'scope', 'layout', 'agency_kind', 'level', 'status', 'region_code', 'province', 'city', 'county'];
 
+/**
+ * The release's choice of counted reports (reports.counted, set_aside, counted_instead, choice).
+ * A release built before the choice was recorded has none of these columns: there the counted
+ * report is the one coverage names (then the first by path) and every other one is a duplicate.
+ */
+async function countedColumns(con: DuckDBConnection): Promise<string> {
+  const columns = (await con.runAndReadAll(`SELECT column_name FROM (DESCRIBE reports)`)).getRows().map((r) => String(r[0]));
+  if (columns.includes('counted')) return '';
+  return `, r.report_id IN (SELECT report_id FROM coverage) AS counted,
+            CASE WHEN r.year IS NULL THEN 'year_unknown' WHEN r.report_id NOT IN (SELECT report_id FROM coverage) THEN 'duplicate' END AS set_aside,
+            NULL::VARCHAR AS counted_instead, NULL::VARCHAR AS choice`;
+}
+
 export async function createFactTables(con: DuckDBConnection): Promise<void> {
   // fails_<check>: a report fails that check (a boolean per check filters faster than a list).
   const fails = CHECK_CODES.map((c) => `coalesce(bool_or(status = 'fail') FILTER (WHERE "check" = '${c}'), false) AS fails_${c}`).join(', ');
+  const counted = await countedColumns(con);
+  // has_applications, has_review: the report has table 3 (its total column) or table 4, which
+  // the comparisons of those tables add up; a counted report without it is set aside there.
   await con.run(`
     CREATE TABLE report_index AS
     WITH failed AS (SELECT report_id, ${fails} FROM checks GROUP BY report_id)
-    SELECT r.*, g.province, g.city, CASE WHEN g.level = 'county' THEN g.code END AS county,
-           ${CHECK_CODES.map((c) => `coalesce(f.fails_${c}, false) AS fails_${c}`).join(', ')}
+    SELECT r.*${counted}, g.province, g.city, CASE WHEN g.level = 'county' THEN g.code END AS county,
+           ${CHECK_CODES.map((c) => `coalesce(f.fails_${c}, false) AS fails_${c}`).join(', ')},
+           r.report_id IN (SELECT report_id FROM applications_wide WHERE applicant = 'total') AS has_applications,
+           r.report_id IN (SELECT DISTINCT report_id FROM review_litigation) AS has_review
     FROM reports r LEFT JOIN regions g ON g.code = r.region_code LEFT JOIN failed f ON f.report_id = r.report_id
     ORDER BY r.year, r.region_code, r.agency_id, r.report_id`);
   // Checks that did not pass (a few percent of all) and every warning, for report pages.
@@ -76,7 +95,9 @@ export async function createFactTables(con: DuckDBConnection): Promise<void> {
   await con.run(`CREATE TABLE warning_index AS SELECT * FROM warnings ORDER BY report_id, seq`);
   await con.run(`
     CREATE TABLE agency_index AS
-    SELECT a.*, g.province, g.city, CASE WHEN g.level = 'county' THEN g.code END AS county
+    SELECT a.*, g.province, g.city, CASE WHEN g.level = 'county' THEN g.code END AS county,
+           -- What follows the region in the id (general_office, dept.教育局), and the region's name: what a name search matches.
+           substr(a.agency_id, strpos(a.agency_id, '.') + 1) AS kind_key, g.name AS region_name
     FROM agencies a LEFT JOIN regions g ON g.code = a.region_code
     ORDER BY a.agency_id`);
   // Lookups by id (a page of reports, their issues and warnings) use these instead of a scan.
@@ -90,7 +111,7 @@ export async function createFactTables(con: DuckDBConnection): Promise<void> {
            r.region_code, r.province, r.city, r.county,
            r.proactive_items_published::DOUBLE AS items_published
     FROM report_index r
-    SEMI JOIN coverage c ON c.report_id = r.report_id`);
+    WHERE r.counted`);
 
   // Table 3, per report and applicant column: printed from applications_wide, derived patched in.
   const appCols = APPLICATION_ROWS.map((r) => `w.${r} AS app_${r}`).join(', ');

@@ -31,6 +31,10 @@ export interface ReportRow {
   checks_failed: number;
   warnings: number;
   proactive_items_published: number | null;
+  counted: boolean;
+  set_aside: string | null;
+  counted_instead: string | null;
+  choice: string | null;
   failed_checks: string[];
 }
 
@@ -47,6 +51,8 @@ export interface ReportFilter {
   failingCheck?: string | null;
   agencyKinds?: string[] | null;
   agencyLevels?: string[] | null;
+  /** true: the reports sums count; false: those set aside (duplicates, year unknown). */
+  counted?: boolean | null;
 }
 
 function where(f: ReportFilter): { sql: string; params: Params } {
@@ -76,6 +82,7 @@ function where(f: ReportFilter): { sql: string; params: Params } {
     params.statuses = f.statuses;
     w.push('list_contains($statuses, status)');
   }
+  if (f.counted != null) w.push(f.counted ? 'counted' : 'NOT counted');
   if (f.failingCheck) {
     if (!CHECK_CODES.includes(f.failingCheck as never)) throw new Error(`unknown check ${f.failingCheck}`);
     w.push(`fails_${f.failingCheck}`); // a column per check code (facts.ts), never the request's text
@@ -85,7 +92,7 @@ function where(f: ReportFilter): { sql: string; params: Params } {
 
 const COLUMNS = `report_id, agency_id, agency, region_code, region_status, region_candidates, agency_kind, level, year, layout, scope, title,
   source_path, source_url, published_at, fetched_at, format, sha256, status, checks_failed, warnings, proactive_items_published,
-  ${CHECK_CODES.map((c) => `fails_${c}`).join(', ')}`;
+  counted, set_aside, counted_instead, choice, ${CHECK_CODES.map((c) => `fails_${c}`).join(', ')}`;
 
 type IndexRow = Omit<ReportRow, 'failed_checks'> & Record<string, unknown>;
 

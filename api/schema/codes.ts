@@ -52,6 +52,36 @@ export const LayoutEnum = codeEnum(
   'LAYOUT_',
 );
 
+/** A column's closed set of codes (schema.ts), each with its description here: a code without one fails at startup. */
+function describedEnum(name: string, description: string, table: string, column: string, describe: Record<string, string>) {
+  return codeEnum(
+    name,
+    description,
+    columnEnum(table, column).map((code) => {
+      if (!describe[code]) throw new Error(`${name}: no description for ${table}.${column} "${code}"`);
+      return { code, description: describe[code] };
+    }),
+  );
+}
+
+export const ReportSetAsideEnum = describedEnum('ReportSetAside', 'Why a report is kept in the release but not counted in its sums (reports.set_aside)', 'reports', 'set_aside', {
+  duplicate: 'Another report claims the same agency, scope and year and was chosen (countedInstead, choice)',
+  year_unknown: 'The year the report covers could not be read',
+});
+
+export const ClaimChoiceEnum = describedEnum(
+  'ClaimChoice',
+  'The rules that choose the report counted among several claiming one agency, scope and year, in the order they apply (reports.choice)',
+  'reports',
+  'choice',
+  {
+    manifest: 'The manifest assigns the agency and year to this file',
+    published_at: 'The latest published',
+    completeness: 'The most cells with a value, printed or derived',
+    source_path: 'The first by source path, when nothing else tells them apart',
+  },
+);
+
 export const AgencyKindEnum = codeEnum(
   'AgencyKind',
   'government 人民政府, general_office 办公室/办公厅, department …局/…委员会/…厅, township …镇/乡/街道, other',

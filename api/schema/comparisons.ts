@@ -23,6 +23,9 @@ import {
   hasPrevious,
   isOutcomeMeasure,
   runComparison,
+  comparisonAccounting,
+  ACCOUNTING_REASONS,
+  type AccountingReason,
   type ComparisonQuery,
   type ComparisonRow,
   type Dimension,
@@ -31,7 +34,8 @@ import {
   type Scope,
   type Subject,
 } from '../data/comparisons.ts';
-import { badInput } from '../errors.ts';
+import { AGENCY_COLUMNS, findAgency, type AgencyRow } from '../data/agencies.ts';
+import { ApiError, badInput } from '../errors.ts';
 import {
   AgencyKindEnum,
   AgencyLevelEnum,
@@ -48,7 +52,8 @@ import {
   rowLabel,
 } from './codes.ts';
 import { checkDistinct, checkRange, yearRange } from './inputs.ts';
-import { RegionRef, regionFilter } from './regions.ts';
+import { RegionRef, regionCodeOf, regionFilter } from './regions.ts';
+import { AgencyRef } from './reports.ts';
 
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const constant = (s: string) => s.toUpperCase();
@@ -59,7 +64,13 @@ const constant = (s: string) => s.toUpperCase();
 const ComparisonFilterInput = builder.inputType('ComparisonFilter', {
   description: 'Which reports a comparison adds up. Every field narrows; leave one out to not filter on it.',
   fields: (t) => ({
-    region: t.string({ description: 'A region code: reports of agencies in that region or under it (410300 = 洛阳市 with its districts and counties)' }),
+    region: t.string({
+      description:
+        'A region: reports of agencies in that region or under it. A 6-digit code (410300 = 洛阳市 with its districts and counties) or a name (洛阳市, 涧西区, 开封市鼓楼区, jianxi); a name several regions share is refused with its candidates',
+    }),
+    agencies: t.stringList({
+      description: `Only these agencies (at most ${MAX_FILTER_AGENCIES}): ids (410305.general_office) or names as people write them (涧西区政府办公室, 河南省发改委; 民政局 within the filter's region), each of which must mean one agency — a name that means several is refused with its candidates`,
+    }),
     year: t.int(),
     yearFrom: t.int(),
     yearTo: t.int(),
@@ -70,6 +81,7 @@ const ComparisonFilterInput = builder.inputType('ComparisonFilter', {
 });
 
 const dimensionDescriptions: Record<Dimension, string> = {
+  agency: 'The agency (one agency_id: the same agency across years, whatever its title\'s wording), with its name, region and kind',
   region: 'The region at regionLevel (province, city or county) the agency belongs to; agencies above that level are left out',
   year: 'The year the report covers',
   agency_kind: 'government, general_office, department, township, other',
@@ -126,6 +138,7 @@ interface RawArgs {
     yearTo?: number | null;
     agencyKinds?: string[] | null;
     agencyLevels?: string[] | null;
+    agencies?: string[] | null;
     layout?: string | null;
   } | null;
   scope: string;
@@ -139,8 +152,37 @@ interface RawArgs {
   check?: string | null;
 }
 
+/** Most agencies a comparison's filter may name. */
+export const MAX_FILTER_AGENCIES = 100;
+
+/**
+ * The filter's agencies as ids: each id checked, each name read as a search is and accepted
+ * when it means one agency (within the filter's region); otherwise BAD_USER_INPUT naming the
+ * entry, with the candidates in `extensions.candidates`.
+ */
+async function filterAgencies(entries: readonly string[] | null | undefined, place: { region: string | null; regionOf: RegionLevel | null }, ctx: ApiContext): Promise<string[] | null> {
+  if (!entries) return null;
+  if (entries.length === 0 || entries.length > MAX_FILTER_AGENCIES) throw badInput(`"filter.agencies" must name 1 to ${MAX_FILTER_AGENCIES} agencies, got ${entries.length}`, 'filter.agencies');
+  const ids = await Promise.all(
+    entries.map(async (entry) => {
+      const found = await findAgency(ctx.session, entry, place);
+      if ('id' in found) return found.id;
+      const where = place.region ? ` in ${ctx.state.regions.get(place.region)?.name ?? place.region}` : '';
+      if (found.total === 0) throw badInput(`"filter.agencies": no agency${where} is ${entry.includes('.') ? 'id' : 'named'} "${entry}": find agencies with agencies(filter: { nameSearch: … })`, 'filter.agencies');
+      const list = found.candidates.map((a) => `${a.agency_id} ${a.name}`).join(', ');
+      throw new ApiError('BAD_USER_INPUT', `"filter.agencies": "${entry}" may be ${found.total} agencies${where}: ${list}${found.total > found.candidates.length ? ', …' : ''}. Give the id, or a fuller name (with the region)`, {
+        argument: 'filter.agencies',
+        candidates: found.candidates.map((a) => ({ id: a.agency_id, name: a.name, match: a.match })),
+        matches: found.total,
+      });
+    }),
+  );
+  checkDistinct(ids, 'filter.agencies');
+  return ids;
+}
+
 /** GraphQL arguments → a checked ComparisonQuery (the CSV export goes through here too). */
-export function toComparisonQuery(subject: Subject, args: RawArgs, ctx: ApiContext): ComparisonQuery {
+export async function toComparisonQuery(subject: Subject, args: RawArgs, ctx: ApiContext): Promise<ComparisonQuery> {
   const f = args.filter ?? {};
   const years = yearRange(f, 'filter', ctx.state.yearSpan);
   const groupBy = args.groupBy as Dimension[];
@@ -160,8 +202,12 @@ export function toComparisonQuery(subject: Subject, args: RawArgs, ctx: ApiConte
   if (args.outcomeGroups && !byOutcome) throw badInput('"outcomeGroups" applies only when groupBy has OUTCOME or OUTCOME_GROUP', 'outcomeGroups');
   if (args.outcomeGroups) checkDistinct(args.outcomeGroups, 'outcomeGroups');
   const place = regionFilter(f.region, ctx.state.regions, 'filter.region');
+  const agencies = await filterAgencies(f.agencies, place, ctx);
   const limit = checkRange(args.limit, 1, limits.maxComparisonRows, 'limit');
-  const groups = estimatedGroups({ groupBy, regionLevel: args.regionLevel as RegionLevel, region: place.region, yearFrom: years.from, yearTo: years.to, limit, rank }, ctx.state);
+  const groups = estimatedGroups(
+    { groupBy, regionLevel: args.regionLevel as RegionLevel, region: place.region, yearFrom: years.from, yearTo: years.to, agencies: agencies?.length, limit, rank },
+    ctx.state,
+  );
   return {
     subject,
     heavy: groups > limits.heavyRows,
@@ -171,6 +217,7 @@ export function toComparisonQuery(subject: Subject, args: RawArgs, ctx: ApiConte
       yearTo: years.to,
       agencyKinds: f.agencyKinds ?? null,
       agencyLevels: f.agencyLevels ?? null,
+      agencies,
       layout: f.layout ?? null,
     },
     scope: args.scope as Scope,
@@ -199,7 +246,8 @@ function comparisonComplexity(args: RawArgs, ctx: ApiContext): { field: number; 
     {
       groupBy: (args.groupBy ?? []) as Dimension[],
       regionLevel: (args.regionLevel ?? 'county') as RegionLevel,
-      region: f.region,
+      region: regionCodeOf(f.region, ctx.state.regions),
+      agencies: f.agencies ? Math.min(f.agencies.length, MAX_FILTER_AGENCIES) : null,
       year: f.year,
       yearFrom: f.yearFrom,
       yearTo: f.yearTo,
@@ -221,6 +269,8 @@ interface Comparison {
   totalGroups: () => Promise<number>;
   /** The same comparison one year earlier, fetched once when a group asks for it. */
   prior: () => Promise<Prior | null>;
+  /** Where each report the filter selects went (counted, or set aside and why), fetched once when asked for. */
+  accounting: () => Promise<Record<AccountingReason, number>>;
   ctx: ApiContext;
   /** The field and its arguments as given, for csvUrl. */
   field: { name: string; args: Record<string, unknown>; defs: readonly GraphQLArgument[] };
@@ -253,7 +303,17 @@ function makeComparison(
   totalGroups: () => Promise<number>,
 ): Comparison {
   let prior: Promise<Prior | null> | null = null;
-  const comparison: Comparison = { query, rows, truncated, totalGroups, ctx, field, prior: () => (prior ??= priorOf(comparison)) };
+  let accounting: Promise<Record<AccountingReason, number>> | null = null;
+  const comparison: Comparison = {
+    query,
+    rows,
+    truncated,
+    totalGroups,
+    ctx,
+    field,
+    prior: () => (prior ??= priorOf(comparison)),
+    accounting: () => (accounting ??= comparisonAccounting(ctx.session, query)),
+  };
   return comparison;
 }
 
@@ -297,6 +357,46 @@ async function previousGroup(g: Group): Promise<Group | null> {
   const row = prior.byKey.get(groupKey(g.row, q.groupBy, q.groupBy.includes('year') ? -1 : 0));
   return row ? { row, comparison: prior.comparison } : null;
 }
+
+/** A group's agency from the columns the comparison joined in (ag_<column>); null when it has none. */
+function agencyOfRow(row: ComparisonRow): AgencyRow | null {
+  if (row.ag_agency_id == null) return null;
+  return Object.fromEntries(AGENCY_COLUMNS.map((c) => [c, row[`ag_${c}`]])) as unknown as AgencyRow;
+}
+
+const SET_ASIDE_REASONS: Record<Exclude<AccountingReason, 'counted'>, string> = {
+  duplicate: 'Another report of the same agency, scope and year is counted instead (reports.counted_instead; the rule: reports.choice)',
+  year_unknown: 'The year the report covers could not be read',
+  no_table: 'The report lacks the table this comparison adds up (table 3 for applications, table 4 for review and litigation)',
+  outside_groups: "Grouped by REGION: the agency's region lies above regionLevel (a city's own departments when grouping by county) or is unknown",
+};
+
+const SetAsideReasonEnum = builder.enumType('SetAsideReason', {
+  description: 'Why a report the filter selects is not in a comparison\'s sums',
+  values: Object.fromEntries(Object.entries(SET_ASIDE_REASONS).map(([code, description]) => [constant(code), { value: code, description }])) as Record<string, { value: string }>,
+});
+
+const SetAsideRef = builder.objectRef<{ reason: string; reports: number }>('SetAside').implement({
+  description: 'Reports set aside for one reason',
+  fields: (t) => ({
+    reason: t.field({ type: SetAsideReasonEnum, resolve: (s) => s.reason }),
+    reports: t.exposeInt('reports'),
+    description: t.string({ resolve: (s) => SET_ASIDE_REASONS[s.reason as keyof typeof SET_ASIDE_REASONS] }),
+  }),
+});
+
+const AccountingRef = builder.objectRef<Record<AccountingReason, number>>('ReportAccounting').implement({
+  description: 'Where the reports a comparison\'s filter selects went: matched = counted + every setAside.reports',
+  fields: (t) => ({
+    matched: t.int({ description: 'Reports of the scope the filter selects (years, region, agencies, kinds, levels, layout)', resolve: (a) => ACCOUNTING_REASONS.reduce((n, r) => n + a[r], 0) }),
+    counted: t.int({ description: 'Reports added up in the groups: the sum of the groups\' `reports`, before limit and rank', resolve: (a) => a.counted }),
+    setAside: t.field({
+      type: [SetAsideRef],
+      description: 'The other reports, by reason (every reason, 0 included). List the duplicates with reports(filter: { counted: false })',
+      resolve: (a) => ACCOUNTING_REASONS.filter((r) => r !== 'counted').map((reason) => ({ reason, reports: a[reason] })),
+    }),
+  }),
+});
 
 const ChangeRef = builder.objectRef<{ current: number | null; previous: number | null }>('Change').implement({
   description: 'A measure against the same group one year earlier',
@@ -353,6 +453,12 @@ function groupType(name: string, subject: Subject, description: string) {
         nullable: true,
         description: 'The group\'s region (when grouped by REGION)',
         resolve: (g, _, ctx) => (g.row.region ? (ctx.state.regions.get(String(g.row.region)) ?? null) : null),
+      }),
+      agency: t.field({
+        type: AgencyRef,
+        nullable: true,
+        description: "The group's agency (when grouped by AGENCY)",
+        resolve: (g, _, ctx) => (g.row.agency == null ? null : (agencyOfRow(g.row) ?? ctx.loaders.agency.load(String(g.row.agency)))),
       }),
       year: t.int({ nullable: true, resolve: (g) => num(g.row, 'year') }),
       agencyKind: t.field({ type: AgencyKindEnum, nullable: true, resolve: (g) => (g.row.agency_kind ?? null) as 'government' | null }),
@@ -531,6 +637,12 @@ function comparisonType(name: string, groupRef: ReturnType<typeof groupType>, di
       regionLevel: t.field({ type: RegionLevelEnum, resolve: (c) => c.query.regionLevel }),
       totalGroups: t.int({ description: 'Groups before `limit` (after ranking)', resolve: (c) => c.totalGroups() }),
       truncated: t.boolean({ description: 'True when `limit` cut groups off', resolve: (c) => c.truncated }),
+      accounting: t.field({
+        type: AccountingRef,
+        complexity: 5,
+        description: 'Every report of the scope that the filter selects, in exactly one place: counted in the groups (all of them, before limit and rank), or set aside with its reason',
+        resolve: (c) => c.accounting(),
+      }),
       // Priced by the comparison field (comparisonComplexity), not by a default list multiplier.
       groups: t.field({ type: [groupRef], complexity: { field: 1, multiplier: 1 }, resolve: (c) => inTurns(c.rows.map((row) => ({ row, comparison: c }))) }),
       csvUrl: t.string({ description: 'The same comparison as CSV (UTF-8 with BOM), every group and measure', resolve: (c) => csvUrl(c) }),
@@ -563,7 +675,7 @@ export async function resolveComparison(
   info?: GraphQLResolveInfo,
 ): Promise<Comparison> {
   const subject = COMPARISON_FIELDS[fieldName];
-  const query = toComparisonQuery(subject, args as unknown as RawArgs, ctx);
+  const query = await toComparisonQuery(subject, args as unknown as RawArgs, ctx);
   if (info) Object.assign(query, selectedMeasures(subject, info));
   else query.breakdown = false;
   return compare(query, ctx, { name: fieldName, args, defs });

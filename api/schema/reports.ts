@@ -15,7 +15,9 @@ import {
   AgencyLevelEnum,
   CheckCodeEnum,
   CheckStatusEnum,
+  ClaimChoiceEnum,
   LabelRef,
+  ReportSetAsideEnum,
   LayoutEnum,
   ReportStatusEnum,
   ScopeEnum,
@@ -145,6 +147,27 @@ ReportRef.implement({
       nullable: true,
       description: 'Items proactively published, as section 一 states it (e.g. 全年主动公开各类信息1152条)',
     }),
+    counted: t.exposeBoolean('counted', {
+      description: 'True when sums count this report: the one of its agency, scope and year (of several claims, the one the release chose); false when set aside',
+    }),
+    setAside: t.field({
+      type: ReportSetAsideEnum,
+      nullable: true,
+      description: 'Why the report is not counted; null when counted',
+      resolve: (r) => r.set_aside as 'duplicate' | null,
+    }),
+    countedInstead: t.field({
+      type: ReportRef,
+      nullable: true,
+      description: 'For a duplicate: the report counted for the same agency, scope and year',
+      resolve: (r, _, ctx) => (r.counted_instead ? ctx.loaders.report.load(r.counted_instead) : null),
+    }),
+    choice: t.field({
+      type: ClaimChoiceEnum,
+      nullable: true,
+      description: 'Where several reports claim one agency, scope and year: the rule that chose between this one and the counted one (for the counted one: against the next); null when the report is alone',
+      resolve: (r) => r.choice as 'manifest' | null,
+    }),
     source: t.field({ type: SourceRef, description: 'Provenance: file, URL, checksum', resolve: (r) => r }),
     cells: t.field({
       type: [CellRef],
@@ -193,7 +216,7 @@ export const ReportFilterInput = builder.inputType('ReportFilter', {
   description: 'Which reports. Every field narrows the list; leave one out to not filter on it.',
   fields: (t) => ({
     agency: t.string({ description: 'An agency id, e.g. 410305.general_office' }),
-    region: t.string({ description: 'A region code: reports of agencies in that region or under it (410300 = 洛阳市 and its districts)' }),
+    region: t.string({ description: 'A region: reports of agencies in that region or under it. Its code (410300 = 洛阳市 and its districts) or its name (洛阳市, 涧西区, jianxi)' }),
     year: t.int(),
     yearFrom: t.int(),
     yearTo: t.int(),
@@ -203,6 +226,7 @@ export const ReportFilterInput = builder.inputType('ReportFilter', {
     failingCheck: t.field({ type: CheckCodeEnum, description: 'Only reports that fail this check' }),
     agencyKinds: t.field({ type: [AgencyKindEnum] }),
     agencyLevels: t.field({ type: [AgencyLevelEnum] }),
+    counted: t.boolean({ description: 'true: only the reports sums count (one per agency, scope and year); false: only those set aside (duplicates, year unknown)' }),
   }),
 });
 
@@ -223,6 +247,7 @@ export function reportFilter(args: ReportFilterArgs | null | undefined, ctx: Api
     failingCheck: f.failingCheck ?? null,
     agencyKinds: f.agencyKinds ?? null,
     agencyLevels: f.agencyLevels ?? null,
+    counted: f.counted ?? null,
   };
 }
 
