@@ -10,6 +10,7 @@ import { build, type BuildSummary } from '../../pipeline/release/build.ts';
 import { openDuck, query } from '../../pipeline/release/duck.ts';
 import { TOP_FAILURES, type QualityReport } from '../../pipeline/release/quality.ts';
 import { runSynth } from '../../pipeline/synth/index.ts';
+import { createApi } from '../../api/server.ts';
 
 const REAL = 'data/reports/real';
 
@@ -82,9 +83,12 @@ describe('quality.json', () => {
              (SELECT count(*) FROM reports WHERE status = 'ok') AS reports_ok,
              (SELECT count(*) FROM reports WHERE status = 'warnings') AS reports_with_warnings,
              (SELECT count(*) FROM reports WHERE status = 'failed') AS reports_failed,
-             (SELECT count(*) FROM reports WHERE generated) AS generated_reports`);
+             (SELECT count(*) FROM reports WHERE generated) AS generated_reports,
+             (SELECT count(*) FROM reports WHERE counted) AS reports_counted,
+             (SELECT count(*) FROM reports WHERE NOT counted) AS reports_set_aside`);
     expect(q.summary).toEqual(s);
     expect(q.summary.generated_reports).toBe(150);
+    expect(q.summary.reports_counted + q.summary.reports_set_aside).toBe(q.summary.reports);
     expect(q.summary.inputs).toBe(6 + 150 + 4);
     expect(q.summary.ignored).toBe(summary.ignored);
     expect(q.summary.errors).toBe(2);
@@ -193,6 +197,72 @@ describe('quality.json', () => {
     expect(q.coverage.total.agency_years).toBe(rows.reduce((a, r) => a + r.n, 0));
     // 涧西区 2023 has two reports: the real one and the planted copy without table 4.
     expect(q.coverage.by_year.find((y) => y.year === 2023)?.duplicates).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('duplicate claims', () => {
+  // 涧西区人民政府办公室 2023 is claimed twice: the real report and the planted copy without table 4.
+  const JIANXI = `agency_id = '410305.general_office' AND scope = 'agency' AND year = 2023`;
+
+  it('counts one report of a claimed agency-year by the documented rule and keeps the other, set aside with its reason', async () => {
+    const claims = await sql<{ report_id: string; source_path: string; counted: boolean; set_aside: string | null; counted_instead: string | null; choice: string }>(
+      `SELECT report_id, source_path, counted, set_aside, counted_instead, choice FROM reports WHERE ${JIANXI} ORDER BY NOT counted`,
+    );
+    // Same published date (none), so the rule that decides is completeness: the real report has table 4.
+    expect(claims.map((c) => [c.source_path, c.counted, c.set_aside, c.choice])).toEqual([
+      [`${REAL}/jianxi-district-office-2023.txt`, true, null, 'completeness'],
+      [source('no-table4.txt'), false, 'duplicate', 'completeness'],
+    ]);
+    expect(claims[1].counted_instead).toBe(claims[0].report_id);
+    const [cov] = await sql(`SELECT report_id, reports, set_aside, choice FROM coverage WHERE ${JIANXI}`);
+    expect(cov).toEqual({ report_id: claims[0].report_id, reports: 2, set_aside: claims[1].report_id, choice: 'completeness' });
+    expect(q.set_aside.duplicates).toContainEqual(
+      expect.objectContaining({ agency_id: '410305.general_office', year: 2023, choice: 'completeness', counted: expect.objectContaining({ report_id: claims[0].report_id }), set_aside: [expect.objectContaining({ report_id: claims[1].report_id })] }),
+    );
+    expect(md).toContain(`\`${claims[1].report_id}\` \`${source('no-table4.txt')}\``);
+    // Every report of the release is counted or set aside with a reason, never both, never neither.
+    const [n] = await sql<{ counted: number; aside: number; n: number }>(
+      `SELECT count(*) FILTER (WHERE counted AND set_aside IS NULL) AS counted, count(*) FILTER (WHERE NOT counted AND set_aside IS NOT NULL) AS aside, count(*) AS n FROM reports`,
+    );
+    expect([n.counted, n.aside]).toEqual([q.summary.reports_counted, q.summary.reports_set_aside]);
+    expect(n.counted + n.aside).toBe(n.n);
+  });
+
+  it("is in the API's answers: a comparison counts one and says it set the other aside", async () => {
+    const api = await createApi({ release: rel, logErrors: false, threads: 1 });
+    try {
+      const res = await api.fetch(
+        new Request('http://api.test/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            query: `{
+              applicationComparison(filter: { region: "涧西区", year: 2023 }, groupBy: [AGENCY]) { groups { agency { id } reports } accounting { matched counted setAside { reason reports } } }
+              reports(filter: { counted: false, region: "410305" }) { totalCount edges { node { agencySource: source { path } setAside choice countedInstead { source { path } } } } }
+            }`,
+          }),
+        }),
+      );
+      const { data, errors } = await res.json();
+      expect(errors).toBeUndefined();
+      const [all] = await sql<{ n: number; counted: number }>(
+        `SELECT count(*) AS n, count(*) FILTER (WHERE counted) AS counted FROM reports r WHERE r.region_code = '410305' AND r.year = 2023 AND r.scope = 'agency'`,
+      );
+      const c = data.applicationComparison;
+      expect(c.groups.find((g: any) => g.agency.id === '410305.general_office').reports).toBe(1);
+      expect(c.accounting.matched).toBe(all.n);
+      expect(c.accounting.counted).toBe(c.groups.reduce((a: number, g: any) => a + g.reports, 0));
+      expect(c.accounting.counted + c.accounting.setAside.reduce((a: number, s: any) => a + s.reports, 0)).toBe(all.n);
+      expect(c.accounting.setAside.find((s: any) => s.reason === 'DUPLICATE').reports).toBe(all.n - all.counted);
+      expect(data.reports.edges.map((e: any) => e.node)).toContainEqual({
+        agencySource: { path: source('no-table4.txt') },
+        setAside: 'DUPLICATE',
+        choice: 'COMPLETENESS',
+        countedInstead: { source: { path: `${REAL}/jianxi-district-office-2023.txt` } },
+      });
+    } finally {
+      await api.close();
+    }
   });
 });
 
