@@ -1,12 +1,12 @@
 /**
- * The five examples of docs/queries run exactly as committed (their variables' defaults select
+ * The examples of docs/queries run exactly as committed (their variables' defaults select
  * demo data), and every number they return equals plain SQL over the release's Parquet files.
  */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { APPLICATIONS_2021, OUTCOME_GROUPS } from '../../pipeline/model/codes.ts';
 import type { Api } from '../../api/server.ts';
-import { close12, example, gql, useApi } from './helpers.ts';
+import { close12, example, get, gql, useApi } from './helpers.ts';
 
 const ctx = useApi();
 
@@ -18,9 +18,9 @@ async function run(file: string) {
 }
 
 describe('docs/queries', () => {
-  it('holds the five examples, one operation each', () => {
+  it('holds the nine examples, one operation each', () => {
     const files = readdirSync('docs/queries').filter((f) => f.endsWith('.graphql'));
-    expect(files).toHaveLength(5);
+    expect(files).toHaveLength(9);
     for (const f of files) expect(example(f).match(/^\s*(query|mutation|subscription)\b/gm)).toHaveLength(1);
   });
 
@@ -167,5 +167,96 @@ describe('docs/queries', () => {
       for (const c of e.node.checks) expect(c.expected).not.toBe(c.actual);
       expect(e.node.source.sha256).toMatch(/^[0-9a-f]{64}$/);
     }
+  });
+
+  /** New applications, processed and granted (or partly) per counted agency report, as plain SQL. */
+  const APPLICATION_TOTALS = `
+    SELECT r.report_id, r.agency_id, r.year, r.region_code, g.city, g.province,
+           sum(a.value) FILTER (WHERE a.row = 'new_received') AS new_received,
+           sum(a.value) FILTER (WHERE a.row = 'total_processed') AS total_processed,
+           sum(a.value) FILTER (WHERE a.row IN ('granted', 'partially_granted')) AS granted,
+           sum(a.value) FILTER (WHERE a.row LIKE 'denied_%') AS denied,
+           sum(a.value) FILTER (WHERE a.row = 'unavailable_not_held') AS not_held
+    FROM counted r JOIN regions g ON g.code = r.region_code
+    JOIN applications a ON a.report_id = r.report_id AND a."column" = 'total'
+    WHERE r.scope = 'agency' GROUP BY ALL`;
+  const share = (part: number | null, whole: number | null) => (whole ? (part ?? 0) / whole : null);
+
+  it('6: the 10 agencies of 洛阳市 with the most new applications in 2023, ranked, with the change on 2022, and as CSV', async () => {
+    const data = await run('6-luoyang-top-agencies-2023.graphql');
+    const rows = await ctx.db().sql<{ agency_id: string; year: number; new_received: number; total_processed: number; granted: number; region_code: string }>(
+      `SELECT * FROM (${APPLICATION_TOTALS}) WHERE (city = '410300' OR region_code = '410300') AND year IN (2022, 2023)`,
+    );
+    const y2023 = rows.filter((r) => r.year === 2023).sort((a, b) => b.new_received - a.new_received || (a.agency_id < b.agency_id ? -1 : 1));
+    const c = data.applicationComparison;
+    expect(c.groups.map((g: any) => [g.rank, g.agency.id, g.agency.region.code, g.reports, g.newReceived, g.totalProcessed])).toEqual(
+      y2023.slice(0, 10).map((e, i) => [i + 1, e.agency_id, e.region_code, 1, e.new_received, e.total_processed]),
+    );
+    expect(c.groups[0].agency).toMatchObject({ id: '410300.government', kind: 'GOVERNMENT', region: { name: '洛阳市' } });
+    for (const g of c.groups) {
+      const e = y2023.find((r) => r.agency_id === g.agency.id)!;
+      expect(close12(g.grantedShare, share(e.granted, e.total_processed))).toBe(true);
+      const prev = rows.find((r) => r.year === 2022 && r.agency_id === g.agency.id)?.new_received ?? null;
+      expect([g.change.previous, g.change.absolute]).toEqual([prev, prev == null ? null : g.newReceived - prev]);
+    }
+    // Every 2023 agency report of 洛阳市 is in the ranking's sums: none set aside in the demo release.
+    expect(c.accounting.matched).toBe(y2023.length);
+    expect(c.accounting.counted).toBe(y2023.length);
+    expect(c.accounting.setAside.every((s: any) => s.reports === 0)).toBe(true);
+    const csv = await get(ctx.api(), c.csvUrl);
+    expect(csv.status).toBe(200);
+    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(lines[0]).toMatch(/^agency_id,agency_name,agency_region_code,agency_region_name,rank,reports,new_received,/);
+    expect(lines).toHaveLength(11);
+    expect(lines[1].startsWith(`410300.government,洛阳市人民政府,410300,洛阳市,1,1,${y2023[0].new_received},`)).toBe(true);
+  });
+
+  it('7: one agency by its short name (河南省发改委), 2019–2024, with the change on each year and outcome shares', async () => {
+    const data = await run('7-agency-2019-2024.graphql');
+    const rows = await ctx.db().sql<{ year: number; new_received: number; total_processed: number; granted: number; denied: number; not_held: number }>(
+      `SELECT * FROM (${APPLICATION_TOTALS}) WHERE agency_id = '410000.dept.发展和改革委员会' ORDER BY year`,
+    );
+    expect(rows.map((r) => r.year)).toEqual([2019, 2020, 2021, 2022, 2023, 2024]);
+    const groups = data.applicationComparison.groups;
+    expect(groups.map((g: any) => [g.agency.id, g.year, g.reports, g.newReceived, g.totalProcessed])).toEqual(
+      rows.map((r) => ['410000.dept.发展和改革委员会', r.year, 1, r.new_received, r.total_processed]),
+    );
+    groups.forEach((g: any, i: number) => {
+      const r = rows[i];
+      const prev = i > 0 ? rows[i - 1].new_received : null;
+      expect([g.change.previous, g.change.absolute]).toEqual([prev, prev == null ? null : r.new_received - prev]);
+      expect(close12(g.change.relative, prev ? (r.new_received - prev) / prev : null)).toBe(true);
+      expect(close12(g.grantedShare, share(r.granted, r.total_processed))).toBe(true);
+      expect(close12(g.deniedShare, share(r.denied, r.total_processed))).toBe(true);
+      expect(close12(g.notHeldShare, share(r.not_held, r.total_processed))).toBe(true);
+    });
+  });
+
+  it("8: two departments of 涧西区 side by side, each named as people write it", async () => {
+    const data = await run('8-two-departments-side-by-side.graphql');
+    const rows = await ctx.db().sql<{ agency_id: string; year: number; new_received: number; total_processed: number }>(
+      `SELECT * FROM (${APPLICATION_TOTALS}) WHERE agency_id IN ('410305.dept.民政局', '410305.dept.自然资源局') ORDER BY year, agency_id`,
+    );
+    expect(rows).toHaveLength(12);
+    expect(data.applicationComparison.groups.map((g: any) => [g.year, g.agency.id, g.newReceived, g.totalProcessed])).toEqual(
+      rows.map((r) => [r.year, r.agency_id, r.new_received, r.total_processed]),
+    );
+  });
+
+  it("9: the agencies of 河南省 whose reports fail the accounting identity most often", async () => {
+    const data = await run('9-agencies-failing-checks.graphql');
+    const expected = await ctx.db().sql<{ agency_id: string; reports: number; assessed: number; failing: number }>(`
+      WITH per AS (
+        SELECT report_id, bool_or(status = 'fail') AS fail, bool_or(status = 'pass') AS pass
+        FROM checks WHERE "check" = 'identity' GROUP BY report_id)
+      SELECT r.agency_id, count(*) AS reports, count(*) FILTER (WHERE per.fail OR per.pass) AS assessed, count(*) FILTER (WHERE per.fail) AS failing
+      FROM counted r JOIN regions g ON g.code = r.region_code AND g.province = '410000'
+      LEFT JOIN per ON per.report_id = r.report_id
+      WHERE r.scope = 'agency' AND r.year BETWEEN 2019 AND 2024
+      GROUP BY r.agency_id ORDER BY failing DESC, r.agency_id LIMIT 20`);
+    expect(expected[0].failing).toBeGreaterThan(1);
+    expect(data.checkComparison.groups.map((g: any) => [g.rank, g.agency.id, g.reports, g.assessed, g.failing])).toEqual(
+      expected.map((e, i) => [i + 1, e.agency_id, e.reports, e.assessed, e.failing]),
+    );
   });
 });
