@@ -239,7 +239,7 @@ describe('/export/comparison.csv', () => {
       ['field=nope', '"field" must be one of applicationComparison, reviewComparison, proactiveComparison, checkComparison, got "nope"'],
       ['field=reviewComparison&grupBy=[YEAR]', 'reviewComparison has no argument "grupBy" (it has filter, groupBy, includeDerived, limit, rank, regionLevel, scope)'],
       ['field=reviewComparison&groupBy=[WEEKDAY]', 'Argument groupBy.0: Value "WEEKDAY" does not exist in "ComparisonDimension" enum.'],
-      ['field=reviewComparison&filter={region:"999999"}', 'No region 999999 in this release: list them with regions(level: …, parent: …, nameSearch: …)'],
+      ['field=reviewComparison&filter={region:"999999"}', '"filter.region": no region 999999 in this release: list them with regions(level: …, parent: …, nameSearch: …)'],
     ]) {
       const res = await get(api, `/export/comparison.csv?${query}`);
       expect(res.status, query).toBe(400);

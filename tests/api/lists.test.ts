@@ -50,9 +50,59 @@ describe('agencies', () => {
     expect(office.reports.edges.map((e: { node: { year: number } }) => e.node.year)).toEqual([2022, 2023, 2024]);
     const civil = await ctx.db().sql<{ agency_id: string }>(`
       SELECT a.agency_id FROM agencies a JOIN regions g ON g.code = a.region_code
-      WHERE (g.code = '410300' OR g.city = '410300') AND contains(a.name, '民政') ORDER BY a.agency_id`);
+      WHERE (g.code = '410300' OR g.city = '410300') AND contains(replace(a.name, '人民政府', ''), '民政') ORDER BY a.agency_id`);
+    // 民政 is what 民政局 is, not the 民 of every 人民政府.
+    expect(civil.length).toBeGreaterThan(1);
+    expect(civil.every((c) => c.agency_id.endsWith('.dept.民政局'))).toBe(true);
     expect(d.civil.totalCount).toBe(civil.length);
     expect(d.civil.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(civil.map((c) => c.agency_id));
+  });
+});
+
+describe('names as people write them', () => {
+  it('finds agencies by full, short and abbreviated names and pinyin, the right one first', async () => {
+    const d = await data(`{
+      short: agencies(filter: { nameSearch: "涧西区政府办公室" }, first: 1) { edges { node { id match } } }
+      full: agencies(filter: { nameSearch: "洛阳市涧西区人民政府办公室" }, first: 1) { edges { node { id match } } }
+      ndrc: agencies(filter: { nameSearch: "发改委", region: "河南省" }, first: 2) { totalCount edges { node { id match } } }
+      pinyin: agencies(filter: { nameSearch: "jianxi" }, first: 100) { totalCount edges { node { id match } } }
+      hrss: agencies(filter: { nameSearch: "人社局", region: "洛阳市" }) { totalCount edges { node { id } } }
+    }`);
+    expect(d.short.edges[0].node).toEqual({ id: '410305.general_office', match: 'EXACT' });
+    expect(d.full.edges[0].node).toEqual({ id: '410305.general_office', match: 'EXACT' });
+    // 发改委 within 河南省: the province's own commission first, then the cities'.
+    const ndrc = await ctx.db().sql<{ n: number }>(`SELECT count(*) AS n FROM agencies WHERE agency_id LIKE '41%.dept.发展和改革委员会'`);
+    expect(d.ndrc.totalCount).toBe(ndrc[0].n);
+    expect(d.ndrc.edges.map((e: any) => e.node)).toEqual([{ id: '410000.dept.发展和改革委员会', match: 'KIND' }, expect.objectContaining({ match: 'KIND' })]);
+    // jianxi: every agency of 涧西区, its government first.
+    const jianxi = await ctx.db().sql<{ agency_id: string }>(`SELECT agency_id FROM agencies WHERE region_code = '410305'`);
+    expect(d.pinyin.totalCount).toBe(jianxi.length);
+    expect(d.pinyin.edges[0].node).toEqual({ id: '410305.government', match: 'PLACE' });
+    expect(new Set(d.pinyin.edges.map((e: any) => e.node.id))).toEqual(new Set(jianxi.map((a) => a.agency_id)));
+    const hrss = await ctx.db().sql<{ agency_id: string }>(`
+      SELECT a.agency_id FROM agencies a JOIN regions g ON g.code = a.region_code
+      WHERE (g.code = '410300' OR g.city = '410300') AND a.agency_id LIKE '%.dept.人力资源和社会保障局' ORDER BY a.agency_id`);
+    expect(hrss.length).toBeGreaterThan(0);
+    expect(d.hrss.edges.map((e: any) => e.node.id).sort()).toEqual(hrss.map((a) => a.agency_id));
+  });
+
+  it('takes a region by code or name, and answers an ambiguous name with its candidates', async () => {
+    const d = await data('{ byName: region(code: "洛阳") { code } pinyin: region(code: "jianxi") { code } counties: regions(parent: "洛阳市", level: COUNTY) { totalCount } }');
+    expect(d).toEqual({ byName: { code: '410300' }, pinyin: { code: '410305' }, counties: { totalCount: 14 } });
+    const r = await gql(ctx.api(), '{ applicationComparison(filter: { region: "鼓楼区" }) { totalGroups } }');
+    expect(r.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.region' });
+    const candidates = r.body.errors![0].extensions!.candidates;
+    expect(candidates.length).toBeGreaterThan(1);
+    expect(candidates).toContainEqual({ code: '410204', name: '河南省开封市鼓楼区', inRelease: true });
+    expect(r.body.errors![0].message).toMatch(/^"filter\.region": "鼓楼区" is the name of \d+ regions: .*410204 河南省开封市鼓楼区.*Give the code/);
+  });
+
+  it("refuses a comparison's agency name that means several agencies, listing them", async () => {
+    const r = await gql(ctx.api(), '{ applicationComparison(filter: { region: "涧西区", agencies: ["局"] }) { totalGroups } }');
+    const bureaus = await ctx.db().sql<{ agency_id: string }>(`SELECT agency_id FROM agencies WHERE region_code = '410305' AND agency_id LIKE '%局' ORDER BY agency_id`);
+    expect(bureaus.length).toBeGreaterThan(1);
+    expect(r.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.agencies', matches: bureaus.length });
+    expect(r.body.errors![0].extensions!.candidates.map((c: any) => c.id).sort()).toEqual(bureaus.map((b) => b.agency_id));
   });
 });
 

@@ -78,6 +78,20 @@ describe('every chart kind renders as SVG with its data, words and source', () =
     expect(t).toContain(cities[0].name);
   });
 
+  it('agencies: the agencies of 洛阳市 (a region named, not coded) with the most applications in 2023, in order', async () => {
+    const res = await get('/charts/agencies.vl.json?region=%E6%B4%9B%E9%98%B3%E5%B8%82&year=2023');
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    const top = await sql.sql<{ agency_id: string; n: number }>(`
+      SELECT r.agency_id, sum(a.value)::INTEGER AS n FROM applications a JOIN counted r USING (report_id) JOIN regions g ON g.code = r.region_code
+      WHERE (g.code = '410300' OR g.city = '410300') AND r.year = 2023 AND r.scope = 'agency' AND a.row = 'new_received' AND a."column" = 'total'
+      GROUP BY ALL ORDER BY n DESC, r.agency_id LIMIT 10`);
+    expect(body.spec.data.values.map((d: any) => [d.key, d.value])).toEqual(top.map((t) => [t.agency_id, t.n]));
+    const svg = await (await get('/charts/agencies.svg?region=410300&year=2023')).text();
+    expect(svg).toContain('<title id="chart-title">洛阳市新收政府信息公开申请最多的10个机关（2023年）</title>');
+    expect(texts(svg)).toContain('洛阳市人民政府');
+  });
+
   it('applicants: the applicant mix of 涧西区 in 2023', async () => {
     const svg = await (await get('/charts/applicants.svg?region=410305&year=2023')).text();
     const t = texts(svg);
@@ -213,8 +227,11 @@ describe('bad parameters: a readable answer and a 4xx, never a stack trace', () 
   const cases: [string, number, RegExp][] = [
     // In the chart's language: Chinese unless lang=en, as the chart itself would be.
     ['/charts/outcomes.svg?region=999999&year=2023', 404, /未知地区“999999”：本数据版本没有属于它的报告/],
-    ['/charts/outcomes.svg?region=999999&year=2023&lang=en', 404, /unknown region "999999"/],
+    ['/charts/outcomes.svg?region=999999&year=2023&lang=en', 404, /no region 999999 in this release/],
+    ['/charts/outcomes.svg?region=%E9%BC%93%E6%A5%BC%E5%8C%BA&year=2023', 400, /“鼓楼区”是 \d+ 个地区的名称：.*410204 河南省开封市鼓楼区/],
+    ['/charts/outcomes.svg?region=%E9%BC%93%E6%A5%BC%E5%8C%BA&year=2023&lang=en', 400, /"鼓楼区" is the name of \d+ regions: .*410204 河南省开封市鼓楼区/],
     ['/charts/outcomes.svg?year=2023', 400, /缺少 region：6 位行政区划代码/],
+    ['/charts/outcomes.svg?year=2023&lang=en', 400, /region is required/],
     ['/charts/outcomes.svg?region=410305&year=2023', 400, /涧西区（410305）是县级地区/],
     ['/charts/outcomes.svg?region=410305&year=2023&lang=en', 400, /涧西区 \(410305\) is a county/],
     ['/charts/ranking.svg?region=410000&year=2022&measure=votes&lang=en', 400, /unknown measure "votes"/],
