@@ -46,6 +46,38 @@ describe('the README GraphQL example', () => {
   });
 });
 
+describe("the README's agency names", () => {
+  it('find their agencies first, as the table and the GraphQL block say', async () => {
+    const { startApi, gql } = await import('../api/helpers.ts');
+    const api = await startApi();
+    try {
+      const search = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)][1][1];
+      const r = await gql(api, search);
+      expect(r.body.errors).toBeUndefined();
+      const first = (k: string) => r.body.data![k].edges[0].node;
+      expect([first('short'), first('full')].map((n) => [n.id, n.match])).toEqual([['410305.general_office', 'EXACT'], ['410305.general_office', 'EXACT']]);
+      expect(first('ndrc').id).toBe('410000.dept.发展和改革委员会');
+      expect(r.body.data!.pinyin.edges.map((e: any) => e.node.id)[0]).toBe('410305.government');
+      expect(r.body.data!.pinyin.edges.every((e: any) => e.node.id.startsWith('410305.'))).toBe(true);
+      // Each printed form of the table's agencies that the release holds finds that agency first.
+      const rows = [...readme.matchAll(/^\| ([^|]+) \| `([^`]+)` \| [^|]+ \|$/gm)].map((m) => ({ names: m[1].split(' / ').map((n) => n.trim()), id: m[2] }));
+      let tried = 0;
+      for (const row of rows) {
+        const held = await gql(api, 'query ($id: String!) { agency(id: $id) { id } }', { id: row.id });
+        if (!held.body.data?.agency) continue;
+        for (const name of row.names) {
+          const found = await gql(api, 'query ($name: String) { agencies(filter: { nameSearch: $name }, first: 1) { edges { node { id } } } }', { name });
+          expect(found.body.data!.agencies.edges[0].node.id, name).toBe(row.id);
+          tried++;
+        }
+      }
+      expect(tried).toBeGreaterThanOrEqual(4);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('the README documents every per-file limit', () => {
   it('with its flag and default', async () => {
     const { FILE_LIMIT_FLAGS, DEFAULT_FILE_LIMITS } = await import('../../pipeline/model/limits.ts');
