@@ -9,7 +9,7 @@
  *    ratio = HTTP p50 ÷ SQL p50, the overhead of HTTP + GraphQL + JSON on top of the query.
  *    For context, the same SQL over the release's Parquet files (what a DuckDB user would run
  *    without the API's summary tables).
- * 2. Throughput: `concurrency` clients each sending the five examples in turn for `seconds`.
+ * 2. Throughput: `concurrency` clients each sending the examples in turn for `seconds`.
  * Both with the server's answer cache off, so every request runs its query. Then, on a second
  * server with the answer cache on (the default): the same examples asked again — latency of a
  * cached answer and the throughput of 32 clients repeating the examples.
@@ -157,6 +157,82 @@ const EQUIVALENTS: Equivalent[] = [
        JOIN checks c ON c.report_id = f.report_id AND c."check" = 'identity' AND c.status = 'fail'`,
     ],
   },
+  {
+    file: '6-luoyang-top-agencies-2023.graphql',
+    facts: [
+      `WITH cur AS (
+         SELECT agency_id, count(*) AS reports, sum(app_new_received) AS new_received, sum(app_total_processed) AS total_processed,
+                (sum(app_granted) + sum(app_partially_granted)) / sum(app_total_processed) AS granted_share
+         FROM facts_printed WHERE scope = $scope AND year = $year AND (region_code = $city OR city = $city) AND has_applications GROUP BY agency_id),
+       top AS (SELECT * FROM cur ORDER BY new_received DESC NULLS LAST, agency_id LIMIT 10),
+       prev AS (SELECT agency_id, sum(app_new_received) AS new_received FROM facts_printed
+                WHERE scope = $scope AND year = $year - 1 AND agency_id IN (SELECT agency_id FROM top) AND has_applications GROUP BY agency_id)
+       SELECT t.*, p.new_received AS previous, a.name, a.region_code, a.agency_kind
+       FROM top t LEFT JOIN prev p USING (agency_id) LEFT JOIN agency_index a USING (agency_id) ORDER BY t.new_received DESC, t.agency_id`,
+      `SELECT counted, has_applications, count(*) FROM report_index WHERE scope = $scope AND year = $year AND (region_code = $city OR city = $city) GROUP BY ALL`,
+    ],
+    parquet: [
+      `WITH cur AS (
+         SELECT r.agency_id, r.year, count(DISTINCT r.report_id) AS reports, sum(a.value) FILTER (WHERE a.row = 'new_received') AS new_received,
+                sum(a.value) FILTER (WHERE a.row = 'total_processed') AS total_processed,
+                sum(a.value) FILTER (WHERE a.row IN ('granted', 'partially_granted')) / sum(a.value) FILTER (WHERE a.row = 'total_processed') AS granted_share
+         FROM reports r JOIN regions g ON g.code = r.region_code AND (g.code = $city OR g.city = $city)
+         JOIN applications a ON a.report_id = r.report_id AND a."column" = 'total'
+         WHERE r.scope = $scope AND r.year BETWEEN $year - 1 AND $year GROUP BY r.agency_id, r.year)
+       SELECT c.*, p.new_received AS previous FROM cur c LEFT JOIN cur p ON p.agency_id = c.agency_id AND p.year = c.year - 1
+       WHERE c.year = $year ORDER BY c.new_received DESC NULLS LAST, c.agency_id LIMIT 10`,
+    ],
+  },
+  {
+    file: '7-agency-2019-2024.graphql',
+    facts: [
+      `WITH y AS (
+         SELECT year, count(*) AS reports, sum(app_new_received) AS new_received, sum(app_total_processed) AS total_processed,
+                ${groupSums((r) => `app_${r}`).join(', ')}, sum(app_unavailable_not_held) AS not_held
+         FROM facts_printed WHERE scope = $scope AND agency_id = $agency AND year BETWEEN $from - 1 AND $to AND has_applications GROUP BY year)
+       SELECT y.*, p.new_received AS previous FROM y LEFT JOIN y p ON p.year = y.year - 1 WHERE y.year >= $from ORDER BY y.year`,
+    ],
+    parquet: [
+      `WITH y AS (
+         SELECT r.year, count(DISTINCT r.report_id) AS reports, sum(a.value) FILTER (WHERE a.row = 'new_received') AS new_received,
+                sum(a.value) FILTER (WHERE a.row = 'total_processed') AS total_processed,
+                ${Object.entries(GROUPS).map(([g, rows]) => `sum(a.value) FILTER (WHERE a.row IN (${rows.map((r) => `'${r}'`).join(', ')})) AS ${g}`).join(', ')}
+         FROM reports r JOIN applications a ON a.report_id = r.report_id AND a."column" = 'total'
+         WHERE r.scope = $scope AND r.agency_id = $agency AND r.year BETWEEN $from - 1 AND $to GROUP BY r.year)
+       SELECT y.*, p.new_received AS previous FROM y LEFT JOIN y p ON p.year = y.year - 1 WHERE y.year >= $from ORDER BY y.year`,
+    ],
+  },
+  {
+    file: '8-two-departments-side-by-side.graphql',
+    facts: [
+      `SELECT year, agency_id, count(*) AS reports, sum(app_new_received) AS new_received, sum(app_total_processed) AS total_processed,
+              (sum(app_granted) + sum(app_partially_granted)) / sum(app_total_processed) AS granted_share
+       FROM facts_printed WHERE scope = $scope AND agency_id IN ($a, $b) AND year BETWEEN $from AND $to AND has_applications
+       GROUP BY year, agency_id ORDER BY year, agency_id`,
+    ],
+    parquet: [
+      `SELECT r.year, r.agency_id, count(DISTINCT r.report_id) AS reports, sum(a.value) FILTER (WHERE a.row = 'new_received') AS new_received,
+              sum(a.value) FILTER (WHERE a.row = 'total_processed') AS total_processed,
+              sum(a.value) FILTER (WHERE a.row IN ('granted', 'partially_granted')) / sum(a.value) FILTER (WHERE a.row = 'total_processed') AS granted_share
+       FROM reports r JOIN applications a ON a.report_id = r.report_id AND a."column" = 'total'
+       WHERE r.scope = $scope AND r.agency_id IN ($a, $b) AND r.year BETWEEN $from AND $to GROUP BY r.year, r.agency_id ORDER BY r.year, r.agency_id`,
+    ],
+  },
+  {
+    file: '9-agencies-failing-checks.graphql',
+    facts: [
+      `WITH g AS (
+         SELECT agency_id, count(*) AS reports, count(*) FILTER (WHERE check_identity IN ('pass', 'fail')) AS assessed, count(*) FILTER (WHERE check_identity = 'fail') AS failing
+         FROM facts_printed WHERE scope = $scope AND province = $province AND year BETWEEN $from AND $to GROUP BY agency_id ORDER BY failing DESC, agency_id LIMIT 20)
+       SELECT g.*, a.name, a.region_code FROM g LEFT JOIN agency_index a USING (agency_id) ORDER BY g.failing DESC, g.agency_id`,
+    ],
+    parquet: [
+      `WITH per AS (SELECT report_id, bool_or(status = 'fail') AS fail, bool_or(status = 'pass') AS pass FROM checks WHERE "check" = 'identity' GROUP BY report_id)
+       SELECT r.agency_id, count(*) AS reports, count(*) FILTER (WHERE per.fail OR per.pass) AS assessed, count(*) FILTER (WHERE per.fail) AS failing
+       FROM reports r JOIN regions g ON g.code = r.region_code AND g.province = $province LEFT JOIN per ON per.report_id = r.report_id
+       WHERE r.scope = $scope AND r.year BETWEEN $from AND $to GROUP BY r.agency_id ORDER BY failing DESC, r.agency_id LIMIT 20`,
+    ],
+  },
 ];
 
 /** The examples' default variables, as SQL parameters. */
@@ -166,6 +242,10 @@ const PARAMS: Record<string, Record<string, string | number>> = {
   '3-henan-most-reviews-2022.graphql': { scope: 'agency', year: 2022, province: '410000' },
   '4-normative-documents-by-district.graphql': { scope: 'agency', city: '410300', from: 2019, to: 2024 },
   '5-identity-failures.graphql': { scope: 'agency', province: '410000', from: 2019, to: 2024 },
+  '6-luoyang-top-agencies-2023.graphql': { scope: 'agency', year: 2023, city: '410300' },
+  '7-agency-2019-2024.graphql': { scope: 'agency', agency: '410000.dept.发展和改革委员会', from: 2019, to: 2024 },
+  '8-two-departments-side-by-side.graphql': { scope: 'agency', a: '410305.dept.民政局', b: '410305.dept.自然资源局', from: 2019, to: 2024 },
+  '9-agencies-failing-checks.graphql': { scope: 'agency', province: '410000', from: 2019, to: 2024 },
 };
 
 const pct = (xs: number[], p: number) => {
@@ -306,7 +386,7 @@ for (const e of examples) {
   console.log(`| ${e.file.replace('.graphql', '')} | ${ms(pct(t.http, 50))} | ${ms(pct(t.http, 99))} | ${ms(pct(t.sql, 50))} | ${ms(pct(t.sql, 99))} | ${(pct(t.http, 50) / pct(t.sql, 50)).toFixed(2)} | ${ms(pct(t.parquet, 50))} |`);
 }
 
-console.log(`\n## Throughput, ${CONCURRENCY} concurrent clients, ${SECONDS} s, the five examples in turn, answer cache off\n`);
+console.log(`\n## Throughput, ${CONCURRENCY} concurrent clients, ${SECONDS} s, the examples in turn, answer cache off\n`);
 console.log(await throughput());
 sqlCon.closeSync();
 await uncached.stop();
