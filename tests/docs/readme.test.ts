@@ -1,6 +1,8 @@
-/** The README's examples run: every ```sql block against the demo release. */
+/** The README's examples run: every ```sql block and the GraphQL blocks against the demo release. */
 import { readFileSync } from 'node:fs';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Api } from '../../api/server.ts';
+import { example, gql, startApi } from '../api/helpers.ts';
 import { openDuck, query } from '../../pipeline/release/duck.ts';
 
 const readme = readFileSync('README.md', 'utf8');
@@ -32,49 +34,46 @@ describe('README SQL examples run against the demo release', () => {
   });
 });
 
-describe('the README GraphQL example', () => {
-  const query = /```graphql\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-  it('is the first of docs/queries, and runs', async () => {
-    const { startApi, gql, example } = await import('../api/helpers.ts');
+describe('the README GraphQL examples', () => {
+  // One API over the demo release for both examples.
+  let api: Api;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+  const graphqlBlocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
+
+  it('the first is the first of docs/queries, and runs', async () => {
     const strip = (q: string) => q.replace(/#.*$/gm, '').replace(/\s+/g, '');
-    expect(strip(query)).toBe(strip(example('1-luoyang-counties-2023.graphql')));
-    const api = await startApi();
-    const r = await gql<{ applicationComparison: { groups: { region: { name: string } }[] } }>(api, query);
+    expect(strip(graphqlBlocks[0])).toBe(strip(example('1-luoyang-counties-2023.graphql')));
+    const r = await gql<{ applicationComparison: { groups: { region: { name: string } }[] } }>(api, graphqlBlocks[0]);
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data!.applicationComparison.groups.map((g) => g.region.name)).toContain('涧西区');
-    await api.close();
   });
-});
 
-describe("the README's agency names", () => {
-  it('find their agencies first, as the table and the GraphQL block say', async () => {
-    const { startApi, gql } = await import('../api/helpers.ts');
-    const api = await startApi();
-    try {
-      const search = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)][1][1];
-      const r = await gql(api, search);
-      expect(r.body.errors).toBeUndefined();
-      const first = (k: string) => r.body.data![k].edges[0].node;
-      expect([first('short'), first('full')].map((n) => [n.id, n.match])).toEqual([['410305.general_office', 'EXACT'], ['410305.general_office', 'EXACT']]);
-      expect(first('ndrc').id).toBe('410000.dept.发展和改革委员会');
-      expect(r.body.data!.pinyin.edges.map((e: any) => e.node.id)[0]).toBe('410305.government');
-      expect(r.body.data!.pinyin.edges.every((e: any) => e.node.id.startsWith('410305.'))).toBe(true);
-      // Each printed form of the table's agencies that the release holds finds that agency first.
-      const rows = [...readme.matchAll(/^\| ([^|]+) \| `([^`]+)` \| [^|]+ \|$/gm)].map((m) => ({ names: m[1].split(' / ').map((n) => n.trim()), id: m[2] }));
-      let tried = 0;
-      for (const row of rows) {
-        const held = await gql(api, 'query ($id: String!) { agency(id: $id) { id } }', { id: row.id });
-        if (!held.body.data?.agency) continue;
-        for (const name of row.names) {
-          const found = await gql(api, 'query ($name: String) { agencies(filter: { nameSearch: $name }, first: 1) { edges { node { id } } } }', { name });
-          expect(found.body.data!.agencies.edges[0].node.id, name).toBe(row.id);
-          tried++;
-        }
+  it('the agency names find their agencies first, as the table and the second block say', async () => {
+    const r = await gql(api, graphqlBlocks[1]);
+    expect(r.body.errors).toBeUndefined();
+    const first = (k: string) => r.body.data![k].edges[0].node;
+    expect([first('short'), first('full')].map((n) => [n.id, n.match])).toEqual([['410305.general_office', 'EXACT'], ['410305.general_office', 'EXACT']]);
+    expect(first('ndrc').id).toBe('410000.dept.发展和改革委员会');
+    expect(first('pinyin').id).toBe('410305.government');
+    expect(r.body.data!.pinyin.edges.every((e: any) => e.node.id.startsWith('410305.'))).toBe(true);
+    // Each printed form of the table's agencies that the release holds finds that agency first.
+    const rows = [...readme.matchAll(/^\| ([^|]+) \| `([^`]+)` \| [^|]+ \|$/gm)].map((m) => ({ names: m[1].split(' / ').map((n) => n.trim()), id: m[2] }));
+    let tried = 0;
+    for (const row of rows) {
+      const held = await gql(api, 'query ($id: String!) { agency(id: $id) { id } }', { id: row.id });
+      if (!held.body.data?.agency) continue;
+      for (const name of row.names) {
+        const found = await gql(api, 'query ($name: String) { agencies(filter: { nameSearch: $name }, first: 1) { edges { node { id } } } }', { name });
+        expect(found.body.data!.agencies.edges[0].node.id, name).toBe(row.id);
+        tried++;
       }
-      expect(tried).toBeGreaterThanOrEqual(4);
-    } finally {
-      await api.close();
     }
+    expect(tried).toBeGreaterThanOrEqual(4);
   });
 });
 
