@@ -13,7 +13,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { VERSION } from '../pipeline/release/versions.ts';
-import { AgencyCounts } from './data/agencies.ts';
+import { AgencyCounts, AgencyNames } from './data/agencies.ts';
 import { Database } from './data/db.ts';
 import { RegionIndex } from './data/regions.ts';
 import { Lru } from './lru.ts';
@@ -26,6 +26,8 @@ export interface Served {
   regions: RegionIndex;
   /** Its agencies counted by region (comparison cost estimates). */
   agencies: AgencyCounts;
+  /** The agencies names given in its requests stand for (comparisons' filter.agencies). */
+  agencyNames: AgencyNames;
   /** How many years its reports cover (comparison cost estimates). */
   years: number;
   /** The first and last year its reports cover (null without reports): named when a filter misses them. */
@@ -57,7 +59,7 @@ async function openServed(dir: string, threads: number | undefined): Promise<Ser
       const agencies = await AgencyCounts.load(con);
       const [n, first, last] = (await con.runAndReadAll('SELECT count(DISTINCT year), min(year), max(year) FROM report_index')).getRows()[0];
       const yearSpan = first === null || last === null ? null : { first: Number(first), last: Number(last) };
-      return { release, db, regions, agencies, years: Number(n), yearSpan };
+      return { release, db, regions, agencies, agencyNames: new AgencyNames(), years: Number(n), yearSpan };
     } finally {
       con.closeSync();
     }

@@ -7,6 +7,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readAgencyQuery, type AgencyNameQuery } from '../../pipeline/normalize/agencies.ts';
 import { placeConditions, type RegionLevel } from './comparisons.ts';
+import { PromiseCache } from '../lru.ts';
 import { runQuery, type Params, type Session } from './db.ts';
 
 export interface AgencyRow {
@@ -139,7 +140,9 @@ export const AGENCY_CANDIDATES = 10;
  * match is one agency. Otherwise the candidates, best first (at most AGENCY_CANDIDATES), and how
  * many there are.
  */
-export async function findAgency(session: Session, text: string, within: Pick<AgencyFilter, 'region' | 'regionOf'>): Promise<{ id: string } | { candidates: AgencyRow[]; total: number }> {
+export type FoundAgency = { id: string } | { candidates: AgencyRow[]; total: number };
+
+export async function findAgency(session: Session, text: string, within: Pick<AgencyFilter, 'region' | 'regionOf'>): Promise<FoundAgency> {
   const t = text.trim();
   if (t.includes('.')) {
     const [row] = await agenciesByIds(session, [t]);
@@ -153,6 +156,23 @@ export async function findAgency(session: Session, text: string, within: Pick<Ag
   );
   if (rows.length && rows[0].best === 1) return { id: rows[0].agency_id };
   return { candidates: rows.map(({ match_rank, best: _b, total: _t, ...row }) => ({ ...row, match: s.matches![match_rank] })), total: rows[0]?.total ?? 0 };
+}
+
+/** Names a release keeps the answer of (findAgency) for the next request that gives them. */
+export const AGENCY_NAMES_KEPT = 1000;
+
+/**
+ * The agencies names stand for in one release, each read by SQL once: an analyst's comparison by
+ * agency name then costs what the same comparison by id costs. An LRU of AGENCY_NAMES_KEPT
+ * entries keyed by the name and the region it is read within; a failed lookup is not kept.
+ */
+export class AgencyNames {
+  private readonly found = new PromiseCache<string, FoundAgency>(AGENCY_NAMES_KEPT);
+
+  find(session: Session, text: string, within: Pick<AgencyFilter, 'region' | 'regionOf'>): Promise<FoundAgency> {
+    const key = `${within.region ?? ''}\u0001${text.trim()}`;
+    return this.found.get(key, () => findAgency(session, text, within));
+  }
 }
 
 export async function agenciesByIds(session: Session, ids: readonly string[]): Promise<AgencyRow[]> {

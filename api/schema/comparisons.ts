@@ -34,7 +34,7 @@ import {
   type Scope,
   type Subject,
 } from '../data/comparisons.ts';
-import { AGENCY_COLUMNS, findAgency, type AgencyRow } from '../data/agencies.ts';
+import { AGENCY_COLUMNS, type AgencyRow } from '../data/agencies.ts';
 import { ApiError, badInput } from '../errors.ts';
 import {
   AgencyKindEnum,
@@ -165,7 +165,7 @@ async function filterAgencies(entries: readonly string[] | null | undefined, pla
   if (entries.length === 0 || entries.length > MAX_FILTER_AGENCIES) throw badInput(`"filter.agencies" must name 1 to ${MAX_FILTER_AGENCIES} agencies, got ${entries.length}`, 'filter.agencies');
   const ids = await Promise.all(
     entries.map(async (entry) => {
-      const found = await findAgency(ctx.session, entry, place);
+      const found = await ctx.state.agencyNames.find(ctx.session, entry, place);
       if ('id' in found) return found.id;
       const where = place.region ? ` in ${ctx.state.regions.get(place.region)?.name ?? place.region}` : '';
       if (found.total === 0) throw badInput(`"filter.agencies": no agency${where} is ${entry.includes('.') ? 'id' : 'named'} "${entry}": find agencies with agencies(filter: { nameSearch: … })`, 'filter.agencies');
