@@ -1,7 +1,10 @@
 /**
  * API latency and throughput on a large release.
  *
- *   npx tsx bench/api.ts --release /tmp/r100k/latest [--iterations 200] [--seconds 10] [--concurrency 32] [--threads N]
+ *   npx tsx bench/api.ts --release /tmp/r100k/latest [--iterations 200] [--seconds 10] [--concurrency 32] [--threads N] [--vars FILE]
+ *
+ * --vars: a JSON file { "<example>.graphql": { "graphql": {variables}, "sql": {parameters} } } for a release
+ * whose agencies differ from the demo's (the examples' defaults name demo agencies).
  *
  * 1. Each example of docs/queries through HTTP (a real server on a port, POST, keep-alive),
  *    interleaved with the same question asked as hand-written SQL straight to the server's
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '32' },
     threads: { type: 'string' },
+    vars: { type: 'string' },
   },
 });
 const ITERATIONS = Number(values.iterations);
@@ -248,6 +252,10 @@ const PARAMS: Record<string, Record<string, string | number>> = {
   '9-agencies-failing-checks.graphql': { scope: 'agency', province: '410000', from: 2019, to: 2024 },
 };
 
+/** Variables and SQL parameters that replace an example's defaults (--vars). */
+const VARS: Record<string, { graphql?: Record<string, unknown>; sql?: Record<string, string | number> }> = values.vars ? JSON.parse(readFileSync(values.vars, 'utf8')) : {};
+const paramsOf = (file: string) => ({ ...PARAMS[file], ...VARS[file]?.sql });
+
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
@@ -286,7 +294,7 @@ for (const t of ['reports', 'regions', 'applications', 'proactive', 'review_liti
 const examples = readdirSync('docs/queries')
   .filter((f) => f.endsWith('.graphql'))
   .sort()
-  .map((file) => ({ file, body: JSON.stringify({ query: readFileSync(join('docs/queries', file), 'utf8') }) }));
+  .map((file) => ({ file, body: JSON.stringify({ query: readFileSync(join('docs/queries', file), 'utf8'), variables: VARS[file]?.graphql ?? {} }) }));
 
 /** The HTTP client: a worker thread that sends one example, or keeps `concurrency` requests in flight. */
 const CLIENT = `
@@ -362,9 +370,9 @@ for (const [i, e] of examples.entries()) {
   const eq = EQUIVALENTS.find((x) => x.file === e.file)!;
   for (let k = 0; k < 5; k++) {
     await http(i);
-    await sql(eq.facts, PARAMS[e.file]);
+    await sql(eq.facts, paramsOf(e.file));
   }
-  await sql(eq.parquet, PARAMS[e.file]);
+  await sql(eq.parquet, paramsOf(e.file));
 }
 
 const times: Record<string, { http: number[]; sql: number[]; parquet: number[] }> = {};
@@ -373,8 +381,8 @@ for (let i = 0; i < ITERATIONS; i++) {
     const eq = EQUIVALENTS.find((x) => x.file === e.file)!;
     const t = (times[e.file] ??= { http: [], sql: [], parquet: [] });
     t.http.push(await http(k));
-    t.sql.push(await sql(eq.facts, PARAMS[e.file]));
-    if (i < Math.max(10, ITERATIONS / 10)) t.parquet.push(await sql(eq.parquet, PARAMS[e.file]));
+    t.sql.push(await sql(eq.facts, paramsOf(e.file)));
+    if (i < Math.max(10, ITERATIONS / 10)) t.parquet.push(await sql(eq.parquet, paramsOf(e.file)));
   }
 }
 
