@@ -9,7 +9,7 @@ import type { Warning } from '../model/record.ts';
 import { splitDigits, type Printed, type SumRule } from './digits.ts';
 import { placeInColumns, type Columns } from './columns.ts';
 import { nfkc } from '../nfkc.ts';
-import type { Repair, Unit } from './numbers.ts';
+import { parseNumber, type Repair, type Unit } from './numbers.ts';
 import { joinWrapped, type ValueGroup, type ValueToken } from './groups.ts';
 
 export interface RowValues {
@@ -97,8 +97,10 @@ const NEEDS_RULE = new Set<Doubt>(['stray_mark', 'lone_lookalike', 'rare_lookali
  * warning. A repair of NEEDS_RULE needs a rule that checks it and holds. A look-alike letter
  * inside digits (1O) or a mark at the edge (80.) reads one way only and stands: a rule that fails
  * with it is reported like any other (the report may be wrong, not the reading). A number OCR
- * read with low confidence stands unless a rule over it fails and it could be why (the value the
- * rule asks of it is a count); when no doubtful cell can explain a failure, the check reports it.
+ * read with low confidence stands unless a rule over it fails and it could be why: the value the
+ * rule asks of it is a count and — where the engine said what else it saw — one of the cell's
+ * other readings (a doubtful character as the engine's second choice). When no doubtful cell can
+ * explain a failure, the check reports it: a report that is wrong stays caught.
  */
 function confirmRepairs(
   printed: (number | null)[],
@@ -125,7 +127,7 @@ function confirmRepairs(
       if (!doubt) continue;
       // The value that would make the rule hold, were this cell the one misread.
       const wanted = m === rule.total ? sum : printed[rule.total]! - (sum - printed[m]!);
-      if (doubt === 'low_confidence' && Number.isInteger(wanted) && wanted >= 0) suspects.add(m);
+      if (doubt === 'low_confidence' && Number.isInteger(wanted) && wanted >= 0 && couldRead(cells[m], wanted)) suspects.add(m);
     }
   }
   doubts.forEach((doubt, i) => {
@@ -145,6 +147,16 @@ function confirmRepairs(
     });
     printed[i] = null;
     doubts[i] = undefined;
+  });
+}
+
+/** The cell could have been printed as `wanted`: it is one of its other readings, or the engine named none. */
+function couldRead(cell: ValueToken, wanted: number): boolean {
+  const alternates = cell.kind === 'value' ? cell.box?.alternates : undefined;
+  if (!alternates) return true;
+  return alternates.some((alt) => {
+    const read = parseNumber(alt);
+    return read.kind === 'number' && (Number.isInteger(read.value) ? read.value : Number(nfkc(alt).replace(/\D/g, ''))) === wanted;
   });
 }
 

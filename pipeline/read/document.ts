@@ -20,6 +20,8 @@ export interface Box {
   size: number;
   /** Read by OCR: the engine's confidence in the cell's weakest character, 0–1. */
   confidence?: number;
+  /** Read by OCR: the cell's other readings, each with one doubtful character as the engine's second choice. */
+  alternates?: string[];
 }
 
 export interface TextBlock {

@@ -185,13 +185,30 @@ function dictionary(path: string): string[] {
   return ['', ...readFileSync(path, 'utf8').replace(/\r?\n$/, '').split(/\r?\n/), ' '];
 }
 
+/** A character read with less than this probability keeps the engine's other likely readings of it. */
+const DOUBTFUL = 0.9;
+/** Another reading of a doubtful character counts when the engine gave it at least this probability. */
+const ALTERNATIVE = 0.02;
+/** At most this many other readings a character. */
+const MAX_ALTERNATIVES = 3;
+
+export interface DecodedChar {
+  text: string;
+  step: number;
+  confidence: number;
+  /** A doubtful character's other readings, likeliest first; '' where the engine saw no character at all. */
+  alternatives?: string[];
+}
+
 /**
  * One line's characters from the recogniser's steps: the most likely character at each step,
  * repeats and blanks dropped (CTC). Each character is placed at the centre of the steps it
- * was read in and keeps the highest probability it had there.
+ * was read in and keeps the highest probability it had there; a doubtful one also keeps what
+ * else the engine saw at that step (its second choices, or no character), so that a rule that
+ * fails over it can ask whether the print could have been one of those.
  */
-export function decodeSteps(probs: Float32Array, offset: number, steps: number, classes: number, chars: string[]): { text: string; step: number; confidence: number }[] {
-  const out: { text: string; step: number; confidence: number }[] = [];
+export function decodeSteps(probs: Float32Array, offset: number, steps: number, classes: number, chars: string[]): DecodedChar[] {
+  const out: (DecodedChar & { at: number; cls: number })[] = [];
   let prev = 0;
   let runStart = 0;
   for (let t = 0; t < steps; t++) {
@@ -206,18 +223,29 @@ export function decodeSteps(probs: Float32Array, offset: number, steps: number, 
     }
     if (best !== prev || best === 0) {
       if (best !== 0) {
-        out.push({ text: chars[best] ?? '', step: t, confidence: p });
+        out.push({ text: chars[best] ?? '', step: t, confidence: p, at: t, cls: best });
         runStart = t;
       }
     } else {
       // The same character over several steps: centred on them all, at its best.
       const last = out[out.length - 1];
       last.step = (runStart + t) / 2;
-      last.confidence = Math.max(last.confidence, p);
+      if (p > last.confidence) {
+        last.confidence = p;
+        last.at = t;
+      }
     }
     prev = best;
   }
-  return out;
+  return out.map(({ at, cls, ...c }) => {
+    if (c.confidence >= DOUBTFUL) return c;
+    const base = offset + at * classes;
+    const others: [number, number][] = [];
+    for (let k = 0; k < classes; k++) if (k !== cls && probs[base + k] >= ALTERNATIVE) others.push([probs[base + k], k]);
+    others.sort((a, b) => b[0] - a[0]);
+    const alternatives = others.slice(0, MAX_ALTERNATIVES).map(([, k]) => (k === 0 ? '' : (chars[k] ?? '')));
+    return alternatives.length ? { ...c, alternatives } : c;
+  });
 }
 
 export class PaddleEngine implements OcrEngine {
@@ -306,7 +334,7 @@ export class PaddleEngine implements OcrEngine {
         const px = (width / steps) * (img.height / LINE_HEIGHT);
         const glyphs: OcrGlyph[] = decodeSteps(probs.data, k * steps * classes, steps, classes, this.chars).map((c) => {
           const centre = Math.max(0, box.x0) + (c.step + 0.5) * px;
-          return { text: c.text, x0: centre, x1: centre, confidence: c.confidence };
+          return c.alternatives ? { text: c.text, x0: centre, x1: centre, confidence: c.confidence, alternatives: c.alternatives } : { text: c.text, x0: centre, x1: centre, confidence: c.confidence };
         });
         lines[i] = { x0: box.x0, x1: box.x1, y0: box.y0, y1: box.y1, textHeight: box.ink ? emOfInk(box.ink, glyphs) : box.textHeight, glyphs };
       });

@@ -9,7 +9,7 @@
  * is joined back into one word.
  */
 import type { Rules } from './ocr-image.ts';
-import type { Piece } from './pdf-text.ts';
+import { joinedAlternates, type Piece } from './pdf-text.ts';
 
 /** One character (or, from engines that give no finer boxes, a run of them) on a line. */
 export interface OcrGlyph {
@@ -19,6 +19,8 @@ export interface OcrGlyph {
   x1: number;
   /** The engine's probability for it, 0–1. */
   confidence: number;
+  /** A doubtful character's other readings, likeliest first ('' for none at all). */
+  alternatives?: string[];
 }
 
 /** A line of text as an engine reads it, in the pixels of the upright page. */
@@ -42,6 +44,8 @@ export interface OcrWord {
   y1: number;
   textHeight: number;
   confidence: number;
+  /** The word with one doubtful character read otherwise, one entry per such reading. */
+  alternates?: string[];
 }
 
 /** Characters wider than a digit: ideographs, full-width forms, CJK punctuation. */
@@ -102,7 +106,10 @@ export function splitLine(line: OcrLine, rules: Rules): OcrWord[] {
     if (cut) {
       if (word && !SPECKS.test(word.text)) words.push(word);
       word = { text: g.text, x0, x1, y0: line.y0, y1: line.y1, textHeight: em, confidence: g.confidence };
+      if (g.alternatives) word.alternates = g.alternatives;
     } else {
+      const alternates = joinedAlternates(word!, { text: g.text, alternates: g.alternatives });
+      if (alternates) word!.alternates = alternates;
       word!.text += g.text;
       word!.x1 = Math.max(word!.x1, x1);
       word!.confidence = Math.min(word!.confidence, g.confidence);
@@ -168,7 +175,9 @@ export function joinWrappedNumbers(words: OcrWord[], rules: Rules): OcrWord[] {
       const bottom = below[0];
       used.add(bottom);
       const mid = (top.y1 + bottom.y1) / 2;
+      const alternates = joinedAlternates(top, bottom);
       out.push({
+        ...(alternates ? { alternates } : {}),
         text: top.text + bottom.text,
         x0: Math.min(top.x0, bottom.x0),
         x1: Math.max(top.x1, bottom.x1),
@@ -209,5 +218,6 @@ export function toPieces(words: OcrWord[], at: Placement): Piece[] {
     y: at.y1 - ((w.y0 + w.y1) / 2 + BASELINE * w.textHeight) * sy,
     size: w.textHeight * sy,
     confidence: Math.round(w.confidence * 1000) / 1000,
+    ...(w.alternates ? { alternates: w.alternates } : {}),
   }));
 }

@@ -31,6 +31,17 @@ export interface Piece {
   cut?: boolean;
   /** Read by OCR: the engine's confidence in its weakest character, 0–1. */
   confidence?: number;
+  /** Read by OCR: the text with one doubtful character read as the engine's second choice, one entry per such reading. */
+  alternates?: string[];
+}
+
+/**
+ * The other readings of two texts printed as one (a word and the characters that follow it,
+ * a number and its wrapped end): each other reading of one part, beside the other part as read.
+ */
+export function joinedAlternates(a: { text: string; alternates?: string[] }, b: { text: string; alternates?: string[] }): string[] | undefined {
+  if (!a.alternates && !b.alternates) return undefined;
+  return [...(a.alternates ?? []).map((x) => x + b.text), ...(b.alternates ?? []).map((y) => a.text + y)];
 }
 
 export interface PageText {

@@ -17,7 +17,7 @@ import { DEFAULT_FILE_LIMITS } from '../model/limits.ts';
 import type { Warning } from '../model/record.ts';
 import { cleanText, unifyRadicals, type Block, type Cell, type DocumentModel } from './document.ts';
 import { noTextMessage, readScannedPages, type OcrOptions } from './ocr.ts';
-import { readTextLayer, type PageText, type PdfLimits, type Piece } from './pdf-text.ts';
+import { joinedAlternates, readTextLayer, type PageText, type PdfLimits, type Piece } from './pdf-text.ts';
 import { PAGE_FOOTER } from './text.ts';
 
 const require = createRequire(import.meta.url);
@@ -90,6 +90,8 @@ function linesOf(pieces: Piece[], page: number): Line[] {
       const gap = last ? p.x0 - last.x1 : Infinity;
       const digits = last !== undefined && ENDS_IN_DIGIT.test(last.text) && STARTS_WITH_DIGIT.test(p.text);
       if (last && (gap < (digits ? DIGIT_GAP : CELL_GAP) * p.size || unitOfLast)) {
+        const alternates = joinedAlternates(last, p);
+        if (alternates) last.alternates = alternates;
         last.text += p.text;
         last.x1 = Math.max(last.x1, p.x1);
         if (p.cut) last.cut = true;
@@ -141,7 +143,7 @@ function markCutNumbers(lines: Line[]): Warning[] {
 const toCell = (c: Piece): Cell => ({
   text: cleanText(c.text),
   origin: true,
-  box: c.confidence === undefined ? { x0: c.x0, x1: c.x1, size: c.size } : { x0: c.x0, x1: c.x1, size: c.size, confidence: c.confidence },
+  box: c.confidence === undefined ? { x0: c.x0, x1: c.x1, size: c.size } : { x0: c.x0, x1: c.x1, size: c.size, confidence: c.confidence, ...(c.alternates ? { alternates: c.alternates.map(cleanText) } : {}) },
 });
 
 /**
@@ -191,6 +193,8 @@ function joinWrappedNumbers(lines: Line[]): Line[] {
     for (const [t, b] of pairs) {
       const joined = { ...t, text: t.text + b!.text, x0: Math.min(t.x0, b!.x0), x1: Math.max(t.x1, b!.x1), y: line.y };
       if (b!.confidence !== undefined) joined.confidence = Math.min(t.confidence ?? 1, b!.confidence);
+      const alternates = joinedAlternates(t, b!);
+      if (alternates) joined.alternates = alternates;
       line.cells.push(joined);
     }
     line.cells.sort((a, b) => a.x0 - b.x0);

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { eraseRules, findRules, rotate, skewAngle, toGray, uncoveredInk, type Gray, type Rules } from '../../pipeline/read/ocr-image.ts';
+import { decodeSteps } from '../../pipeline/read/ocr-paddle.ts';
 import { dropSealText, joinWrappedNumbers, splitLine, toPieces, type OcrLine } from '../../pipeline/read/ocr-words.ts';
 
 /** A white page with black rectangles. */
@@ -82,6 +83,18 @@ describe('lines into words', () => {
   it("keeps each word's weakest confidence", () => {
     const l = line(100, [...glyphs('1', 200, 11, 0.97), ...glyphs('8', 211, 11, 0.61)]);
     expect(splitLine(l, NO_RULES)).toMatchObject([{ text: '18', confidence: 0.61 }]);
+  });
+
+  it("keeps a doubtful character's other readings, and the word's readings with it", () => {
+    // Steps over the classes blank, 0, 1, 8: a sure 1, a blank, a 0 the engine was unsure of (8 next, or nothing).
+    const probs = new Float32Array([0.01, 0.01, 0.97, 0.01, 0.97, 0.01, 0.01, 0.01, 0.15, 0.6, 0.01, 0.24]);
+    const chars = decodeSteps(probs, 0, 3, 4, ['', '0', '1', '8']);
+    expect(chars.map((c) => [c.text, c.alternatives])).toEqual([['1', undefined], ['0', ['8', '']]]);
+    const glyphsOf = chars.map((c, i) => ({ text: c.text, x0: 200 + 11 * i, x1: 200 + 11 * i, confidence: c.confidence, alternatives: c.alternatives }));
+    const [word] = splitLine(line(100, glyphsOf), NO_RULES);
+    expect(word).toMatchObject({ text: '10', alternates: ['18', '1'] });
+    expect(word.confidence).toBeCloseTo(0.6);
+    expect(toPieces([word], { width: 1000, height: 1000, x0: 0, y0: 0, x1: 1000, y1: 1000 })[0].alternates).toEqual(['18', '1']);
   });
 
   it('joins a number wrapped inside its narrow ruled cell, between its two lines', () => {
