@@ -272,8 +272,13 @@ export function placeConditions(
     where.push(f.regionOf ? `${SUBTREE_COLUMN[f.regionOf]} = $region` : '(region_code = $region OR city = $region OR province = $region)');
   }
   if (f.agencies?.length) {
-    params.agencies = f.agencies;
-    where.push('list_contains($agencies, agency_id)');
+    // One parameter an agency (their number is bounded): DuckDB prunes row groups on agency_id = …
+    // and IN (…), not on a list's list_contains.
+    const names = f.agencies.map((id, i) => {
+      params[`agency_${i}`] = id;
+      return `$agency_${i}`;
+    });
+    where.push(`agency_id IN (${names.join(', ')})`);
   }
   if (f.agencyKinds?.length) {
     params.kinds = f.agencyKinds;
