@@ -10,20 +10,36 @@
  * This machine's speed drifts by ±30 % over seconds, so every figure is the median of
  * several timed passes, and the baseline's passes alternate with the parser's: a drift slows
  * both alike. Every reader is warmed up (compiled) before timing starts.
+ * Everything runs in one worker thread with the heap limits of the build's parse workers
+ * (pool.ts: workerResourceLimits), so that the figures are the parser's as a build runs it.
  * The baseline, measured in the same run on the same bytes, is the floor any parser pays:
  * decoding the bytes and one htmlparser2 pass with empty callbacks (HTML) or splitting the
  * lines (text). The ratio says how much the parser adds on top.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import { Parser } from 'htmlparser2';
 import { parseReport, parseReportAsync } from '../pipeline/parse/report.ts';
 import { decode } from '../pipeline/read/decode.ts';
 import { sniffFormat } from '../pipeline/read/formats.ts';
+import { DEFAULT_FILE_LIMITS } from '../pipeline/model/limits.ts';
+import { workerResourceLimits } from '../pipeline/release/pool.ts';
 import { planCorpus, synthConfig, synthConfigFromJson } from '../pipeline/synth/index.ts';
 
+if (isMainThread) {
+  const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
+    workerData: { module: import.meta.url, args: process.argv.slice(2) },
+    resourceLimits: workerResourceLimits(DEFAULT_FILE_LIMITS.heapMb),
+  });
+  const code = await new Promise<number>((resolve, reject) => worker.once('error', reject).once('exit', resolve));
+  process.exit(code);
+}
+
 const { values } = parseArgs({
+  args: (workerData as { args: string[] }).args,
   options: { reports: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '3' }, passes: { type: 'string', default: '5' } },
 });
 const BATCH = Number(values.reports);
@@ -62,6 +78,12 @@ function timeLoop(inputs: Input[], fn: (i: Input) => void, seconds: number): num
 
 /** CPU milliseconds (user + system, this process) spent in the parser's timed passes. */
 let parseCpuMs = 0;
+/** The parser's timed passes (start, end), and the garbage collections (start, duration), in ms. */
+const parseWindows: [number, number][] = [];
+const collections: [number, number][] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) collections.push([e.startTime, e.duration]);
+}).observe({ entryTypes: ['gc'] });
 
 function timeOnce(inputs: Input[], fn: (i: Input) => void): number {
   const cpu = process.cpuUsage();
@@ -69,6 +91,7 @@ function timeOnce(inputs: Input[], fn: (i: Input) => void): number {
   for (const i of inputs) fn(i);
   const ms = performance.now() - start;
   if (fn === parseFn) {
+    parseWindows.push([start, start + ms]);
     const used = process.cpuUsage(cpu);
     parseCpuMs += (used.user + used.system) / 1000;
   }
@@ -140,6 +163,11 @@ console.log(`input ${mb.toFixed(1)} MB at ${(mb / (totalMs / 1000)).toFixed(1)} 
 // On a shared machine wall time counts the minutes other processes held the core; CPU time
 // (this process's, compiler and GC threads included) is what a parse costs on a free core.
 console.log(`parser CPU time: ${rate(batch.length * PASSES, parseCpuMs)} reports per CPU second over the ${PASSES} passes`);
+// The observer hears of collections after the synchronous passes: let it, then sum those inside them.
+await new Promise((resolve) => setTimeout(resolve, 10));
+const gcMs = collections.filter(([at]) => parseWindows.some(([a, b]) => at >= a && at < b)).reduce((sum, [, d]) => sum + d, 0);
+const parseMs = parseWindows.reduce((sum, [a, b]) => sum + b - a, 0);
+console.log(`garbage collection: ${((100 * gcMs) / parseMs).toFixed(1)} % of the parser's timed passes`);
 const usage = process.resourceUsage();
 console.log(`peak RSS ${(usage.maxRSS / 1024).toFixed(0)} MB (the batch itself holds ${mb.toFixed(0)} MB of input; RSS before parsing ${(rssBefore / 1e6).toFixed(0)} MB)`);
 

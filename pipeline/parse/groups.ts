@@ -166,15 +166,21 @@ function keyHitsOf(keys: RowKey[]): (text: string) => readonly Hit[] {
   return memo;
 }
 
-function hitsIn(run: TextRun, keys: RowKey[]): Hit[] {
-  if (!run.text) return [];
+const NO_HITS: readonly Hit[] = Object.freeze([]);
+
+/** A row named twice in a row (two keys of one label) counts once, at its first key. */
+const onceEach = (hits: readonly Hit[]) => hits.filter((h, i) => i === 0 || h.row !== hits[i - 1].row || h.start >= hits[i - 1].end);
+
+function hitsIn(run: TextRun, keys: RowKey[]): readonly Hit[] {
+  if (!run.text) return NO_HITS;
   const found = keyHitsOf(keys)(run.text);
   const partial = partialHits(run, keys);
   if (!found.length) return partial;
+  // Whole keys come in order of where they start, one a position: sorted already.
+  if (!partial.length) return onceEach(found);
   const hits = [...found, ...partial.filter((p) => !found.some((h) => h.start < p.end && p.start < h.end))];
   hits.sort((a, b) => a.start - b.start || b.end - a.end);
-  // A row named twice in a row (two keys of one label) counts once, at its first key.
-  return hits.filter((h, i) => i === 0 || h.row !== hits[i - 1].row || h.start >= hits[i - 1].end);
+  return onceEach(hits);
 }
 
 function countDigits(s: string): number {

@@ -114,8 +114,19 @@ export interface PoolOptions<T, R> {
   setTimer?: SetTimer;
 }
 
-const spawnThread = (script: URL, workerData: Record<string, unknown>, heapMb?: number): PoolWorker =>
-  new Worker(script, { workerData, resourceLimits: heapMb ? { maxOldGenerationSizeMb: heapMb } : undefined });
+/**
+ * The young generation of a parse worker's heap, where V8 puts new objects: 96 MB, semi-spaces of
+ * 32 MB (V8's default is 16). Reading a report allocates some 0.6 MB of objects that live only
+ * while it is read (tokens, value groups, candidate alignments); with room for a few dozen
+ * reports between two scavenges, fewer survive one and the collector does a fraction of the
+ * work (bench/parse.ts runs the parser in a worker with these limits).
+ */
+export const YOUNG_GENERATION_MB = 128;
+
+/** A parse worker's V8 heap: its young generation, and its old generation bounded at `heapMb`. */
+export const workerResourceLimits = (heapMb?: number) => (heapMb ? { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: heapMb } : { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB });
+
+const spawnThread = (script: URL, workerData: Record<string, unknown>, heapMb?: number): PoolWorker => new Worker(script, { workerData, resourceLimits: workerResourceLimits(heapMb) });
 
 interface Live<T> {
   worker: PoolWorker;
