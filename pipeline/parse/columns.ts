@@ -120,15 +120,20 @@ export function placeInColumns(tokens: ValueToken[], columns: Columns, at: strin
 
 /**
  * The header lines above a table's first row of numbers: text cells (grouped by line) whose
- * centre is not left of the leftmost number, i.e. column headers, not row labels.
+ * centre is not left of the leftmost number, i.e. column headers, not row labels. Only lines
+ * after the numbers before them: a sub-table's header is its own, never the one of the
+ * sub-table above (table 2 prints one under another, each with its own columns).
  */
 export function headerLines(tokens: { kind: string; at: string; box?: Box }[], rows: ValueToken[][]): Box[][] {
   const values = placedValues(rows);
   if (!values.length) return [];
-  const first = tokens.indexOf(values[0] as never);
+  const found = tokens.indexOf(values[0] as never);
+  const first = found < 0 ? tokens.length : found;
+  let from = first;
+  while (from > 0 && tokens[from - 1].kind !== 'value') from--;
   const left = Math.min(...values.map((t) => (t.box.x0 + t.box.x1) / 2)) - values[0].box.size;
   const lines = new Map<string, Box[]>();
-  for (const t of tokens.slice(0, first < 0 ? tokens.length : first)) {
+  for (const t of tokens.slice(from, first)) {
     if (t.kind !== 'text' || !t.box || (t.box.x0 + t.box.x1) / 2 < left || t.at === values[0].at) continue;
     lines.set(t.at, [...(lines.get(t.at) ?? []), t.box]);
   }

@@ -4,6 +4,7 @@
  */
 import { hash as digest } from 'node:crypto';
 import { runChecks } from '../check/index.ts';
+import { judgeDoubtful, type DoubtfulCell } from './ocr-doubt.ts';
 import { GongkaiError, InputError } from '../errors.ts';
 import { TABLE_CODES, type Layout, type TableCode } from '../model/codes.ts';
 import type { FileLimits } from '../model/limits.ts';
@@ -83,6 +84,7 @@ export function parseDocumentModel(doc: DocumentModel, source: string, hash: str
   const derived: ReportRecord['derived'] = {};
   const locations: ReportRecord['locations'] = {};
   const readings: ReportRecord['readings'] = {};
+  const doubtful: Record<string, DoubtfulCell> = {};
   const layouts: ReportRecord['layouts'] = {};
   for (const code of TABLE_CODES) {
     const read = reads[code];
@@ -95,6 +97,7 @@ export function parseDocumentModel(doc: DocumentModel, source: string, hash: str
     Object.assign(derived, read.derived);
     Object.assign(locations, read.locations);
     Object.assign(readings, read.readings);
+    if (read.doubtful) Object.assign(doubtful, read.doubtful);
     warnings.push(...read.warnings);
     if (read.layout && code !== 'review_litigation') layouts[code] = read.layout;
   }
@@ -105,7 +108,13 @@ export function parseDocumentModel(doc: DocumentModel, source: string, hash: str
   const items = proactiveItems(overview);
   warnings.push(...items.warnings);
   const said = statements(overview);
-  const checks = runChecks({ tables, derived }, tables.applications ? (layouts.applications ?? null) : null, said);
+  const checkLayout = tables.applications ? (layouts.applications ?? null) : null;
+  // Numbers OCR was unsure of stand only where the tables' rules speak for them.
+  for (const w of judgeDoubtful({ tables, derived }, checkLayout, said, doubtful)) {
+    warnings.push(w);
+    delete readings[w.where];
+  }
+  const checks = runChecks({ tables, derived }, checkLayout, said);
 
   // The page's own words around the report (its <title>, the publisher it names) are evidence
   // for an ambiguous place, as the opening prose is: 鼓楼区 under a 南京市 site is 南京市鼓楼区.

@@ -9,7 +9,7 @@ import type { Warning } from '../model/record.ts';
 import { splitDigits, type Printed, type SumRule } from './digits.ts';
 import { placeInColumns, type Columns } from './columns.ts';
 import { nfkc } from '../nfkc.ts';
-import { parseNumber, type Repair, type Unit } from './numbers.ts';
+import type { Repair, Unit } from './numbers.ts';
 import { joinWrapped, type ValueGroup, type ValueToken } from './groups.ts';
 
 export interface RowValues {
@@ -21,6 +21,8 @@ export interface RowValues {
   repairs?: (Repair | undefined)[];
   /** Cells read by OCR: the engine's confidence in each. */
   confidences?: (number | undefined)[];
+  /** Cells read by OCR: each one's other readings, where the engine named some. */
+  alternates?: (string[] | undefined)[];
   /** Values recovered from run-together or split digits, when the rules leave one answer. */
   derived?: { values: number[]; raw: string; rule: string };
   /** Several divisions keep the row's rules: the table may still choose one (table3.ts). */
@@ -73,38 +75,32 @@ class OneValuePerColumn implements RowValues {
   get cellRaws(): string[] {
     return this.cells.map(rawOf);
   }
+  /** Read by OCR: each cell's other readings (a doubtful character as the engine's second choice). */
+  get alternates(): (string[] | undefined)[] | undefined {
+    const out = this.cells.map((c) => (c.kind === 'value' ? c.box?.alternates : undefined));
+    return out.some((a) => a !== undefined) ? out : undefined;
+  }
   get confidences(): (number | undefined)[] | undefined {
     const out = this.cells.map((c) => (c.kind === 'value' ? c.box?.confidence : undefined));
     return out.some((c) => c !== undefined) ? out : undefined;
   }
 }
 
-/** Below this confidence (the engine's, in the cell's weakest character) an OCR'd number is in doubt. */
-export const LOW_CONFIDENCE = 0.8;
-
-/** Why a cell's reading is in doubt: a repair of its print, or the OCR engine's low confidence. */
-type Doubt = Repair | 'low_confidence';
-
 /**
  * Repairs that could read two ways — a mark inside the digits (1,52: 152, or 1 and 52?), a lone
  * l (a 1, or a ruling line?), OCR's rarer look-alikes (S, B, b, D), a number wrapped in a narrow
- * cell — stand only where a rule of the row checks them and holds.
+ * cell — stand only where a rule of the row checks them and holds. A look-alike letter inside
+ * digits (1O) or a mark at the edge (80.) reads one way only and stands: a rule that fails with
+ * it is reported like any other (the report may be wrong, not the reading). Numbers OCR read
+ * with low confidence are judged against every rule of the tables once all are read
+ * (ocr-doubt.ts).
  */
-const NEEDS_RULE = new Set<Doubt>(['stray_mark', 'lone_lookalike', 'rare_lookalike', 'wrapped']);
+const NEEDS_RULE = new Set<Repair>(['stray_mark', 'lone_lookalike', 'rare_lookalike', 'wrapped']);
 
-/**
- * A doubtful cell stands only where the row's rules allow it; one that does not is null with a
- * warning. A repair of NEEDS_RULE needs a rule that checks it and holds. A look-alike letter
- * inside digits (1O) or a mark at the edge (80.) reads one way only and stands: a rule that fails
- * with it is reported like any other (the report may be wrong, not the reading). A number OCR
- * read with low confidence stands unless a rule over it fails and it could be why: the value the
- * rule asks of it is a count and — where the engine said what else it saw — one of the cell's
- * other readings (a doubtful character as the engine's second choice). When no doubtful cell can
- * explain a failure, the check reports it: a report that is wrong stays caught.
- */
+/** A repair of NEEDS_RULE stands where a rule of the row checks it and holds; otherwise it is null with a warning. */
 function confirmRepairs(
   printed: (number | null)[],
-  doubts: (Doubt | undefined)[],
+  doubts: (Repair | undefined)[],
   rules: SumRule[],
   cells: ValueToken[],
   columns: readonly ColumnDef[],
@@ -113,51 +109,31 @@ function confirmRepairs(
 ): void {
   const checked = new Set<number>();
   const failed = new Set<number>();
-  const suspects = new Set<number>();
-  const rawOf = (i: number) => (cells[i].kind === 'value' ? cells[i].parsed.raw : '');
   for (const rule of rules) {
     const members = [...rule.parts, rule.total];
     if (!members.some((m) => doubts[m]) || members.some((m) => printed[m] === null)) continue;
     const sum = rule.parts.reduce((a, p) => a + printed[p]!, 0);
     const holds = Math.abs(sum - printed[rule.total]!) < 1e-9;
     for (const m of members) (holds ? checked : failed).add(m);
-    if (holds) continue;
-    for (const m of members) {
-      const doubt = doubts[m];
-      if (!doubt) continue;
-      // The value that would make the rule hold, were this cell the one misread.
-      const wanted = m === rule.total ? sum : printed[rule.total]! - (sum - printed[m]!);
-      if (doubt === 'low_confidence' && Number.isInteger(wanted) && wanted >= 0 && couldRead(cells[m], wanted)) suspects.add(m);
-    }
   }
   doubts.forEach((doubt, i) => {
-    if (!doubt) return;
-    const stands = NEEDS_RULE.has(doubt) ? checked.has(i) && !failed.has(i) : !suspects.has(i);
-    if (stands) return;
-    const raw = rawOf(i);
-    const cell = cells[i];
-    const confidence = cell.kind === 'value' ? cell.box?.confidence : undefined;
-    const how = doubt === 'low_confidence' ? `was read by OCR as ${printed[i]} with confidence ${confidence?.toFixed(2)}` : `would read as ${printed[i]}`;
+    if (!doubt || (checked.has(i) && !failed.has(i))) return;
+    const raw = cells[i].kind === 'value' ? cells[i].parsed.raw : '';
     warnings.push({
       code: 'invalid_number',
       where: `${where}.${columns[i].code}`,
       raw,
       at: cells[i].at,
-      message: `"${raw}" ${how}, but ${failed.has(i) ? "the row's total disagrees" : 'no rule of the row can confirm it'}`,
+      message: `"${raw}" would read as ${printed[i]}, but ${failed.has(i) ? "the row's total disagrees" : 'no rule of the row can confirm it'}`,
     });
     printed[i] = null;
     doubts[i] = undefined;
   });
 }
 
-/** The cell could have been printed as `wanted`: it is one of its other readings, or the engine named none. */
-function couldRead(cell: ValueToken, wanted: number): boolean {
-  const alternates = cell.kind === 'value' ? cell.box?.alternates : undefined;
-  if (!alternates) return true;
-  return alternates.some((alt) => {
-    const read = parseNumber(alt);
-    return read.kind === 'number' && (Number.isInteger(read.value) ? read.value : Number(nfkc(alt).replace(/\D/g, ''))) === wanted;
-  });
+/** A count has no decimals: the number a cell reads as in a count column (1.52 → 152). */
+export function countValue(raw: string, value: number, kind: ColumnDef['kind']): number {
+  return kind === 'count' && !Number.isInteger(value) ? Number(nfkc(raw).replace(/\D/g, '')) : value;
 }
 
 export function resolveRow(
@@ -179,7 +155,7 @@ export function resolveRow(
 
   if (cells.length === n) {
     const cellWhere = (i: number) => `${where}.${columns[i].code}`;
-    let doubts: (Doubt | undefined)[] | undefined;
+    let doubts: (Repair | undefined)[] | undefined;
     let repairs: (Repair | undefined)[] | undefined;
     const clipped = layout?.clipped;
     cells.forEach((cell, i) => {
@@ -189,13 +165,9 @@ export function resolveRow(
       else if (cell.parsed.kind === 'null') warnings.push({ code: 'blank_cell', where: cellWhere(i), raw: cell.parsed.raw, at: cell.at });
       else if (cell.parsed.kind === 'invalid') warnings.push({ code: 'invalid_number', where: cellWhere(i), raw: cell.parsed.raw, at: cell.at, message: `not a number: "${cell.parsed.raw}"` });
       else {
-        let value = cell.parsed.value;
-        let repair = cell.parsed.repair;
-        // A count has no decimals: a point inside one is a stray mark (1.52 for 152).
-        if (columns[i].kind === 'count' && !Number.isInteger(value)) {
-          value = Number(nfkc(cell.parsed.raw).replace(/\D/g, ''));
-          repair = 'stray_mark';
-        }
+        const value = countValue(cell.parsed.raw, cell.parsed.value, columns[i].kind);
+        // A point inside a count is a stray mark (1.52 for 152).
+        const repair = value !== cell.parsed.value ? 'stray_mark' : cell.parsed.repair;
         if (repair === 'stray_mark' && columns[i].kind !== 'count') {
           warnings.push({ code: 'invalid_number', where: cellWhere(i), raw: cell.parsed.raw, at: cell.at, message: `not a number: "${cell.parsed.raw}"` });
           return;
@@ -203,11 +175,7 @@ export function resolveRow(
         printed[i] = value;
         units[i] = cell.parsed.unit;
         if (repair) (repairs ??= new Array(n).fill(undefined))[i] = repair;
-        // A repair that reads one way only is still in doubt where OCR was unsure of the cell.
-        const confidence = cell.box?.confidence;
-        const unsure = confidence !== undefined && confidence < LOW_CONFIDENCE;
-        const doubt = repair && (NEEDS_RULE.has(repair) || !unsure) ? repair : unsure ? 'low_confidence' : undefined;
-        if (doubt) (doubts ??= new Array(n).fill(undefined))[i] = doubt;
+        if (repair && NEEDS_RULE.has(repair)) (doubts ??= new Array(n).fill(undefined))[i] = repair;
       }
     });
     if (doubts) confirmRepairs(printed, doubts, rules, cells, columns, where, warnings);

@@ -1,8 +1,9 @@
 /** What reading one table yields, before the record is assembled, and the warnings of its alignment. */
-import type { Layout, TableDef, TableCode } from '../model/codes.ts';
+import type { ColumnDef, Layout, TableDef, TableCode } from '../model/codes.ts';
 import type { Derived, Reading, TableValues, Warning } from '../model/record.ts';
 import type { UnreadGap } from './align.ts';
 import type { ValueGroup } from './groups.ts';
+import { doubtOf, type DoubtfulCell } from './ocr-doubt.ts';
 import type { RowValues } from './row-values.ts';
 
 export interface TableRead {
@@ -14,16 +15,23 @@ export interface TableRead {
   locations: Record<string, string>;
   /** "table.row[.column]" → how it was read, where not plainly by its label. */
   readings: Record<string, Reading>;
+  /** "table.row.column" → a number OCR read with low confidence, for the tables' rules to judge (ocr-doubt.ts). */
+  doubtful?: Record<string, DoubtfulCell>;
 }
 
 /**
  * Reading notes for a row's cells: repaired ones with what was printed, and every number read
  * by OCR with the engine's confidence.
  */
-export function noteRepairs(read: TableRead, where: string, columns: readonly { code: string }[], rv: Pick<RowValues, 'repairs' | 'cellRaws' | 'confidences' | 'printed'>): void {
+export function noteRepairs(read: TableRead, where: string, columns: readonly ColumnDef[], rv: Pick<RowValues, 'repairs' | 'cellRaws' | 'confidences' | 'alternates' | 'printed'>): void {
   const confidences = rv.confidences;
   columns.forEach((column, i) => {
     const confidence = confidences?.[i];
+    const value = rv.printed[i];
+    if (confidence !== undefined && value !== null) {
+      const doubt = doubtOf(value, confidence, rv.alternates?.[i], column.kind, rv.cellRaws?.[i] ?? String(value));
+      if (doubt) (read.doubtful ??= {})[`${where}.${column.code}`] = doubt;
+    }
     const note: Reading | null = rv.repairs?.[i] ? { basis: 'repaired', raw: rv.cellRaws?.[i] } : confidence !== undefined && rv.printed[i] !== null ? { basis: 'ocr' } : null;
     if (!note) return;
     if (confidence !== undefined) note.confidence = confidence;

@@ -43,32 +43,3 @@ describe('repaired cells', () => {
   });
 });
 
-describe('numbers OCR read with low confidence', () => {
-  /** A row as OCR read it: cell i with confidence and, where given, the engine's other readings. */
-  const scanned = (cells: string[], doubtful: Record<number, { confidence: number; alternates?: string[] }>): ValueToken[] =>
-    row(...cells).map((t, i) => (doubtful[i] ? { ...t, box: { x0: i, x1: i + 1, size: 10, ...doubtful[i] } } : { ...t, box: { x0: i, x1: i + 1, size: 10, confidence: 0.99 } }));
-  const resolve = (tokens: ValueToken[]) => resolveRow(tokens, APPLICANT_COLUMNS, 'applications.granted', APPLICANT_ROW_RULE);
-
-  it('stand where the row holds', () => {
-    const rv = resolve(scanned(['12', '0', '0', '0', '0', '0', '12'], { 1: { confidence: 0.7, alternates: ['8'] } }));
-    expect(rv.printed).toEqual([12, 0, 0, 0, 0, 0, 12]);
-    expect(rv.warnings).toEqual([]);
-  });
-
-  it('are null where the row fails and the engine named no other reading (it could be the misread one)', () => {
-    const rv = resolve(scanned(['12', '0', '0', '0', '0', '0', '13'], { 1: { confidence: 0.7 } }));
-    expect(rv.printed[1]).toBeNull();
-    expect(rv.warnings.map((w) => w.code)).toEqual(['invalid_number']);
-  });
-
-  it("are null where the row fails and the value it asks for is one of the engine's other readings", () => {
-    const rv = resolve(scanned(['12', '0', '0', '0', '0', '0', '13'], { 1: { confidence: 0.7, alternates: ['1', 'O'] } }));
-    expect(rv.printed[1]).toBeNull();
-  });
-
-  it('stand where no other reading could make the row hold: the report is wrong, and the check says so', () => {
-    const rv = resolve(scanned(['12', '0', '0', '0', '0', '0', '14'], { 1: { confidence: 0.7, alternates: ['8', 'O', ''] } }));
-    expect(rv.printed).toEqual([12, 0, 0, 0, 0, 0, 14]);
-    expect(rv.warnings).toEqual([]);
-  });
-});
