@@ -4,12 +4,11 @@ import type { Check } from '../model/record.ts';
 import { compare, operand, sum, type CheckInput } from './cells.ts';
 
 export function identity(input: CheckInput): Check[] {
-  return APPLICANT_COLUMNS.map(({ code: column }) => {
-    const cell = (row: string) => operand(input, 'applications', row, column);
-    return compare(
+  return APPLICANT_COLUMNS.map(({ code: column }) =>
+    compare(
       { code: 'identity', table: 'applications', column },
-      sum([cell('new_received'), cell('carried_over')]),
-      sum([cell('total_processed'), cell('carried_forward')]),
-    );
-  });
+      sum([operand(input, 'applications', 'new_received', column), operand(input, 'applications', 'carried_over', column)]),
+      sum([operand(input, 'applications', 'total_processed', column), operand(input, 'applications', 'carried_forward', column)]),
+    ),
+  );
 }

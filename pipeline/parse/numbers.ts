@@ -73,6 +73,11 @@ function plainDigits(raw: string): number | null {
 /** Which repairs weigh more: the strongest one a number needed is the one it carries. */
 const REPAIR_RANK: Record<Repair, number> = { edge_mark: 0, lookalike: 1, lone_lookalike: 2, rare_lookalike: 3, stray_mark: 4, wrapped: 5 };
 
+/** Of a repair made so far and another, the one that needs more to stand (REPAIR_RANK). */
+function worseOf(repair: Repair | undefined, r: Repair): Repair {
+  return repair && REPAIR_RANK[repair] >= REPAIR_RANK[r] ? repair : r;
+}
+
 /**
  * Digits from a damaged print: marks at the edges taken off (80. → 80), look-alike letters
  * inside digits read as digits (1O → 10, O → 0), a mark inside a count taken out (1,52 → 152);
@@ -81,32 +86,31 @@ const REPAIR_RANK: Record<Repair, number> = { edge_mark: 0, lookalike: 1, lone_l
 function readDamaged(text: string): [string, Repair] | null {
   let s = text;
   let repair: Repair | undefined;
-  const worse = (r: Repair) => (repair = repair && REPAIR_RANK[repair] >= REPAIR_RANK[r] ? repair : r);
   if (HAS_EDGE.test(s)) {
     s = s.replace(EDGES, '');
-    worse('edge_mark');
+    repair = worseOf(repair, 'edge_mark');
   }
   if (/^[Oo]{1,2}$/.test(s)) {
     // A lone O in a number's place: the 0 OCR misread.
     s = '0';
-    worse('lookalike');
+    repair = worseOf(repair, 'lookalike');
   } else if (/^[Il]$/.test(s)) {
     // A lone l or I may be a 1, or a ruling line: only a rule can tell.
     s = '1';
-    worse('lone_lookalike');
+    repair = worseOf(repair, 'lone_lookalike');
   } else if (/^[SBbD]$/.test(s)) {
     s = LOOKALIKE_MAP[s];
-    worse('rare_lookalike');
+    repair = worseOf(repair, 'rare_lookalike');
   } else if (LOOKALIKE_DIGITS.test(s) && /\d/.test(s) && (COMMON_LOOKALIKES.test(s) || RARE_LOOKALIKES.test(s))) {
     const rare = RARE_LOOKALIKES.test(s);
     s = s.replace(/[OoIlSBbD]/g, (c) => LOOKALIKE_MAP[c]);
-    worse(rare ? 'rare_lookalike' : 'lookalike');
+    repair = worseOf(repair, rare ? 'rare_lookalike' : 'lookalike');
   }
   // A point is a decimal point here (a count's stray point is taken out by the row, which
   // knows its column); a comma that separates no thousands is a stray mark.
   if (!PLAIN.test(s) && STRAY_MARK.test(s)) {
     s = s.replace(/[,.]/g, '');
-    worse('stray_mark');
+    repair = worseOf(repair, 'stray_mark');
   }
   return repair && PLAIN.test(s) ? [s, repair] : null;
 }

@@ -45,6 +45,8 @@ export interface ParseContext {
   limits?: FileLimits;
   /** Pages without a text layer are OCR'd with this; without it a scan is refused (no_text_layer). */
   ocr?: OcrOptions;
+  /** The bytes' SHA-256 (hex), where the caller has it already: a build hashes every file for its cache. */
+  sha256?: string;
 }
 
 export function parseDocumentModel(doc: DocumentModel, source: string, hash: string, context: ParseContext = {}): ReportRecord {
@@ -176,7 +178,7 @@ function failure(err: unknown, source: string, hash: string): ParseOutcome {
 
 /** HTML, text and DOCX, synchronously. PDFs need parseReportAsync. */
 export function parseReport(bytes: Uint8Array, source: string, context: ParseContext = {}): ParseOutcome {
-  const hash = sha256(bytes);
+  const hash = context.sha256 ?? sha256(bytes);
   try {
     if (bytes.length === 0) throw new InputError('empty_file', 'the file is empty');
     return finish(readDocument(bytes, source, context.limits), source, hash, context);
@@ -187,7 +189,7 @@ export function parseReport(bytes: Uint8Array, source: string, context: ParseCon
 
 /** Every format, PDFs included: what the CLI and the build use. */
 export async function parseReportAsync(bytes: Uint8Array, source: string, context: ParseContext = {}): Promise<ParseOutcome> {
-  const hash = sha256(bytes);
+  const hash = context.sha256 ?? sha256(bytes);
   try {
     if (bytes.length === 0) throw new InputError('empty_file', 'the file is empty');
     return finish(await readDocumentAsync(bytes, source, context.limits, { ocr: context.ocr }), source, hash, context);

@@ -154,22 +154,21 @@ export function resolveRow(
   const at = tokens[0]?.at;
 
   if (cells.length === n) {
-    const cellWhere = (i: number) => `${where}.${columns[i].code}`;
     let doubts: (Repair | undefined)[] | undefined;
     let repairs: (Repair | undefined)[] | undefined;
     const clipped = layout?.clipped;
     cells.forEach((cell, i) => {
       // A column cut off at the page's edge printed nothing here: the table says so once.
       if (clipped?.includes(i)) return;
-      if (cell.kind === 'blank') warnings.push({ code: 'blank_cell', where: cellWhere(i), at: cell.at });
-      else if (cell.parsed.kind === 'null') warnings.push({ code: 'blank_cell', where: cellWhere(i), raw: cell.parsed.raw, at: cell.at });
-      else if (cell.parsed.kind === 'invalid') warnings.push({ code: 'invalid_number', where: cellWhere(i), raw: cell.parsed.raw, at: cell.at, message: `not a number: "${cell.parsed.raw}"` });
+      if (cell.kind === 'blank') warnings.push({ code: 'blank_cell', where: `${where}.${columns[i].code}`, at: cell.at });
+      else if (cell.parsed.kind === 'null') warnings.push({ code: 'blank_cell', where: `${where}.${columns[i].code}`, raw: cell.parsed.raw, at: cell.at });
+      else if (cell.parsed.kind === 'invalid') warnings.push({ code: 'invalid_number', where: `${where}.${columns[i].code}`, raw: cell.parsed.raw, at: cell.at, message: `not a number: "${cell.parsed.raw}"` });
       else {
         const value = countValue(cell.parsed.raw, cell.parsed.value, columns[i].kind);
         // A point inside a count is a stray mark (1.52 for 152).
         const repair = value !== cell.parsed.value ? 'stray_mark' : cell.parsed.repair;
         if (repair === 'stray_mark' && columns[i].kind !== 'count') {
-          warnings.push({ code: 'invalid_number', where: cellWhere(i), raw: cell.parsed.raw, at: cell.at, message: `not a number: "${cell.parsed.raw}"` });
+          warnings.push({ code: 'invalid_number', where: `${where}.${columns[i].code}`, raw: cell.parsed.raw, at: cell.at, message: `not a number: "${cell.parsed.raw}"` });
           return;
         }
         printed[i] = value;

@@ -450,16 +450,13 @@ function findHeadline(parsed: Parsed, article: El): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Tables
 
-function rowsOf(table: El): El[] {
-  const rows: El[] = [];
-  const walk = (el: El) => {
-    for (const child of el.children) {
-      if (typeof child === 'string') continue;
-      if (child.name === 'tr') rows.push(child);
-      else if (child.name === 'thead' || child.name === 'tbody' || child.name === 'tfoot') walk(child);
-    }
-  };
-  walk(table);
+/** A table's rows, its own and those of its thead, tbody and tfoot. */
+function rowsOf(table: El, rows: El[] = []): El[] {
+  for (const child of table.children) {
+    if (typeof child === 'string') continue;
+    if (child.name === 'tr') rows.push(child);
+    else if (child.name === 'thead' || child.name === 'tbody' || child.name === 'tfoot') rowsOf(child, rows);
+  }
   return rows;
 }
 

@@ -72,10 +72,11 @@ async function run(task: ParseTask): Promise<Parsed> {
   } catch (err) {
     return failed('unreadable', (err as Error).message);
   }
-  const key = cache ? cacheKey(sha256(bytes), task.manifest) : null;
+  const hash = sha256(bytes);
+  const key = cache ? cacheKey(hash, task.manifest) : null;
   const hit = key ? cache!.get(key) : null;
   if (hit) return { path: task.path, bytes: bytes.length, cached: true, outcome: { ...hit, source: task.path } };
-  const outcome = await parseInput(bytes, task.path, { manifest: task.manifest, limits, ocr });
+  const outcome = await parseInput(bytes, task.path, { manifest: task.manifest, limits, ocr, sha256: hash });
   if (key && !(isError(outcome) && LIMIT_ERRORS.has(outcome.error.code))) cache!.put(key, outcome);
   return { path: task.path, bytes: bytes.length, cached: false, outcome };
 }

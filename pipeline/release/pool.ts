@@ -123,8 +123,13 @@ export interface PoolOptions<T, R> {
  */
 export const YOUNG_GENERATION_MB = 128;
 
-/** A parse worker's V8 heap: its young generation, and its old generation bounded at `heapMb`. */
-export const workerResourceLimits = (heapMb?: number) => (heapMb ? { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: heapMb } : { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB });
+/**
+ * A parse worker's V8 heap: its old generation bounded at `heapMb`, its young generation a
+ * quarter of that at most (a worker bounded small must still run out of memory as a worker, and
+ * be replaced, not take the process down).
+ */
+export const workerResourceLimits = (heapMb?: number) =>
+  heapMb ? { maxYoungGenerationSizeMb: Math.min(YOUNG_GENERATION_MB, Math.floor(heapMb / 4)), maxOldGenerationSizeMb: heapMb } : { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
 
 const spawnThread = (script: URL, workerData: Record<string, unknown>, heapMb?: number): PoolWorker => new Worker(script, { workerData, resourceLimits: workerResourceLimits(heapMb) });
 
