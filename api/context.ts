@@ -5,7 +5,7 @@
  */
 import type { TableCode } from '../pipeline/model/codes.ts';
 import type { Admission } from './admission.ts';
-import { agenciesByIds, type AgencyCounts, type AgencyNames, type AgencyRow } from './data/agencies.ts';
+import { agenciesByIds, type AgencyCounts, type AgencyNames, type AgencyRow, type AgencyRows } from './data/agencies.ts';
 import type { Database, Session } from './data/db.ts';
 import { BatchLoader, groupBy } from './data/loader.ts';
 import type { RegionIndex } from './data/regions.ts';
@@ -39,6 +39,8 @@ export interface ApiState {
   agencies: AgencyCounts;
   /** The agencies names given in its requests stand for, kept per release. */
   agencyNames: AgencyNames;
+  /** Agency rows shown beside comparisons' groups, kept per release. */
+  agencyRows: AgencyRows;
   /** How many years the release's reports cover. */
   years: number;
   /** The first and last of them (null without reports). */

@@ -13,7 +13,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { VERSION } from '../pipeline/release/versions.ts';
-import { AgencyCounts, AgencyNames } from './data/agencies.ts';
+import { AgencyCounts, AgencyNames, AgencyRows } from './data/agencies.ts';
 import { Database } from './data/db.ts';
 import { RegionIndex } from './data/regions.ts';
 import { Lru } from './lru.ts';
@@ -28,6 +28,8 @@ export interface Served {
   agencies: AgencyCounts;
   /** The agencies names given in its requests stand for (comparisons' filter.agencies). */
   agencyNames: AgencyNames;
+  /** Agency rows shown beside comparisons' groups, read once each. */
+  agencyRows: AgencyRows;
   /** How many years its reports cover (comparison cost estimates). */
   years: number;
   /** The first and last year its reports cover (null without reports): named when a filter misses them. */
@@ -59,7 +61,7 @@ async function openServed(dir: string, threads: number | undefined): Promise<Ser
       const agencies = await AgencyCounts.load(con);
       const [n, first, last] = (await con.runAndReadAll('SELECT count(DISTINCT year), min(year), max(year) FROM report_index')).getRows()[0];
       const yearSpan = first === null || last === null ? null : { first: Number(first), last: Number(last) };
-      return { release, db, regions, agencies, agencyNames: new AgencyNames(), years: Number(n), yearSpan };
+      return { release, db, regions, agencies, agencyNames: new AgencyNames(), agencyRows: new AgencyRows(), years: Number(n), yearSpan };
     } finally {
       con.closeSync();
     }

@@ -175,6 +175,37 @@ export class AgencyNames {
   }
 }
 
+/** Agency rows a release keeps for the comparisons by agency. */
+export const AGENCY_ROWS_KEPT = 5000;
+
+/**
+ * The agency rows (name, region, kind, years) comparisons by agency show beside their groups,
+ * each read by SQL once per release: a comparison over named agencies then runs one statement.
+ * Keyed by agency id (ids of the release, from its own answers), AGENCY_ROWS_KEPT at most, the
+ * least recently used dropped first.
+ */
+export class AgencyRows {
+  private readonly kept = new Map<string, AgencyRow | null>();
+
+  async get(session: Session, ids: readonly string[]): Promise<Map<string, AgencyRow>> {
+    const missing = ids.filter((id) => !this.kept.has(id));
+    if (missing.length) {
+      const found = new Map((await agenciesByIds(session, missing)).map((row) => [row.agency_id, row]));
+      for (const id of missing) this.kept.set(id, found.get(id) ?? null);
+    }
+    const out = new Map<string, AgencyRow>();
+    for (const id of ids) {
+      const row = this.kept.get(id);
+      if (row === undefined) continue;
+      this.kept.delete(id); // most recently used goes last
+      this.kept.set(id, row);
+      if (row) out.set(id, row);
+    }
+    while (this.kept.size > AGENCY_ROWS_KEPT) this.kept.delete(this.kept.keys().next().value!);
+    return out;
+  }
+}
+
 export async function agenciesByIds(session: Session, ids: readonly string[]): Promise<AgencyRow[]> {
   const params: Params = {};
   const list = ids.map((id, i) => ((params[`a${i}`] = id), `$a${i}`)).join(', ');

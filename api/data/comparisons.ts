@@ -12,7 +12,7 @@
  * grouped by outcome; the final SELECT ranks and limits.
  */
 import { APPLICANT_TYPES, APPLICATIONS_2019, APPLICATIONS_2021, OUTCOME_GROUPS, REVIEW_COLUMNS, type OutcomeGroup } from '../../pipeline/model/codes.ts';
-import { AGENCY_COLUMNS, type AgencyCounts } from './agencies.ts';
+import { AGENCY_COLUMNS, AgencyRows, type AgencyCounts } from './agencies.ts';
 import type { Session } from './db.ts';
 import type { RegionIndex } from './regions.ts';
 import { APPLICATION_ROWS, CHECK_CODES, PROACTIVE_FIGURES, REVIEW_CELLS } from './facts.ts';
@@ -503,7 +503,91 @@ export function estimatedGroups(q: GroupShape, release: { regions: RegionIndex; 
   return Math.max(1, Math.min(q.limit, groups));
 }
 
-export async function runComparison(session: Session, q: ComparisonQuery): Promise<ComparisonResult> {
+/**
+ * A comparison over agencies the filter names, unranked and not by outcome or region: at most
+ * its agencies × years × applicant types groups (MAX_FILTER_AGENCIES bounds the first). DuckDB
+ * plans a statement with parameters again on every execution, and a statement's planning grows
+ * with its stages; so such a comparison asks for its groups' measures in one SELECT, and joins
+ * each group to its previous year, orders and cuts them in process (bench/RESULTS.md, the
+ * agency examples).
+ */
+export function isCompact(q: ComparisonQuery): boolean {
+  const g = q.groupBy;
+  if (!q.filter.agencies?.length || q.rank || g.includes('outcome') || g.includes('outcome_group') || g.includes('region')) return false;
+  // The previous period of a closed range (not grouped by year) is a second set of sums: SQL's.
+  return !(q.withPrevious && hasPrevious(q) && !g.includes('year'));
+}
+
+/** The compact comparison's one SELECT: its groups (from a year earlier, for their previous year) with their measures. */
+export function compactSql(q: ComparisonQuery): { sql: string; params: Params; prevCols: string[]; keyDims: Dimension[] } {
+  const params: Params = {};
+  const table = tableOf(q);
+  const keyDims = q.groupBy;
+  const withPrevious = !!q.withPrevious && keyDims.includes('year');
+  const years: ComparisonFilter = withPrevious && q.filter.yearFrom != null ? { ...q.filter, yearFrom: q.filter.yearFrom - 1 } : q.filter;
+  const where = [...filterClauses(q, table, params), ...yearClauses(years, 0, params)];
+  const wanted = q.measures ? new Set([...q.measures, 'reports']) : null;
+  const measures = MEASURES[q.subject].filter((m) => !isOutcomeMeasure(m.name) && (!wanted || wanted.has(m.name)));
+  const outcomeSums = q.subject === 'applications' && q.breakdown !== false ? ['s_total_processed', ...OUTCOME_ROWS.map((r) => `s_${r.code}`)] : [];
+  const sums = aggregates(q);
+  // A measure over sums, with each sum written as its aggregate.
+  const inline = (sql: string) => (sql === 'reports' ? 'count(*)' : sql.replace(/\bs_[a-z0-9_]+/g, (name) => sums.get(name) ?? name));
+  const cols = [...keyDims.map((d) => dimensionColumn(d, q)!), ...measures.map((m) => `${inline(m.sql)} AS ${m.name}`), ...outcomeSums.map((name) => `${sums.get(name)} AS ${name}`)];
+  const groupByClause = keyDims.length ? ` GROUP BY ${keyDims.map((_, i) => i + 1).join(', ')}` : '';
+  const prevCols = withPrevious ? ['reports', ...measures.filter((m) => m.name !== 'reports').map((m) => m.name), ...outcomeSums] : [];
+  return { sql: `SELECT ${cols.join(', ')} FROM ${table} WHERE ${where.join(' AND ')}${groupByClause}`, params, prevCols, keyDims };
+}
+
+/** SQL's ORDER BY over the dimensions, in process: applicant types in template order, the rest by value, nulls last. */
+function compareGroups(keyDims: readonly Dimension[]): (a: ComparisonRow, b: ComparisonRow) => number {
+  return (a, b) => {
+    for (const d of keyDims) {
+      const x = d === 'applicant_type' ? APPLICANT_TYPES.indexOf(a[d] as never) : a[d];
+      const y = d === 'applicant_type' ? APPLICANT_TYPES.indexOf(b[d] as never) : b[d];
+      if (x === y) continue;
+      if (x === null || x === undefined) return 1;
+      if (y === null || y === undefined) return -1;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+}
+
+async function runCompact(session: Session, q: ComparisonQuery, agencyRows: AgencyRows): Promise<ComparisonResult> {
+  const { sql, params, prevCols, keyDims } = compactSql(q);
+  let rows = await session.query<ComparisonRow>(sql, params, q.heavy ? 'heavy' : 'light');
+  if (prevCols.length) {
+    const byKey = new Map(rows.map((row) => [groupKey(row, keyDims), row]));
+    const previous = rows.map((row) => byKey.get(groupKey(row, keyDims, -1)));
+    rows.forEach((row, i) => {
+      for (const col of prevCols) row[`prev_${col}`] = previous[i]?.[col] ?? null;
+    });
+    const from = q.filter.yearFrom;
+    if (from != null) rows = rows.filter((row) => Number(row.year) >= from);
+  }
+  rows.sort(compareGroups(keyDims));
+  const total = rows.length;
+  const truncated = total > q.limit;
+  if (truncated) rows.length = q.limit;
+  for (const row of rows) row.rank = null;
+  if (keyDims.includes('agency')) {
+    const ids = [...new Set(rows.map((row) => row.agency).filter((id): id is string => typeof id === 'string'))];
+    const agencies = await agencyRows.get(session, ids);
+    for (const row of rows) {
+      const agency = agencies.get(row.agency as string) as unknown as Record<string, string | number | null> | undefined;
+      for (const c of AGENCY_COLUMNS) row[`ag_${c}`] = agency?.[c] ?? null;
+    }
+  }
+  return { rows, truncated, totalGroups: () => Promise.resolve(total) };
+}
+
+/** A comparison; `agencyRows`: the release's kept agency rows (without it, each compact one reads its own). */
+export function runComparison(session: Session, q: ComparisonQuery, agencyRows: AgencyRows = new AgencyRows()): Promise<ComparisonResult> {
+  return isCompact(q) ? runCompact(session, q, agencyRows) : runComparisonSql(session, q);
+}
+
+/** A comparison wholly in SQL (every comparison that is not compact; tests hold the compact ones to it). */
+export async function runComparisonSql(session: Session, q: ComparisonQuery): Promise<ComparisonResult> {
   const { sql, params, countSql, countParams, rankedInOrder } = comparisonSql(q);
   const rows = await session.query<ComparisonRow>(sql, params, q.heavy ? 'heavy' : 'light');
   const truncated = rows.length > q.limit;

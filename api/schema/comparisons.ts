@@ -290,7 +290,7 @@ interface Group {
 const PREVIOUS_ROWS = 100_000;
 
 async function compare(query: ComparisonQuery, ctx: ApiContext, field: Comparison['field']): Promise<Comparison> {
-  const { rows, truncated, totalGroups } = await runComparison(ctx.session, query);
+  const { rows, truncated, totalGroups } = await runComparison(ctx.session, query, ctx.state.agencyRows);
   return makeComparison(query, ctx, field, rows, truncated, totalGroups);
 }
 
@@ -325,7 +325,7 @@ async function priorOf(c: Comparison): Promise<Prior | null> {
   const q = c.query;
   if (!hasPrevious(q)) return null;
   const shifted = shiftedQuery(q);
-  const { rows, truncated, totalGroups } = await runComparison(c.ctx.session, shifted);
+  const { rows, truncated, totalGroups } = await runComparison(c.ctx.session, shifted, c.ctx.state.agencyRows);
   return { comparison: makeComparison(shifted, c.ctx, c.field, rows, truncated, totalGroups), byKey: new Map(rows.map((r) => [groupKey(r, q.groupBy), r])) };
 }
 
