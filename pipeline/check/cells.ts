@@ -2,7 +2,7 @@
  * What the checks read: a printed cell, or, where the cell printed nothing usable, the value
  * the parser derived for it (run-together digits). A check that used a derived value says so.
  */
-import type { TableCode } from '../model/codes.ts';
+import { keyOf, type TableCode } from '../model/codes.ts';
 import type { Check, Derived, Tables } from '../model/record.ts';
 
 export interface CheckInput {
@@ -21,7 +21,7 @@ export const NO_DERIVED: Record<string, Derived> = Object.freeze({});
 export function operand(input: CheckInput, table: TableCode, row: string, column: string): Operand {
   const printed = input.tables[table]?.[row]?.[column];
   if (printed !== null && printed !== undefined) return { value: printed, derived: false };
-  const d = input.derived === NO_DERIVED ? undefined : input.derived[`${table}.${row}.${column}`];
+  const d = input.derived === NO_DERIVED ? undefined : input.derived[keyOf(keyOf(table, row), column)];
   return d ? { value: d.value, derived: true } : { value: null, derived: false };
 }
 

@@ -242,6 +242,20 @@ export function tableDef(table: TableCode, layout: Layout): TableDef {
   return TABLE_DEFS[table][layout];
 }
 
+/**
+ * A record key, `table.row` or `table.row.column`, made once per name. Records and checks key
+ * their maps by these; a key built anew for every report is a new string that V8 has to look
+ * up in its string table each time it names a property.
+ */
+const KEYS = new Map<string, Map<string, string>>();
+export function keyOf(prefix: string, code: string): string {
+  let byCode = KEYS.get(prefix);
+  if (!byCode) KEYS.set(prefix, (byCode = new Map()));
+  let key = byCode.get(code);
+  if (key === undefined) byCode.set(code, (key = `${prefix}.${code}`));
+  return key;
+}
+
 /** Every (table, row, column) a layout defines, in template order. */
 export function cellsOf(table: TableCode, layout: Layout): { row: RowDef; column: ColumnDef }[] {
   return tableDef(table, layout).rows.flatMap((row) => row.columns.map((column) => ({ row, column })));

@@ -6,7 +6,7 @@
  * hit remembers where it sits: on the group's own line, just before it, or after it. The
  * alignment (align.ts) weighs these; nothing here decides which row a group is.
  */
-import { normalizeLabel, type RowKey } from './labels.ts';
+import { normalizeCell, type RowKey } from './labels.ts';
 import { memoByText } from './memo.ts';
 import type { Token } from './tokens.ts';
 
@@ -237,7 +237,7 @@ export function valueGroups(tokens: Token[], keys: RowKey[]): ValueGroup[] {
         continue;
       }
       closeGroup();
-      const text = normalizeLabel(token.text);
+      const text = normalizeCell(token.text);
       if (token.cell && !token.box) {
         if (token.at !== rowAt) {
           rowAt = token.at;

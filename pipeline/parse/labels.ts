@@ -9,10 +9,14 @@
  */
 import type { Layout, SectionCode, TableDef } from '../model/codes.ts';
 import { nfkc } from '../nfkc.ts';
+import { memoByText } from './memo.ts';
 
 export function normalizeLabel(text: string): string {
   return nfkc(text).replace(/[\s\u00a0\u3000\u200b]+/g, '');
 }
+
+/** normalizeLabel of a table cell's text, remembered: tables print the template's words report after report. */
+export const normalizeCell = memoByText(20_000, normalizeLabel);
 
 // ---------------------------------------------------------------------------------------------
 // Section headings. A heading line is matched by its words, with its numbering taken off

@@ -3,11 +3,14 @@
  * labels.ts), never from the year alone. Some agencies keep the 2019 table after 2021.
  */
 import type { Layout } from '../model/codes.ts';
-import { LAYOUT_EVIDENCE, normalizeLabel } from './labels.ts';
+import { LAYOUT_EVIDENCE, normalizeCell } from './labels.ts';
 import type { Token } from './tokens.ts';
 
+/** The table's words, normalized (labels.ts), run together. */
 export function textOf(tokens: Token[]): string {
-  return normalizeLabel(tokens.map((t) => (t.kind === 'text' ? t.text : ' ')).join(''));
+  let text = '';
+  for (const t of tokens) if (t.kind === 'text') text += normalizeCell(t.text);
+  return text;
 }
 
 export function detectLayout(table: 'proactive' | 'applications', tokens: Token[]): Layout | null {

@@ -65,13 +65,18 @@ export interface Statement {
 const LOOKALIKE_BY_DIGIT = /(?<![A-Za-z])[OoIl](?=[0-9])|(?<=[0-9])[OoIl](?![A-Za-z])/g;
 const DIGIT_OF: Record<string, string> = { O: '0', o: '0', I: '1', l: '1' };
 
+/** The last prose flattened: a report's overview is read for its figures and its statements. */
+let lastProse: { text: string; flat: string } | null = null;
+
 /** Prose lines join without a break: Chinese has no spaces, and PDF text wraps anywhere. */
 export function flatProse(text: string): string {
+  if (lastProse?.text === text) return lastProse.flat;
   let flat = nfkc(text).replace(/\n+/g, '');
   for (let before = ''; before !== flat; ) {
     before = flat;
     flat = flat.replace(LOOKALIKE_BY_DIGIT, (c) => DIGIT_OF[c]);
   }
+  lastProse = { text, flat };
   return flat;
 }
 
@@ -104,14 +109,19 @@ function sentenceOf(text: string, index: number, length: number): string {
   return text.slice(start, ends.length ? Math.min(...ends) : text.length);
 }
 
+/** STATEMENTS with each pattern global, to find every match in turn. */
+const STATEMENT_SCANS = (Object.entries(STATEMENTS) as [StatementSubject, (Pattern & { qualified?: boolean })[]][]).map(
+  ([subject, patterns]) => [subject, patterns.map((p) => ({ ...p, re: new RegExp(p.re.source, 'g') }))] as const,
+);
+
 export function statements(overview: string): Statement[] {
   const text = flatProse(overview);
   const out: Statement[] = [];
-  for (const [subject, patterns] of Object.entries(STATEMENTS) as [StatementSubject, (Pattern & { qualified?: boolean })[]][]) {
+  for (const [subject, patterns] of STATEMENT_SCANS) {
     for (const { re, none, qualified } of patterns) {
-      const g = new RegExp(re.source, 'g');
+      re.lastIndex = 0;
       let found: RegExpExecArray | null = null;
-      for (let m = g.exec(text); m; m = g.exec(text)) {
+      for (let m = re.exec(text); m; m = re.exec(text)) {
         // A plain subject does not read a clause about corrected or lost cases.
         const clause = none ? m[0] : clauseOf(text, m.index, m[0].length);
         if (!qualified && QUALIFIED.test(none ? sentenceOf(text, m.index, m[0].length) : clause)) continue;

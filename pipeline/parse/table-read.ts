@@ -1,5 +1,5 @@
 /** What reading one table yields, before the record is assembled, and the warnings of its alignment. */
-import type { ColumnDef, Layout, TableDef, TableCode } from '../model/codes.ts';
+import { keyOf, type ColumnDef, type Layout, type TableDef, type TableCode } from '../model/codes.ts';
 import type { Derived, Reading, TableValues, Warning } from '../model/record.ts';
 import type { UnreadGap } from './align.ts';
 import type { ValueGroup } from './groups.ts';
@@ -30,12 +30,12 @@ export function noteRepairs(read: TableRead, where: string, columns: readonly Co
     const value = rv.printed[i];
     if (confidence !== undefined && value !== null) {
       const doubt = doubtOf(value, confidence, rv.alternates?.[i], column.kind, rv.cellRaws?.[i] ?? String(value));
-      if (doubt) (read.doubtful ??= {})[`${where}.${column.code}`] = doubt;
+      if (doubt) (read.doubtful ??= {})[keyOf(where, column.code)] = doubt;
     }
     const note: Reading | null = rv.repairs?.[i] ? { basis: 'repaired', raw: rv.cellRaws?.[i] } : confidence !== undefined && rv.printed[i] !== null ? { basis: 'ocr' } : null;
     if (!note) return;
     if (confidence !== undefined) note.confidence = confidence;
-    read.readings[`${where}.${column.code}`] = note;
+    read.readings[keyOf(where, column.code)] = note;
   });
 }
 

@@ -4,7 +4,7 @@
  * or in the header above it is converted (unit_converted); no unit at all is taken as 万元
  * (unit_assumed).
  */
-import { tableDef, type Layout } from '../model/codes.ts';
+import { keyOf, tableDef, type Layout } from '../model/codes.ts';
 import { templateKeys } from './labels.ts';
 import { detectLayout } from './layout.ts';
 import { toTenThousandYuan, unitInHeader } from './numbers.ts';
@@ -38,7 +38,7 @@ export function readProactive(tokens: Token[], fallback: Layout | null): TableRe
 
   const values: NonNullable<TableRead['values']> = {};
   for (const rowDef of def.rows) {
-    const where = `proactive.${rowDef.code}`;
+    const where = keyOf('proactive', rowDef.code);
     const aligned = rows.get(rowDef.code);
     values[rowDef.code] = Object.fromEntries(rowDef.columns.map((c) => [c.code, null]));
     if (!aligned && alignment.empty.includes(def.rows.indexOf(rowDef))) {
@@ -71,7 +71,7 @@ export function readProactive(tokens: Token[], fallback: Layout | null): TableRe
         }
       }
       values[rowDef.code][column.code] = value;
-      if (rv.derived) read.derived[`${where}.${column.code}`] = { value: rv.derived.values[i], rule: rv.derived.rule, raw: rv.derived.raw };
+      if (rv.derived) read.derived[keyOf(where, column.code)] = { value: rv.derived.values[i], rule: rv.derived.rule, raw: rv.derived.raw };
     });
   }
   read.values = values;

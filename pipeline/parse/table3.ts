@@ -4,7 +4,7 @@
  * together is divided by its own rule (total = the six applicant columns); where several
  * divisions keep that rule, the column rules (identity, outcome_sum) choose among them.
  */
-import { APPLICANT_COLUMNS, outcomeRows, tableDef, type Layout, type TableDef } from '../model/codes.ts';
+import { APPLICANT_COLUMNS, keyOf, outcomeRows, tableDef, type Layout, type TableDef } from '../model/codes.ts';
 import { APPLICANT_ROW_RULE } from './digits.ts';
 import { APPLICANT_HEADERS, templateKeys } from './labels.ts';
 import { detectLayout } from './layout.ts';
@@ -96,7 +96,7 @@ export function readApplications(tokens: Token[], fallback: Layout | null): Tabl
   const cache = new Map<ValueGroup, RowValues>();
   const resolve = (code: string, g: ValueGroup) => {
     let rv = cache.get(g);
-    if (!rv) cache.set(g, (rv = resolveGroup(g, APPLICANT_COLUMNS, `applications.${code}`, APPLICANT_ROW_RULE, layoutColumns)));
+    if (!rv) cache.set(g, (rv = resolveGroup(g, APPLICANT_COLUMNS, keyOf('applications', code), APPLICANT_ROW_RULE, layoutColumns)));
     return rv;
   };
   const alignment = alignGroups(groups, { widths: def.rows.map(() => APPLICANT_COLUMNS.length), judge: placementJudge(def, resolve) });
@@ -104,7 +104,7 @@ export function readApplications(tokens: Token[], fallback: Layout | null): Tabl
 
   const resolved = new Map<string, RowValues>();
   def.rows.forEach((rowDef, r) => {
-    const where = `applications.${rowDef.code}`;
+    const where = keyOf('applications', rowDef.code);
     const aligned = alignment.rows.get(r);
     if (!aligned && alignment.empty.includes(r)) {
       // The label is printed in its place with nothing after it: every cell blank.
@@ -129,7 +129,7 @@ export function readApplications(tokens: Token[], fallback: Layout | null): Tabl
   const chosen = chooseByColumns(def, resolved);
   const values: NonNullable<TableRead['values']> = {};
   for (const rowDef of def.rows) {
-    const where = `applications.${rowDef.code}`;
+    const where = keyOf('applications', rowDef.code);
     const rv = resolved.get(rowDef.code);
     const cells: Record<string, number | null> = (values[rowDef.code] = {});
     for (let i = 0; i < APPLICANT_COLUMNS.length; i++) cells[APPLICANT_COLUMNS[i].code] = rv?.printed[i] ?? null;
@@ -138,9 +138,9 @@ export function readApplications(tokens: Token[], fallback: Layout | null): Tabl
     if (choice) {
       // The row's own rule left several divisions; the column rules left one.
       for (const w of rv.warnings) if (w.code === 'run_together_ambiguous') Object.assign(w, { code: 'run_together_digits', message: 'digits run together; recovered from the row and column accounting rules' });
-      APPLICANT_COLUMNS.forEach((c, i) => (read.derived[`${where}.${c.code}`] = { value: choice[i], rule: 'split_digits:accounting+columns', raw: rv.raw }));
+      APPLICANT_COLUMNS.forEach((c, i) => (read.derived[keyOf(where, c.code)] = { value: choice[i], rule: 'split_digits:accounting+columns', raw: rv.raw }));
     } else if (rv.derived) {
-      APPLICANT_COLUMNS.forEach((c, i) => (read.derived[`${where}.${c.code}`] = { value: rv.derived!.values[i], rule: rv.derived!.rule, raw: rv.derived!.raw }));
+      APPLICANT_COLUMNS.forEach((c, i) => (read.derived[keyOf(where, c.code)] = { value: rv.derived!.values[i], rule: rv.derived!.rule, raw: rv.derived!.raw }));
     }
     read.warnings.push(...rv.warnings);
   }

@@ -3,7 +3,7 @@
  * multi-line header (复议 ×5, 直接起诉 ×5, 复议后起诉 ×5). The line is the run of values with the
  * most printed numbers in the section; header gaps and notes do not form such a run.
  */
-import { REVIEW_LITIGATION, type ColumnDef } from '../model/codes.ts';
+import { keyOf, REVIEW_LITIGATION, type ColumnDef } from '../model/codes.ts';
 import { REVIEW_LINE_RULES } from './digits.ts';
 import { findColumns, headerColumns, headerLines } from './columns.ts';
 import { REVIEW_HEADERS } from './labels.ts';
@@ -47,9 +47,9 @@ export function readReviewLitigation(tokens: Token[]): TableRead {
   LINE.forEach((col, i) => {
     const [row, column] = CELLS[i];
     (values[row] ??= {})[column] = rv.printed[i];
-    if (rv.derived) read.derived[`review_litigation.${col.code}`] = { value: rv.derived.values[i], rule: rv.derived.rule, raw: rv.derived.raw };
+    if (rv.derived) read.derived[keyOf('review_litigation', col.code)] = { value: rv.derived.values[i], rule: rv.derived.rule, raw: rv.derived.raw };
   });
-  for (const row of REVIEW_LITIGATION.rows) read.locations[`review_litigation.${row.code}`] = best[0].at;
+  for (const row of REVIEW_LITIGATION.rows) read.locations[keyOf('review_litigation', row.code)] = best[0].at;
   read.values = values;
   return read;
 }

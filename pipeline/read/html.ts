@@ -186,6 +186,8 @@ class TreeBuilder implements TokenizerCallbacks {
   private attrName = '';
   private keep = false;
   private attrValue = '';
+  /** Whether the start tag's class or id says title (a headline candidate). */
+  private titled = false;
   /** Open SVG/MathML elements and HTML integration points within them: true = foreign. */
   private readonly foreign: boolean[] = [];
   /** Elements open now: the later passes over the tree recurse, one frame per level. */
@@ -236,6 +238,7 @@ class TreeBuilder implements TokenizerCallbacks {
     if (closes) while (this.current !== this.root && closes.has(this.current.name)) this.pop();
     this.tag = name;
     this.attrs = NO_ATTRIBUTES;
+    this.titled = false;
   }
 
   /** Adds the element read; returns whether it is left open. */
@@ -255,7 +258,7 @@ class TreeBuilder implements TokenizerCallbacks {
     if (name === 'title' && !parsed.title) this.titleText = [];
     const el: El = { name, attrs: a, children: [], parent: this.current, mask: 0, rule };
     this.current.children.push(el);
-    if (rule.headline || (a.class !== undefined && TITLE.test(a.class)) || (a.id !== undefined && TITLE.test(a.id))) parsed.headings.push(el);
+    if (rule.headline || this.titled) parsed.headings.push(el);
     if (rule.isVoid) return false;
     if (++this.depth > this.maxDepth) throw new InputError('too_deep', `HTML elements are nested more than ${this.maxDepth} deep (limit --max-html-depth)`);
     this.current = el;
@@ -282,7 +285,10 @@ class TreeBuilder implements TokenizerCallbacks {
     this.attrValue = '';
     if (!this.keep || this.tag === '') return;
     if (this.attrs === NO_ATTRIBUTES) this.attrs = {};
-    if (!Object.hasOwn(this.attrs, this.attrName)) this.attrs[this.attrName] = value;
+    const name = this.attrName;
+    if (Object.hasOwn(this.attrs, name)) return;
+    this.attrs[name] = value;
+    if ((name === 'class' || name === 'id') && TITLE.test(value)) this.titled = true;
   }
   onopentagend(): void {
     this.endStartTag();
