@@ -205,10 +205,12 @@ class TreeBuilder implements TokenizerCallbacks {
   private text(t: string): void {
     if (this.titleText) this.titleText.push(t);
     if (MARKER_CHARS.test(t)) this.parsed.marked.push(this.current);
-    const children = this.current.children;
+    const current = this.current;
+    const children = current.children;
     // Index -1 of an empty array is a property lookup, many times slower: test the length first.
     const n = children.length;
     if (n > 0 && typeof children[n - 1] === 'string') children[n - 1] += t;
+    else if (n === 0) current.children = [t];
     else children.push(t);
   }
 
@@ -257,7 +259,10 @@ class TreeBuilder implements TokenizerCallbacks {
     }
     if (name === 'title' && !parsed.title) this.titleText = [];
     const el: El = { name, attrs: a, children: [], parent: this.current, mask: 0, rule };
-    this.current.children.push(el);
+    // Most elements hold one child: a literal of one is one slot, where a first push reserves 17.
+    const parent = this.current;
+    if (parent.children.length === 0) parent.children = [el];
+    else parent.children.push(el);
     if (rule.headline || this.titled) parsed.headings.push(el);
     if (rule.isVoid) return false;
     if (++this.depth > this.maxDepth) throw new InputError('too_deep', `HTML elements are nested more than ${this.maxDepth} deep (limit --max-html-depth)`);
@@ -481,18 +486,25 @@ function span(el: El, name: string): number {
 /** Expands rowspan/colspan into a grid; spanned positions repeat the text with origin=false. */
 function tableGrid(table: El): Cell[][] {
   const grid: Cell[][] = [];
+  // Reads stay within each array's length: a read past the end is a slow lookup in V8.
   rowsOf(table).forEach((tr, r) => {
-    grid[r] ??= [];
+    while (grid.length <= r) grid.push([]);
+    const own = grid[r];
     let c = 0;
     for (const td of tr.children) {
       if (typeof td === 'string' || (td.name !== 'td' && td.name !== 'th')) continue;
-      while (grid[r][c]) c++;
+      while (c < own.length && own[c]) c++;
       const text = elementText(td);
       const rs = span(td, 'rowspan');
       const cs = span(td, 'colspan');
       for (let dr = 0; dr < rs; dr++) {
-        const row = (grid[r + dr] ??= []);
-        for (let dc = 0; dc < cs; dc++) row[c + dc] = { text, origin: dr === 0 && dc === 0 };
+        while (grid.length <= r + dr) grid.push([]);
+        const row = grid[r + dr];
+        for (let dc = 0; dc < cs; dc++) {
+          const cell = { text, origin: dr === 0 && dc === 0 };
+          if (c + dc === row.length) row.push(cell);
+          else row[c + dc] = cell;
+        }
       }
       c += cs;
     }
