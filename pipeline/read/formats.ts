@@ -42,17 +42,18 @@ export function sniffFormat(bytes: Uint8Array, name: string): Format {
 }
 
 /** NUL bytes or mostly control characters in the first 8 KB: not a text file. */
+/** Control characters other than NUL, tab and line breaks. */
+const CONTROL = /[\x01-\x08\x0e-\x1f]/g;
+
 export function looksBinary(bytes: Uint8Array): boolean {
   const n = Math.min(bytes.length, 8192);
   if (n === 0) return false;
   if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) return false; // UTF-16 BOM
-  let control = 0;
-  for (let i = 0; i < n; i++) {
-    const b = bytes[i];
-    if (b === 0) return true;
-    if (b < 0x09 || (b > 0x0d && b < 0x20)) control++;
-  }
-  return control / n > 0.1;
+  const head = bytes.subarray(0, n);
+  if (head.indexOf(0) >= 0) return true;
+  // Native scans: a text file has none of these, and the count is only taken when it has some.
+  const latin1 = Buffer.from(head.buffer, head.byteOffset, n).toString('latin1');
+  return (latin1.match(CONTROL)?.length ?? 0) / n > 0.1;
 }
 
 /** What readers may be given besides the bytes and the limits: how to OCR pages without a text layer. */

@@ -40,6 +40,8 @@ const VOID = new Set(['br', 'hr', 'img', 'meta', 'link', 'input', 'col', 'area',
 export const ARTICLE_MARKERS = [/一\s*[、.．]\s*总体情况/, /主动公开政府信息情况/, /收到和处理政府信息公开申请/, /行政复议/, /存在的?主要问题|存在问题/, /其他需要报告/];
 /** A cheap test before the six markers: every marker holds one of these characters. */
 const MARKER_CHARS = /[总主收复问报]/;
+/** Any of the markers: most text with a marker character holds none, and one test tells so. */
+const ANY_MARKER = new RegExp(ARTICLE_MARKERS.map((re) => re.source).join('|'));
 
 /** Page metadata that Chinese government CMSs put in <meta name=…>. */
 const META_NAMES: [RegExp, keyof DocumentMeta][] = [
@@ -379,7 +381,7 @@ function scoreElements(body: El, marked: El[]): void {
   for (const el of new Set(marked)) {
     let own = 0;
     for (const child of el.children) {
-      if (typeof child === 'string' && MARKER_CHARS.test(child)) ARTICLE_MARKERS.forEach((re, i) => re.test(child) && (own |= 1 << i));
+      if (typeof child === 'string' && ANY_MARKER.test(child)) ARTICLE_MARKERS.forEach((re, i) => re.test(child) && (own |= 1 << i));
     }
     if (!own || !reachable(body, el)) continue;
     for (let n: El | null = el; n; n = n.parent) {
