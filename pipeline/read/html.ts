@@ -2,7 +2,8 @@
  * HTML → document model, with htmlparser2. Government pages wrap the report in site
  * navigation, headers and footers, use tables for page layout, paste Word markup into cells
  * and merge cells with rowspan/colspan. The reader:
- * 1. builds a lean element tree from htmlparser2's tokenizer, by the tree rules of its Parser
+ * 1. builds a lean element tree from the tokens of html-scan.ts (or of htmlparser2's tokenizer,
+ *    for the markup that scanner leaves to it), by the tree rules of htmlparser2's Parser
  *    (lighter than a full DOM, which matters at thousands of reports a second);
  * 2. finds the article: the deepest element that holds the most distinct report headings;
  * 3. keeps the page's title, CMS meta tags and a headline above the article as metadata;
@@ -13,6 +14,7 @@ import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 import { InputError } from '../errors.ts';
 import { DEFAULT_FILE_LIMITS } from '../model/limits.ts';
 import { decode, decodingWarnings } from './decode.ts';
+import { scanHtml, type ScanCallbacks } from './html-scan.ts';
 import { cleanText, type Block, type Cell, type DocumentMeta, type DocumentModel } from './document.ts';
 
 interface El {
@@ -176,7 +178,7 @@ function lower(s: string): string {
  * The tree builder is the tokenizer's callbacks object. As a class, every page is built by the
  * same functions, which the tokenizer's compiled code calls directly.
  */
-class TreeBuilder implements TokenizerCallbacks {
+class TreeBuilder implements TokenizerCallbacks, ScanCallbacks {
   readonly root: El = { name: 'root', attrs: NO_ATTRIBUTES, children: [], parent: null, mask: 0, rule: PLAIN_TAG };
   readonly parsed: Parsed = { root: this.root, metas: [], headings: [], marked: [] };
   private current = this.root;
@@ -287,6 +289,9 @@ class TreeBuilder implements TokenizerCallbacks {
   onattribentity(cp: number): void {
     if (this.keep) this.attrValue += String.fromCodePoint(cp);
   }
+  onattribtext(text: string): void {
+    if (this.keep) this.attrValue += text;
+  }
   onattribend(): void {
     const value = this.attrValue;
     this.attrValue = '';
@@ -330,6 +335,9 @@ class TreeBuilder implements TokenizerCallbacks {
   ontext(start: number, end: number): void {
     this.text(this.html.slice(start, end));
   }
+  ontextstring(text: string): void {
+    this.text(text);
+  }
   ontextentity(cp: number): void {
     this.text(String.fromCodePoint(cp));
   }
@@ -342,7 +350,15 @@ class TreeBuilder implements TokenizerCallbacks {
   }
 }
 
-function build(html: string, maxDepth: number): Parsed {
+/** Which tokenizer reads a page: the scanner where it can (html-scan.ts), or htmlparser2's. */
+export type HtmlTokenizer = 'scan' | 'htmlparser2';
+
+function build(html: string, maxDepth: number, reader: HtmlTokenizer): Parsed {
+  if (reader === 'scan') {
+    const scanned = new TreeBuilder(html, maxDepth);
+    if (scanHtml(html, scanned)) return scanned.parsed;
+    // Markup the scanner leaves alone (comments, raw text, SVG): htmlparser2 reads the page.
+  }
   const builder = new TreeBuilder(html, maxDepth);
   const tokenizer = new Tokenizer({ decodeEntities: true, recognizeSelfClosing: true }, builder);
   tokenizer.write(html);
@@ -556,8 +572,8 @@ function linearize(article: El): Block[] {
 }
 
 /** A page's text → document model. */
-export function readHtml(html: string, format = 'html', maxDepth = DEFAULT_FILE_LIMITS.htmlDepth): DocumentModel {
-  return readStripped(stripInlineMarkup(html), format, maxDepth);
+export function readHtml(html: string, format = 'html', maxDepth = DEFAULT_FILE_LIMITS.htmlDepth, tokenizer: HtmlTokenizer = 'scan'): DocumentModel {
+  return readStripped(stripInlineMarkup(html), format, maxDepth, tokenizer);
 }
 
 /** A page's bytes → document model. The markup is stripped once, before decoding (decode.ts). */
@@ -566,8 +582,8 @@ export function readHtmlBytes(bytes: Uint8Array, format = 'html', maxDepth = DEF
   return { ...readStripped(decoded.text, format, maxDepth), warnings: decodingWarnings(decoded) };
 }
 
-function readStripped(html: string, format: string, maxDepth: number): DocumentModel {
-  const parsed = build(html, maxDepth);
+function readStripped(html: string, format: string, maxDepth: number, tokenizer: HtmlTokenizer = 'scan'): DocumentModel {
+  const parsed = build(html, maxDepth, tokenizer);
   const body = findBody(parsed.root);
   const article = findArticle(body, parsed.marked);
   const blocks = linearize(article);
