@@ -43,6 +43,12 @@ const isAlpha = (c: number) => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
 
 /** Elements whose content htmlparser2 reads as raw text or whose content is foreign: declined. */
 const DECLINED = new Set(['script', 'style', 'textarea', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext', 'svg', 'math']);
+/** The lengths of those names and of title, by first letter: any other name is not cut out to be compared. */
+const SPECIAL_LENGTHS = new Map<number, number[]>();
+for (const name of [...DECLINED, 'title']) {
+  const first = name.charCodeAt(0);
+  SPECIAL_LENGTHS.set(first, [...(SPECIAL_LENGTHS.get(first) ?? []), name.length]);
+}
 const TITLE_END = /<\/title[ \n\t\f\r/>]/gi;
 
 /** Thrown inside the scan to give the page to htmlparser2. */
@@ -124,7 +130,7 @@ function openTag(html: string, p: number, cb: ScanCallbacks, amps: Ampersands): 
   let j = p;
   while (j < n && !isEndOfTagSection(html.charCodeAt(j))) j++;
   if (j >= n) throw DECLINE;
-  const name = j - p >= 3 && j - p <= 9 ? html.slice(p, j).toLowerCase() : '';
+  const name = SPECIAL_LENGTHS.get(html.charCodeAt(p) | 0x20)?.includes(j - p) ? html.slice(p, j).toLowerCase() : '';
   if (name !== '' && DECLINED.has(name)) throw DECLINE;
   cb.onopentagname(p, j);
   let k = j;
