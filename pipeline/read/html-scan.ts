@@ -82,10 +82,36 @@ class Ampersands {
   }
 }
 
+/** The references pages print most (Word pads every empty cell with &nbsp;), as their characters. */
+const COMMON_REFERENCES: [string, string][] = [
+  ['nbsp;', '\u00a0'],
+  ['amp;', '&'],
+  ['lt;', '<'],
+  ['gt;', '>'],
+  ['quot;', '"'],
+];
+
+/** Text whose every reference is a common one, decoded without the entity tables; null otherwise. */
+function decodeCommon(s: string): string | null {
+  let out = '';
+  let from = 0;
+  for (let i = s.indexOf('&'); i >= 0; i = s.indexOf('&', from)) {
+    const ref = COMMON_REFERENCES.find(([name]) => s.startsWith(name, i + 1));
+    if (!ref) return null;
+    out += s.slice(from, i) + ref[1];
+    from = i + 1 + ref[0].length;
+  }
+  return out + s.slice(from);
+}
+
 function text(html: string, start: number, end: number, cb: ScanCallbacks, amps: Ampersands): void {
   if (end <= start) return;
-  if (amps.next(start) >= end) cb.ontext(start, end);
-  else cb.ontextstring(decodeHTML(html.slice(start, end), DecodingMode.Legacy));
+  if (amps.next(start) >= end) {
+    cb.ontext(start, end);
+    return;
+  }
+  const raw = html.slice(start, end);
+  cb.ontextstring(decodeCommon(raw) ?? decodeHTML(raw, DecodingMode.Legacy));
 }
 
 /** The index of the next '>' from `from`, or declines: the page ends inside markup. */
