@@ -70,9 +70,9 @@ const STRIP = new RegExp(
   [
     '<!--[\\s\\S]*?-->',
     '<(script|style)\\b[\\s\\S]*?<\\/\\1\\s*>',
-    '<\\/?(?:span|font|o:p|b|strong|i|em|u|a|st1:\\w+|w:\\w+)(?:\\s[^>]*)?>',
-    '\\sclass\\s*=\\s*["\']?Mso\\w*["\']?',
-    '\\s(?:style|lang|align|valign|width|height|border|cellspacing|cellpadding|bgcolor|face|size|color|href|target|x:\\w+)\\s*=\\s*(?:"[^"]*"|\'[^\']*\'|[^\\s>]+)',
+    // Runs of inline tags, and of attributes, are one match each: a replace costs by the match.
+    '(?:<\\/?(?:span|font|o:p|b|strong|i|em|u|a|st1:\\w+|w:\\w+)(?:\\s[^>]*)?>)+',
+    '(?:\\sclass\\s*=\\s*["\']?Mso\\w*["\']?|\\s(?:style|lang|align|valign|width|height|border|cellspacing|cellpadding|bgcolor|face|size|color|href|target|x:\\w+)\\s*=\\s*(?:"[^"]*"|\'[^\']*\'|[^\\s>]+))+',
   ].join('|'),
   'gi',
 );
