@@ -251,16 +251,20 @@ export function alignGroups(groups: ValueGroup[], options: AlignOptions): Alignm
  * every later one) without a number of their own: a PDF drops blank cells, leaving the label.
  */
 function emptyRows(groups: ValueGroup[], rows: Map<number, AlignedRow>, unread: UnreadGap[], n: number): number[] {
-  const index = new Map(groups.map((g, i) => [g, i]));
-  const at = new Map([...rows].map(([r, a]) => [r, index.get(a.group)!]));
   const skip = new Set(unread.flatMap((u) => u.rows));
   const out: number[] = [];
+  // Where each aligned row's group stands, worked out when some row is left to place.
+  let at: Map<number, number> | null = null;
   for (let r = 0; r < n; r++) {
     if (rows.has(r) || skip.has(r)) continue;
     // The group the label precedes; a label in the text after the last group counts as after it.
     const named = groups.findIndex((g) => g.before.includes(r));
     const where = named >= 0 ? named : groups.length && groups[groups.length - 1].following.includes(r) ? groups.length : -1;
     if (where < 0) continue;
+    if (!at) {
+      const index = new Map(groups.map((g, i) => [g, i]));
+      at = new Map([...rows].map(([x, a]) => [x, index.get(a.group)!]));
+    }
     let fits = true;
     for (const [x, i] of at) if ((x < r && i >= where) || (x > r && i < where)) fits = false;
     if (fits) out.push(r);

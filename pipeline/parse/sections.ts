@@ -52,6 +52,11 @@ interface Candidate {
 const TABLE_SECTIONS: readonly TableCode[] = ['proactive', 'applications', 'review_litigation'];
 
 const rowText = (cells: Cell[]) => cells.filter((c) => c.origin && c.text).map((c) => c.text);
+/** The text of a row holding text in one cell only, or null. */
+const soleText = (cells: Cell[]) => {
+  const texts = rowText(cells);
+  return texts.length === 1 ? texts[0] : null;
+};
 
 /** The longest heading form, with room for numbering and a few stray characters. */
 const MAX_HEADING_LINE = Math.max(...HEADING_FORMS.flatMap(([, forms]) => forms.map((f) => f.length))) + 14;
@@ -113,7 +118,7 @@ const INLINE_GLOBAL = INLINE_HEADINGS.map(({ code, pattern }) => ({ code, global
 function exactCandidates(items: Item[]): Candidate[] {
   const out: Candidate[] = [];
   items.forEach((item, index) => {
-    const text = item.kind === 'text' ? item.text : rowText(item.cells).length === 1 ? rowText(item.cells)[0] : null;
+    const text = item.kind === 'text' ? item.text : soleText(item.cells);
     if (text === null || !/[一二三四五六]\s*[、.．]/.test(text)) return;
     for (const { code, global } of INLINE_GLOBAL) {
       global.lastIndex = 0;
@@ -158,6 +163,15 @@ function candidatesOf(items: Item[]): Candidate[] {
     });
 }
 
+/** Numbers standing alone in a text (between spaces or table rules), counted up to two. */
+const LONE_NUMBER = /(?:^|[\s|｜丨])\d[\d,.]*(?=$|[\s|｜丨])/g;
+function countNumbers(text: string): number {
+  LONE_NUMBER.lastIndex = 0;
+  let n = 0;
+  while (n < 2 && LONE_NUMBER.test(text)) n++;
+  return n;
+}
+
 /**
  * What the section finder asks of each item, worked out once per item when first asked: its
  * normalized text, whether it is a row of numbers, and which table words it holds.
@@ -187,7 +201,7 @@ class ItemFacts {
   numberRow(i: number): boolean {
     let n = this.numbers[i];
     if (n === undefined) {
-      const count = this.raw(i).match(/(?:^|[\s|｜丨])\d[\d,.]*(?=$|[\s|｜丨])/g)?.length ?? 0;
+      const count = countNumbers(this.raw(i));
       n = this.numbers[i] = count >= 2 || (this.items[i].kind === 'row' && count >= 1);
     }
     return n;
