@@ -73,10 +73,6 @@ function patternsOf(keys: RowKey[]): KeyPatterns {
   return p;
 }
 
-function anyKeyOf(keys: RowKey[]): RegExp {
-  return patternsOf(keys).any;
-}
-
 interface Hit {
   row: number;
   start: number;
@@ -193,7 +189,8 @@ function countDigits(s: string): number {
 }
 
 export function valueGroups(tokens: Token[], keys: RowKey[]): ValueGroup[] {
-  const any = anyKeyOf(keys);
+  // Whether a cell names a row: the key hits of its text, remembered (label cells repeat).
+  const hitsOfText = keyHitsOf(keys);
   const groups: ValueGroup[] = [];
   const runs: TextRun[] = [];
   let run: TextRun = { text: '', starts: [], lines: [] };
@@ -243,7 +240,7 @@ export function valueGroups(tokens: Token[], keys: RowKey[]): ValueGroup[] {
           rowAt = token.at;
           rowLabelled = false;
         }
-        if (any.test(text)) rowLabelled = true;
+        if (hitsOfText(text).length) rowLabelled = true;
       }
       if (text) {
         run.starts.push(run.text.length);
