@@ -178,6 +178,12 @@ export function sealDrawing(size: number, dpi: number, text: string): string[] {
 
 const SEAL_FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc';
 
+/**
+ * ImageMagick's random seed for a page's noise, from the report's look: without one it seeds
+ * from the clock, and the same corpus would scan differently on every run.
+ */
+const noiseSeed = (look: ScanLook, page: number) => (Math.floor(look.noise * 1e9) + page) % 2147483647;
+
 function run(cmd: string, args: string[], cwd: string): void {
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
 }
@@ -238,10 +244,10 @@ export function scanPdf(pdf: string, target: string, recipe: ScanRecipe): string
     const jpegs = pages.map((page, i) => {
       const out = `scan-${String(i + 1).padStart(3, '0')}.jpg`;
       const seal = i === stampPage ? ['seal.png', '-geometry', `+${stampAt[0]}+${stampAt[1]}`, '-compose', 'Multiply', '-composite'] : [];
-      run('convert', [page, ...seal, ...(look.color ? [] : ['-colorspace', 'Gray']), '-background', 'white', '-rotate', look.tilt.toFixed(2), '-attenuate', look.noise.toFixed(2), '+noise', 'Gaussian', '-density', String(look.dpi), '-units', 'PixelsPerInch', '-quality', String(look.quality), out], work);
+      run('convert', [page, ...seal, ...(look.color ? [] : ['-colorspace', 'Gray']), '-background', 'white', '-rotate', look.tilt.toFixed(2), '-seed', String(noiseSeed(look, i)), '-attenuate', look.noise.toFixed(2), '+noise', 'Gaussian', '-density', String(look.dpi), '-units', 'PixelsPerInch', '-quality', String(look.quality), out], work);
       return out;
     });
-    run('img2pdf', [...jpegs, '-o', target], work);
+    run('img2pdf', ['--nodate', '--engine', 'internal', ...jpegs, '-o', target], work);
     return [...unreadable].sort();
   } finally {
     rmSync(work, { recursive: true, force: true });
