@@ -19,10 +19,14 @@ const cell = (input: ReturnType<typeof fresh>) => input.tables.applications!.car
 const fails = (input: ReturnType<typeof fresh>) => runChecks(input, '2021', []).filter((c) => c.status === 'fail').map((c) => `${c.code}:${c.row ?? c.column}`);
 
 describe('numbers OCR read with low confidence', () => {
-  it('are in doubt only when another reading is another number', () => {
+  it('are in doubt only when another reading is another number, or no number', () => {
     expect(doubtOf(2, 0.95, ['7'], 'count', '2')).toBeNull();
     expect(doubtOf(0, 0.7, ['O', 'o'], 'count', '0')).toBeNull();
-    expect(doubtOf(0, 0.7, ['6', 'O', ''], 'count', '0')).toEqual({ value: 0, confidence: 0.7, raw: '0', others: [6] });
+    expect(doubtOf(0, 0.7, ['6', 'O'], 'count', '0')).toEqual({ value: 0, confidence: 0.7, raw: '0', others: [6] });
+    expect(doubtOf(0, 0.7, ['6', 'O', ''], 'count', '0')).toEqual({ value: 0, confidence: 0.7, raw: '0', others: [6], blank: true });
+    // A seal's stroke read as 1: the engine's other readings are a letter, nothing and a bracket.
+    expect(doubtOf(1, 0.24, ['i', '', ')'], 'count', '1')).toMatchObject({ others: [], blank: true });
+    expect(doubtOf(44, 0.7, ['4'], 'count', '44')).toEqual({ value: 44, confidence: 0.7, raw: '44', others: [4] });
     expect(doubtOf(44, 0.7, undefined, 'count', '44')?.others).toBeNull();
   });
 
@@ -48,6 +52,15 @@ describe('numbers OCR read with low confidence', () => {
     expect(judgeDoubtful(input, '2021', [], doubt(22, [27]))).toEqual([]);
     expect(cell(input)).toBe(22);
     expect(fails(input)).toEqual(expect.arrayContaining(['identity:public_interest', 'column_sum:carried_forward']));
+  });
+
+  it('are null where a failing rule is mended by no other number, but one other reading is no number', () => {
+    const input = fresh();
+    input.tables.applications!.carried_forward.public_interest = 7;
+    const warnings = judgeDoubtful(input, '2021', [], { [CELL]: { value: 7, confidence: 0.52, raw: '7', others: [1], blank: true } });
+    expect(cell(input)).toBeNull();
+    expect(warnings[0].message).toMatch(/disagree with it, and OCR was not sure a digit is printed there/);
+    expect(fails(input)).toEqual([]);
   });
 
   it('with no other reading named, are null where a rule over them fails', () => {
